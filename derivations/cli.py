@@ -1,0 +1,139 @@
+"""``beyond-scaling``: verify the paper's claims, write the report, run the lab and benchmarks."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+PAPER = "arXiv:2405.08707v2"
+DEFAULT_EXAMPLES = 60
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("beyond-scaling")
+    except Exception:  # noqa: BLE001 - not installed (running from a checkout)
+        from derivations import __version__
+
+        return __version__
+
+
+def _progress(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def run_verify(ids=None, examples: int = DEFAULT_EXAMPLES, seed: int = 0, progress=_progress,
+               recheck: bool = False):
+    """Verify claims; returns the verdicts document (the ``--json`` schema)."""
+    from derivations.engine import verify
+    from derivations.registry import all_claims
+
+    reg = all_claims()
+    t0 = time.perf_counter()
+    claims = verify(reg, ids or None, examples=examples, seed=seed, progress=progress,
+                    recheck=recheck)
+    return {
+        "paper": PAPER,
+        "tool_version": _version(),
+        "seed": seed,
+        "examples": examples,
+        "seconds": round(time.perf_counter() - t0, 2),
+        "claims": claims,
+    }
+
+
+def print_table(doc: dict, out=sys.stdout) -> None:
+    rows = [("id", "reference", "verdict", "evidence", "s")]
+    for c in doc["claims"]:
+        ev = c["evidence"]
+        rows.append((c["id"], c["ref"].replace(PAPER + " ", ""), c["status"],
+                     ev if len(ev) <= 90 else ev[:87] + "...", f"{c['seconds']:.1f}"))
+    w = [max(len(r[i]) for r in rows) for i in range(4)]
+    for r in rows:
+        out.write("  ".join(r[i].ljust(w[i]) for i in range(4)) + "  " + r[4] + "\n")
+    counts = {}
+    for c in doc["claims"]:
+        counts[c["status"]] = counts.get(c["status"], 0) + 1
+    out.write(
+        f"\n{len(doc['claims'])} claims: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+        + f"  ({doc['seconds']:.1f} s, {doc['examples']} examples each, seed {doc['seed']})\n"
+    )
+
+
+def _positive_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {v}")
+    return v
+
+
+def _add_verify_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--claims", nargs="+", metavar="ID", help="only these claim ids "
+                   "(and the claims their derivations cite)")
+    p.add_argument("--examples", type=_positive_int, default=DEFAULT_EXAMPLES,
+                   help=f"Hypothesis examples per claim (default {DEFAULT_EXAMPLES})")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--recheck", action="store_true", help="re-run every SymPy derivation "
+                   "check instead of using the on-disk cache (keyed by a hash of the code)")
+
+
+def cmd_verify(args) -> int:
+    doc = run_verify(args.claims, args.examples, args.seed, recheck=args.recheck)
+    print_table(doc)
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(doc, indent=2, default=str))
+        _progress(f"wrote {args.json}")
+    bad_twins = [c["id"] for c in doc["claims"] if c.get("twin_ok") is False]
+    if bad_twins:
+        _progress("the torch twin disagreed with mpmath on: " + ", ".join(bad_twins))
+        return 2
+    return 0
+
+
+def cmd_list(args) -> int:
+    from derivations.registry import all_claims
+
+    for cid, c in all_claims().items():
+        print(f"{cid:22s} {c.ref.replace(PAPER + ' ', ''):32s} {c.reading}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="beyond-scaling",
+        description=f"Check the formal statements of {PAPER} (Niu et al., 'Beyond Scaling "
+        "Laws') with SymPy derivations, high-precision counterexample search and a torch twin.",
+    )
+    ap.add_argument("--version", action="version", version=_version())
+    sub = ap.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("verify", help="compute a verdict for every claim and print a table")
+    _add_verify_args(p)
+    p.add_argument("--json", metavar="PATH", help="also write the verdicts as JSON")
+    p.set_defaults(func=cmd_verify)
+    p = sub.add_parser("list", help="list the claim ids")
+    p.set_defaults(func=cmd_list)
+    return ap
+
+
+def main(argv=None) -> int:
+    ap = build_parser()
+    args = ap.parse_args(argv)
+    try:
+        return args.func(args)
+    except ValueError as exc:
+        print(f"beyond-scaling: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,809 @@
+"""Model and data sizes: Eq. (1), Eq. (2), Appendix E and G, and Proposition 5's readings.
+
+Notation (arXiv:2405.08707v2, Sections 1, 2, 5 and Appendices E–G):
+
+=============  ===========================================================================
+code           paper
+=============  ===========================================================================
+``N``          model parameters in attention + feed-forward layers
+``D``          dataset size in tokens, D ≈ T_max · d (Eq. 2)
+``d``          number of stored patterns (sequences)
+``n``          input dimension n = T_max · d_emb (Eq. 2)
+``T_max``      sequence length; ``d_emb`` embedding width; ``l`` number of layers
+``A``          the architecture constant of Eq. (2): N ≈ A · l · d_emb² (≈ 10 per App. E)
+``d_ff``       feed-forward width d_FF
+``kappa``      κ, the proportionality constant of "N ∝ n": N = κ n
+``L_hat``      L̂(N, D) = E + A/N^α + B/D^β (Eq. 1); its constants are :class:`ScalingFit`
+``D_star``     D*, the data size App. G picks for each N by the rule MSE < σ²
+=============  ===========================================================================
+
+**Transcribed inputs.** Everything named ``TABLE2``, ``TABLE3``, ``EQ1_FITS``,
+``APPENDIX_E_PRINTED``, ``F1_*`` and ``GPT2_MEDIUM_PUBLISHED`` is input data copied from the
+paper (or from the source the paper cites), never a result: each carries its source. The
+functions below compute from them.
+
+Proposition 5 readings: each ``prop5_*`` function lets SymPy solve the model's equations and
+returns a :class:`Prop5Reading` with the N–D relation and its log–log exponent
+d log N / d log D (``None`` where no relation follows).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import mpmath
+import sympy as sp
+
+from theory.balls import mp_log_ball_integral, mp_log_ball_volume, mp_r_star
+
+__all__ = [
+    "SYMBOLS",
+    "eq2_parameter_count",
+    "eq2_input_dimension",
+    "eq2_dataset_size",
+    "eq2_coefficient_of_n",
+    "TransformerConfig",
+    "APPENDIX_E_PRINTED",
+    "GPT2_MEDIUM_PUBLISHED",
+    "appendix_e_counts",
+    "gpt2_parameter_count",
+    "gpt2_medium_counts",
+    "Table3Row",
+    "TABLE3",
+    "TABLE3_SIGMA2",
+    "TABLE3_PRINTED_RATIOS",
+    "d_star",
+    "table3_d_stars",
+    "ratios_N_over_D2",
+    "LogLogFit",
+    "loglog_fit",
+    "table3_fit",
+    "slope_under_shifts",
+    "slope_range_under_shifts",
+    "slope_vs_sigma2",
+    "ScalingFit",
+    "EQ1_FITS",
+    "chinchilla_loss",
+    "mp_chinchilla_loss",
+    "Table2Row",
+    "TABLE2",
+    "table2_predictions",
+    "Prop5Reading",
+    "loglog_exponent",
+    "prop5_paper_chain",
+    "prop5_width_at_fixed_depth",
+    "prop5_depth_at_fixed_width",
+    "prop5_constant_eq2_coefficient",
+    "prop5_bound_asymptotics",
+    "ExponentRow",
+    "prop5_exact_partition",
+    "F1_OBSERVED_RADIUS",
+    "F1_N",
+    "F1_CHUNK_TOKENS",
+    "radius_predictions",
+]
+
+
+def _pos(name: str) -> sp.Symbol:
+    return sp.Symbol(name, positive=True)
+
+
+SYMBOLS = {
+    k: _pos(k) for k in ("N", "D", "d", "n", "T_max", "d_emb", "l", "A", "kappa", "d_ff")
+}
+
+
+def _num(x) -> sp.Rational:
+    """Exact rational from an int / decimal string / float (floats via their repr)."""
+    if isinstance(x, float):
+        if x != x or x in (float("inf"), float("-inf")):
+            raise ValueError(f"expected a finite number; got {x}")
+        return sp.Rational(repr(x))
+    v = sp.Rational(x) if isinstance(x, (int, str)) else sp.nsimplify(sp.sympify(x), rational=True)
+    return v
+
+
+def _sym_positive(v, what: str):
+    v = sp.sympify(v)
+    if v.is_number and not v.is_positive:
+        raise ValueError(f"{what} must be > 0; got {v}")
+    return v
+
+
+# --------------------------------------------------------------------------- Eq. (2)
+
+
+def eq2_parameter_count(A=None, l=None, d_emb=None):
+    """N ≈ A · l · d_emb² (Eq. 2); arguments default to the symbols A, l, d_emb."""
+    A = SYMBOLS["A"] if A is None else _sym_positive(A, "A")
+    l = SYMBOLS["l"] if l is None else _sym_positive(l, "number of layers l")
+    d_emb = SYMBOLS["d_emb"] if d_emb is None else _sym_positive(d_emb, "d_emb")
+    return A * l * d_emb**2
+
+
+def eq2_input_dimension(T_max=None, d_emb=None):
+    """n = T_max · d_emb (Eq. 2)."""
+    T_max = SYMBOLS["T_max"] if T_max is None else _sym_positive(T_max, "T_max")
+    d_emb = SYMBOLS["d_emb"] if d_emb is None else _sym_positive(d_emb, "d_emb")
+    return T_max * d_emb
+
+
+def eq2_dataset_size(T_max=None, d=None):
+    """D ≈ T_max · d (Eq. 2)."""
+    T_max = SYMBOLS["T_max"] if T_max is None else _sym_positive(T_max, "T_max")
+    d = SYMBOLS["d"] if d is None else _sym_positive(d, "number of patterns d")
+    return T_max * d
+
+
+def eq2_coefficient_of_n():
+    """c with N = c · n from Eq. (2), solved by SymPy: c = A · l · d_emb / T_max.
+
+    It is a constant only while A · l · d_emb / T_max is; see
+    :func:`prop5_constant_eq2_coefficient`.
+    """
+    c = sp.Symbol("c", positive=True)
+    sol = sp.solve(sp.Eq(eq2_parameter_count(), c * eq2_input_dimension()), c)
+    if len(sol) != 1:  # pragma: no cover - SymPy returns the unique linear solution
+        raise ValueError(f"expected one coefficient, SymPy gave {sol}")
+    return sol[0]
+
+
+# --------------------------------------------------------------------------- Appendix E
+
+
+@dataclass(frozen=True)
+class TransformerConfig:
+    """A GPT-2-style decoder: width d_model, n_layer blocks, n_head heads, n_ctx positions."""
+
+    d_model: int
+    n_layer: int
+    n_head: int
+    n_ctx: int
+    vocab: int
+    d_ff: int
+    source: str = ""
+
+    def __post_init__(self):
+        for k in ("d_model", "n_layer", "n_head", "n_ctx", "vocab", "d_ff"):
+            v = getattr(self, k)
+            if not isinstance(v, int) or v <= 0:
+                raise ValueError(f"{k} must be a positive integer; got {v!r}")
+        if self.d_model % self.n_head:
+            raise ValueError(f"d_model = {self.d_model} must be divisible by n_head = "
+                             f"{self.n_head}")
+
+
+#: Transcribed from the paper, Appendix E (note d_FF = 3072 as printed).
+APPENDIX_E_PRINTED = TransformerConfig(
+    d_model=1024, n_layer=24, n_head=16, n_ctx=1024, vocab=50257, d_ff=3072,
+    source="arXiv:2405.08707v2, Appendix E (as printed)",
+)
+
+#: GPT-2 medium's published configuration (external fact: OpenAI's released hparams /
+#: Hugging Face ``gpt2-medium`` config: n_embd 1024, n_layer 24, n_head 16, n_ctx 1024,
+#: vocab 50257, MLP width 4 · n_embd).
+GPT2_MEDIUM_PUBLISHED = TransformerConfig(
+    d_model=1024, n_layer=24, n_head=16, n_ctx=1024, vocab=50257, d_ff=4 * 1024,
+    source="Radford et al. 2019 released config (gpt2-medium)",
+)
+
+
+def appendix_e_counts(d_emb, l, d_ff) -> dict:
+    """The three sums of Appendix E and the implied A = total/(l · d_emb²).
+
+    * ``attention`` = 3 · l · d_emb²;
+    * ``output_projection_layernorm`` = l · (d_emb² + 2 d_emb);
+    * ``feed_forward`` = l · (2 d_emb d_FF + d_emb + d_FF);
+    * ``total`` and ``A`` (an exact Rational when the inputs are integers).
+    """
+    d_emb = _sym_positive(d_emb, "d_emb")
+    l = _sym_positive(l, "number of layers l")
+    d_ff = _sym_positive(d_ff, "d_ff")
+    att = 3 * l * d_emb**2
+    out = l * (d_emb**2 + 2 * d_emb)
+    ff = l * (2 * d_emb * d_ff + d_emb + d_ff)
+    total = att + out + ff
+    return {
+        "attention": att,
+        "output_projection_layernorm": out,
+        "feed_forward": ff,
+        "total": sp.expand(total),
+        "A": sp.simplify(total / (l * d_emb**2)),
+    }
+
+
+def gpt2_parameter_count(cfg: TransformerConfig) -> dict:
+    """Every parameter of a GPT-2 decoder, derived from the architecture.
+
+    Per block: ln_1 (γ, β), fused QKV projection d × 3d + bias 3d, attention output projection
+    d × d + bias d, ln_2, MLP d × d_ff + bias d_ff and d_ff × d + bias d. Outside the blocks:
+    token embedding vocab × d, position embedding n_ctx × d, final LayerNorm; the LM head is
+    tied to the token embedding (no extra parameters). The number of heads does not change
+    the count.
+    """
+    d, f, L = cfg.d_model, cfg.d_ff, cfg.n_layer
+    block = {
+        "ln_1": 2 * d,
+        "attn_qkv_weight": d * 3 * d,
+        "attn_qkv_bias": 3 * d,
+        "attn_proj_weight": d * d,
+        "attn_proj_bias": d,
+        "ln_2": 2 * d,
+        "mlp_fc_weight": d * f,
+        "mlp_fc_bias": f,
+        "mlp_proj_weight": f * d,
+        "mlp_proj_bias": d,
+    }
+    per_block = sum(block.values())
+    blocks = L * per_block
+    wte = cfg.vocab * d
+    wpe = cfg.n_ctx * d
+    ln_f = 2 * d
+    total = blocks + wte + wpe + ln_f
+    return {
+        "per_block_components": block,
+        "per_block": per_block,
+        "blocks": blocks,
+        "token_embedding": wte,
+        "position_embedding": wpe,
+        "final_layernorm": ln_f,
+        "non_embedding": blocks + ln_f,
+        "total": total,
+        "A_blocks": sp.Rational(blocks, L * d * d),
+        "A_total": sp.Rational(total, L * d * d),
+    }
+
+
+def gpt2_medium_counts() -> dict:
+    """Appendix E's formulas at the printed d_FF and at the published d_FF, and the true count.
+
+    Keys: ``printed`` (App. E sums with d_FF = 3072), ``paper_formula_true_dff`` (same sums
+    with d_FF = 4096), ``architecture`` (:func:`gpt2_parameter_count` of the published
+    config).
+    """
+    p, g = APPENDIX_E_PRINTED, GPT2_MEDIUM_PUBLISHED
+    return {
+        "printed": appendix_e_counts(p.d_model, p.n_layer, p.d_ff),
+        "paper_formula_true_dff": appendix_e_counts(g.d_model, g.n_layer, g.d_ff),
+        "architecture": gpt2_parameter_count(g),
+    }
+
+
+# --------------------------------------------------------------------------- Appendix G, Table 3
+
+
+@dataclass(frozen=True)
+class Table3Row:
+    """One row of Table 3 (transcribed): N, width, D grid (tokens), MSE cells, printed D*."""
+
+    N: sp.Rational
+    width: int
+    D_grid: tuple
+    mse: tuple
+    D_star_printed: sp.Rational
+
+
+def _m(x: str) -> sp.Rational:
+    return sp.Rational(x) * 10**6
+
+
+#: Transcribed from the paper, Appendix G, Table 3 (8 layers; N and D in units, not millions).
+TABLE3 = (
+    Table3Row(_m("39.95"), 954, tuple(map(_m, ("167.06", "190.38", "214.18", "237.98"))),
+              tuple(map(sp.Rational, ("0.07", "0.05", "0.04", "0.04"))), _m("214.18")),
+    Table3Row(_m("60.26"), 1280, tuple(map(_m, ("214.18", "237.98", "261.78", "285.57"))),
+              tuple(map(sp.Rational, ("0.05", "0.04", "0.02", "0.02"))), _m("261.78")),
+    Table3Row(_m("80.20"), 1440, tuple(map(_m, ("261.78", "285.57", "309.37", "333.17"))),
+              tuple(map(sp.Rational, ("0.05", "0.04", "0.02", "0.02"))), _m("309.37")),
+)
+#: Transcribed: the threshold of App. G's rule "MSE < σ² = 0.04".
+TABLE3_SIGMA2 = sp.Rational("0.04")
+#: Transcribed: the printed ratios N / D*² (× 10⁻¹⁰).
+TABLE3_PRINTED_RATIOS = tuple(sp.Rational(x) / 10**10 for x in ("8.71", "8.79", "8.38"))
+
+
+def d_star(mse_row: Sequence, d_grid: Sequence, sigma2, strict: bool = True):
+    """App. G's rule: the first D in ``d_grid`` whose MSE is < σ² (``strict``) or ≤ σ².
+
+    Comparisons are exact (decimals become Rationals). Returns ``None`` when no cell passes.
+    """
+    if len(mse_row) != len(d_grid) or not d_grid:
+        raise ValueError(f"mse_row and d_grid must be non-empty and of equal length; got "
+                         f"{len(mse_row)} and {len(d_grid)}")
+    s2 = _num(sigma2)
+    if s2 <= 0:
+        raise ValueError(f"sigma2 must be > 0; got {sigma2}")
+    for m, D in zip(mse_row, d_grid):
+        mv = _num(m)
+        if (mv < s2) if strict else (mv <= s2):
+            return _num(D)
+    return None
+
+
+def table3_d_stars(sigma2=TABLE3_SIGMA2, strict: bool = True, table=TABLE3) -> list:
+    """D* of every Table 3 row under the rule (``None`` where no cell passes)."""
+    return [d_star(r.mse, r.D_grid, sigma2, strict) for r in table]
+
+
+def ratios_N_over_D2(N: Sequence, D: Sequence) -> list:
+    """N / D² for each pair, exact."""
+    if len(N) != len(D):
+        raise ValueError(f"N and D must have equal length; got {len(N)} and {len(D)}")
+    return [_num(a) / _num(b) ** 2 for a, b in zip(N, D)]
+
+
+@dataclass(frozen=True)
+class LogLogFit:
+    """Least squares log y = a + b log x: slope b, its standard error, intercept a."""
+
+    slope: mpmath.mpf
+    stderr: mpmath.mpf | None  # None with two points (no residual degrees of freedom)
+    intercept: mpmath.mpf
+    residuals: tuple
+    m: int
+
+
+def loglog_fit(x: Sequence, y: Sequence) -> LogLogFit:
+    """Ordinary least squares of log y on log x (mpmath, current precision).
+
+    stderr = √(SSR/(m − 2) / Σ(uᵢ − ū)²) with uᵢ = log xᵢ; raises ``ValueError`` for fewer
+    than two points, non-positive values or all-equal x (slope undefined).
+    """
+    if len(x) != len(y):
+        raise ValueError(f"x and y must have equal length; got {len(x)} and {len(y)}")
+    if len(x) < 2:
+        raise ValueError(f"a log–log fit needs at least two points; got {len(x)}")
+    def conv(v):
+        v = sp.sympify(v)
+        return mpmath.mpf(v.evalf(mpmath.mp.dps + 10)) if isinstance(v, sp.Basic) else v
+    xs, ys = [mpmath.mpf(conv(v)) for v in x], [mpmath.mpf(conv(v)) for v in y]
+    if any(v <= 0 for v in xs + ys):
+        raise ValueError("log–log fit needs positive x and y")
+    u = [mpmath.log(v) for v in xs]
+    w = [mpmath.log(v) for v in ys]
+    m = len(u)
+    ub, wb = mpmath.fsum(u) / m, mpmath.fsum(w) / m
+    sxx = mpmath.fsum((a - ub) ** 2 for a in u)
+    if sxx == 0:
+        raise ValueError("all x are equal: the log–log slope is undefined")
+    sxy = mpmath.fsum((a - ub) * (b - wb) for a, b in zip(u, w))
+    b = sxy / sxx
+    a = wb - b * ub
+    res = tuple(wi - (a + b * ui) for ui, wi in zip(u, w))
+    se = mpmath.sqrt(mpmath.fsum(r * r for r in res) / (m - 2) / sxx) if m > 2 else None
+    return LogLogFit(b, se, a, res, m)
+
+
+def table3_fit(d_stars=None, table=TABLE3) -> LogLogFit:
+    """Slope of log N against log D* over Table 3 (D* default: the printed ones)."""
+    ds = [r.D_star_printed for r in table] if d_stars is None else list(d_stars)
+    if any(v is None for v in ds):
+        raise ValueError(f"every row needs a D*; got {ds}")
+    return loglog_fit(ds, [r.N for r in table])
+
+
+def _shift(row: Table3Row, D, k: int):
+    grid = list(row.D_grid)
+    if D not in grid:
+        raise ValueError(f"D* = {D} is not on the row's grid {grid}")
+    j = grid.index(D) + k
+    return grid[j] if 0 <= j < len(grid) else None
+
+
+def slope_under_shifts(table=TABLE3, d_stars=None) -> list[dict]:
+    """Move one D* at a time one grid step down/up; the resulting slope (None off the grid).
+
+    Returns rows ``{"row", "shift", "D_stars", "slope", "stderr"}``; the first row is the
+    unshifted fit (``row=None, shift=0``).
+    """
+    base = [r.D_star_printed for r in table] if d_stars is None else list(d_stars)
+    f0 = table3_fit(base, table)
+    out = [{"row": None, "shift": 0, "D_stars": base, "slope": f0.slope, "stderr": f0.stderr}]
+    for i, row in enumerate(table):
+        for k in (-1, 1):
+            D = _shift(row, base[i], k)
+            if D is None:
+                out.append({"row": i, "shift": k, "D_stars": None, "slope": None,
+                            "stderr": None})
+                continue
+            ds = base[:i] + [D] + base[i + 1:]
+            f = table3_fit(ds, table)
+            out.append({"row": i, "shift": k, "D_stars": ds, "slope": f.slope,
+                        "stderr": f.stderr})
+    return out
+
+
+def slope_range_under_shifts(table=TABLE3, d_stars=None) -> dict:
+    """Min and max slope over all 3^m joint shifts of the D* by −1, 0, +1 grid steps."""
+    base = [r.D_star_printed for r in table] if d_stars is None else list(d_stars)
+    slopes = []
+    for ks in itertools.product((-1, 0, 1), repeat=len(table)):
+        ds = [_shift(row, D, k) for row, D, k in zip(table, base, ks)]
+        if any(v is None for v in ds):
+            continue
+        try:
+            slopes.append((table3_fit(ds, table).slope, ks))
+        except ValueError:
+            continue
+    lo = min(slopes, key=lambda t: t[0])
+    hi = max(slopes, key=lambda t: t[0])
+    return {"min": lo[0], "min_shifts": lo[1], "max": hi[0], "max_shifts": hi[1],
+            "count": len(slopes)}
+
+
+def slope_vs_sigma2(sigma2_values: Sequence, strict: bool = True, table=TABLE3) -> list[dict]:
+    """For each σ², the D* the rule picks and the log–log slope (None when undefined)."""
+    out = []
+    for s2 in sigma2_values:
+        ds = table3_d_stars(s2, strict, table)
+        slope = se = None
+        if all(v is not None for v in ds):
+            try:
+                f = table3_fit(ds, table)
+                slope, se = f.slope, f.stderr
+            except ValueError:
+                pass
+        out.append({"sigma2": _num(s2), "D_stars": ds, "slope": slope, "stderr": se})
+    return out
+
+
+# --------------------------------------------------------------------------- Eq. (1), Table 2
+
+
+@dataclass(frozen=True)
+class ScalingFit:
+    """Constants of L̂(N, D) = E + A/N^α + B/D^β (transcribed, with their source)."""
+
+    E: sp.Rational
+    A: sp.Rational
+    B: sp.Rational
+    alpha: sp.Rational
+    beta: sp.Rational
+    source: str
+
+
+def _fit(E, A, B, a, b, src):
+    return ScalingFit(*(sp.Rational(v) for v in (E, A, B, a, b)), source=src)
+
+
+#: Transcribed inputs. "paper": Eq. (1) as printed in arXiv:2405.08707v2; "hoffmann2022":
+#: Hoffmann et al. 2022 (Chinchilla), Approach 3; "besiroglu2024": Besiroglu et al. 2024,
+#: "Chinchilla Scaling: A replication attempt" (as quoted in PAPER.md).
+EQ1_FITS = {
+    "paper": _fit("1.61", "406.4", "410.7", "0.34", "0.28", "arXiv:2405.08707v2, Eq. (1)"),
+    "hoffmann2022": _fit("1.69", "406.4", "410.7", "0.34", "0.28",
+                         "Hoffmann et al. 2022, Approach 3"),
+    "besiroglu2024": _fit("1.82", "482.01", "2085.43", "0.3478", "0.3658",
+                          "Besiroglu et al. 2024, replication"),
+}
+
+
+def _get_fit(fit) -> ScalingFit:
+    if isinstance(fit, ScalingFit):
+        return fit
+    if fit not in EQ1_FITS:
+        raise ValueError(f"unknown Eq. (1) constant set {fit!r}; expected one of "
+                         f"{sorted(EQ1_FITS)} or a ScalingFit")
+    return EQ1_FITS[fit]
+
+
+def chinchilla_loss(N=None, D=None, fit="paper"):
+    """L̂(N, D) = E + A/N^α + B/D^β (Eq. 1) as a SymPy expression (symbols by default)."""
+    f = _get_fit(fit)
+    N = SYMBOLS["N"] if N is None else _sym_positive(N, "N")
+    D = SYMBOLS["D"] if D is None else _sym_positive(D, "D")
+    return f.E + f.A / N**f.alpha + f.B / D**f.beta
+
+
+def mp_chinchilla_loss(N, D, fit="paper") -> mpmath.mpf:
+    """L̂(N, D) with mpmath at the current precision."""
+    f = _get_fit(fit)
+    prec = mpmath.mp.dps + 10
+    Nm, Dm = mpmath.mpf(sp.N(_num(N), prec)), mpmath.mpf(sp.N(_num(D), prec))
+    if Nm <= 0 or Dm <= 0:
+        raise ValueError(f"N and D must be > 0; got N = {N}, D = {D}")
+    c = {k: mpmath.mpf(sp.N(getattr(f, k), prec))
+         for k in ("E", "A", "B", "alpha", "beta")}
+    return c["E"] + c["A"] / Nm ** c["alpha"] + c["B"] / Dm ** c["beta"]
+
+
+@dataclass(frozen=True)
+class Table2Row:
+    """One row of Table 2 (transcribed): model, parameters N, tokens D, reported loss."""
+
+    model: str
+    N: sp.Rational
+    D: sp.Rational
+    loss: sp.Rational
+
+
+_B, _T = 10**9, 10**12
+#: Transcribed from the paper, Table 2 (reported losses of large models).
+TABLE2 = (
+    Table2Row("Transformer", sp.Rational("1.5") * _B, 22 * _B, sp.Rational("2.5")),
+    Table2Row("Chinchilla", 70 * _B, sp.Rational("1.4") * _T, sp.Rational("2.2")),
+    Table2Row("PaLM 2", 16 * _B, 100 * _B, sp.Rational("2.4")),
+    Table2Row("GPT-2", sp.Rational("8.7") * _B, 178 * _B, sp.Rational("2.3")),
+    Table2Row("MiniCPM", sp.Rational("2.4") * _B, 140 * _B, sp.Rational("2.4")),
+    Table2Row("Nanotron", sp.Rational("1.2") * _B, 105 * _B, sp.Rational("2.4")),
+)
+
+
+def table2_predictions(fit="paper") -> list[dict]:
+    """L̂(N, D) of every Table 2 row beside the reported loss."""
+    return [{"model": r.model, "N": r.N, "D": r.D, "reported": r.loss,
+             "predicted": mp_chinchilla_loss(r.N, r.D, fit)} for r in TABLE2]
+
+
+# --------------------------------------------------------------------------- Proposition 5
+
+
+@dataclass(frozen=True)
+class Prop5Reading:
+    """One reading of Proposition 5: assumptions, SymPy steps, N(D) and its exponent."""
+
+    name: str
+    assumptions: tuple
+    steps: tuple  # (description, SymPy object) pairs, in order
+    relation: sp.Basic | None  # sp.Eq(N, f(D)), or None when N and D are unrelated
+    exponent: sp.Basic | None  # d log N / d log D, or None when undefined
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def _exponent(N_of_D, D):
+    return sp.simplify(D * sp.diff(N_of_D, D) / N_of_D)
+
+
+def loglog_exponent(F, n=None, d=None):
+    """d log n / d log d along the curve F(n, d) = 0, by implicit differentiation.
+
+    With u = log n, v = log d: dv/du = −F_u/F_v, so d log n/d log d = −(d F_d)/(n F_n).
+    """
+    n = SYMBOLS["n"] if n is None else n
+    d = SYMBOLS["d"] if d is None else d
+    Fn, Fd = sp.diff(F, n), sp.diff(F, d)
+    if Fn == 0:
+        raise ValueError("F does not depend on n: n is not a function of d along F = 0")
+    return sp.simplify(-(d * Fd) / (n * Fn))
+
+
+def _paper_unit_partition():
+    """Z_t ≈ d/√(πn) = 1 solved by SymPy for n: n = d²/π."""
+    n, d = SYMBOLS["n"], SYMBOLS["d"]
+    Z = d / sp.sqrt(sp.pi * n)
+    sol = sp.solve(sp.Eq(Z, 1), n)
+    if len(sol) != 1:  # pragma: no cover
+        raise ValueError(f"expected one solution of Z_t = 1, SymPy gave {sol}")
+    return Z, sol[0]
+
+
+def _d_of_D():
+    D, d, T = SYMBOLS["D"], SYMBOLS["d"], SYMBOLS["T_max"]
+    (sol,) = sp.solve(sp.Eq(D, eq2_dataset_size(T, d)), d)
+    return sol
+
+
+def prop5_paper_chain() -> Prop5Reading:
+    """(i) The printed chain: Z_t ≈ d/√(πn) = 1 ⇒ n = d²/π; N = κ n, D = T_max d ⇒ N ∝ D²."""
+    s = SYMBOLS
+    Z, n_of_d = _paper_unit_partition()
+    N_of_D = (s["kappa"] * n_of_d).subs(s["d"], _d_of_D())
+    return Prop5Reading(
+        name="paper_chain",
+        assumptions=("Z_t ≈ d V_n(r*) ≈ d/√(πn) (Eq. 14 upper side + Stirling)",
+                     "N = κ n with κ constant (Eq. 2 read as N ∝ n)", "D = T_max d, T_max fixed"),
+        steps=(("Z_t", Z), ("n solving Z_t = 1", n_of_d), ("N(D)", N_of_D)),
+        relation=sp.Eq(s["N"], N_of_D),
+        exponent=_exponent(N_of_D, s["D"]),
+        extra={"loglog_exponent_n_vs_d": loglog_exponent(sp.log(Z))},
+    )
+
+
+def prop5_width_at_fixed_depth() -> Prop5Reading:
+    """(ii) N = A l d_emb², n = T_max d_emb, width grows at fixed l, T_max ⇒ N ∝ n² ∝ D⁴."""
+    s = SYMBOLS
+    Z, n_of_d = _paper_unit_partition()
+    (d_emb_of_n,) = sp.solve(sp.Eq(s["n"], eq2_input_dimension()), s["d_emb"])
+    N_of_n = eq2_parameter_count().subs(s["d_emb"], d_emb_of_n)
+    N_of_D = N_of_n.subs(s["n"], n_of_d).subs(s["d"], _d_of_D())
+    return Prop5Reading(
+        name="width_at_fixed_depth",
+        assumptions=("Z_t ≈ d/√(πn) = 1", "N = A l d_emb², n = T_max d_emb (Eq. 2)",
+                     "l, T_max fixed; d_emb grows", "D = T_max d"),
+        steps=(("d_emb(n)", d_emb_of_n), ("N(n)", N_of_n), ("n(d)", n_of_d), ("N(D)", N_of_D)),
+        relation=sp.Eq(s["N"], N_of_D),
+        exponent=_exponent(N_of_D, s["D"]),
+        extra={"exponent_N_vs_n": sp.simplify(s["n"] * sp.diff(N_of_n, s["n"]) / N_of_n)},
+    )
+
+
+def prop5_depth_at_fixed_width(per_layer: bool = False) -> Prop5Reading:
+    """(iii) Depth l grows at fixed d_emb, T_max (so n is fixed, N = A l d_emb² ∝ l).
+
+    ``per_layer=False``: one partition function over all d patterns, Z_t = d/√(πn) = 1 fixes
+    d = √(πn) whatever l is, so D does not move with N: no relation, exponent ``None``.
+    ``per_layer=True``: each of the l layers stores its own d_t patterns with
+    Z_t = d_t/√(πn) = 1 (patterns split over layers, D = ∪ D_t), so D = T_max l d_t ∝ l ∝ N.
+    """
+    s = SYMBOLS
+    n, d, l, T = s["n"], s["d"], s["l"], s["T_max"]
+    Z = d / sp.sqrt(sp.pi * n)
+    (d_sol,) = sp.solve(sp.Eq(Z, 1), d)
+    N_of_l = eq2_parameter_count()
+    D_of_l = T * d_sol * (l if per_layer else 1)
+    dlogD_dl = sp.simplify(sp.diff(sp.log(D_of_l), l))
+    dlogN_dl = sp.simplify(sp.diff(sp.log(N_of_l), l))
+    steps = (("d (per layer)" if per_layer else "d", d_sol), ("D(l)", D_of_l), ("N(l)", N_of_l),
+             ("d log D / d l", dlogD_dl), ("d log N / d l", dlogN_dl))
+    if dlogD_dl == 0:
+        return Prop5Reading(
+            name="depth_at_fixed_width",
+            assumptions=("n = T_max d_emb fixed", "N = A l d_emb² grows with l",
+                         "one Z_t = d/√(πn) over all patterns"),
+            steps=steps, relation=None, exponent=None,
+            note="D = T_max √(πn) does not depend on l: N grows while D stays fixed; "
+                 "d log N / d log D is undefined (d log D / d log N = 0).",
+            extra={"dlogD_dlogN": sp.simplify(dlogD_dl / dlogN_dl)},
+        )
+    exponent = sp.simplify(dlogN_dl / dlogD_dl)
+    (l_of_D,) = sp.solve(sp.Eq(s["D"], D_of_l), l)
+    return Prop5Reading(
+        name="depth_at_fixed_width_per_layer",
+        assumptions=("n = T_max d_emb fixed", "N = A l d_emb² grows with l",
+                     "each layer stores d_t patterns with Z_t = d_t/√(πn) = 1; D = T_max l d_t"),
+        steps=steps + (("l(D)", l_of_D),),
+        relation=sp.Eq(s["N"], N_of_l.subs(l, l_of_D)),
+        exponent=exponent,
+    )
+
+
+def prop5_constant_eq2_coefficient(vary: str = "context") -> Prop5Reading:
+    """(v) Make Eq. (2)'s N = (A l d_emb/T_max) n hold with a constant coefficient κ.
+
+    SymPy solves A l d_emb / T_max = κ for the quantity that must move with d_emb:
+
+    * ``vary="depth"`` (T_max fixed): l = κ T_max/(A d_emb), depth shrinks as width grows;
+      then N = κ n and D = T_max d give the paper's N ∝ D²;
+    * ``vary="context"`` (l fixed): T_max = A l d_emb/κ grows with width, so D = T_max d
+      picks up a factor too; SymPy gives the resulting exponent.
+    """
+    s = SYMBOLS
+    A, l, T, d_emb, kappa, n, d = (s[k] for k in ("A", "l", "T_max", "d_emb", "kappa", "n", "d"))
+    coeff = A * l * d_emb / T
+    Z, n_of_d = _paper_unit_partition()
+    if vary == "depth":
+        (l_sol,) = sp.solve(sp.Eq(coeff, kappa), l)
+        N_of_D = (kappa * n_of_d).subs(d, _d_of_D())
+        return Prop5Reading(
+            name="constant_coefficient_depth", steps=(("l(d_emb)", l_sol), ("N(D)", N_of_D)),
+            assumptions=("A l d_emb / T_max = κ constant", "T_max fixed", "Z_t ≈ d/√(πn) = 1"),
+            relation=sp.Eq(s["N"], N_of_D), exponent=_exponent(N_of_D, s["D"]),
+            note="requires depth ∝ 1/width",
+        )
+    if vary != "context":
+        raise ValueError(f"vary must be 'depth' or 'context'; got {vary!r}")
+    (T_sol,) = sp.solve(sp.Eq(coeff, kappa), T)
+    n_of_demb = eq2_input_dimension(T_sol, d_emb)
+    (demb_of_n,) = sp.solve(sp.Eq(n, n_of_demb), d_emb)
+    T_of_n = T_sol.subs(d_emb, demb_of_n)
+    D_of_n = eq2_dataset_size(T_of_n, sp.solve(sp.Eq(n, n_of_d), d)[0])
+    (n_of_D,) = sp.solve(sp.Eq(s["D"], D_of_n), n)
+    N_of_D = sp.simplify(kappa * n_of_D)
+    return Prop5Reading(
+        name="constant_coefficient_context",
+        assumptions=("A l d_emb / T_max = κ constant", "l fixed; T_max ∝ d_emb",
+                     "Z_t ≈ d/√(πn) = 1", "D = T_max d"),
+        steps=(("T_max(d_emb)", T_sol), ("T_max(n)", T_of_n), ("D(n)", sp.simplify(D_of_n)),
+               ("N(D)", N_of_D)),
+        relation=sp.Eq(s["N"], N_of_D), exponent=_exponent(N_of_D, s["D"]),
+    )
+
+
+def prop5_bound_asymptotics(distance: str = "plain") -> dict:
+    """Closed-form exponent d log n / d log d from the near-tight lower bounds, via SymPy.
+
+    ``"plain"``: log Z_t ≈ log d − ½ log(πn) − r* (Eq. 14's lower side, Stirling V_n(r*));
+    ``"sq"``: log Z_t ≈ log d − ½ log(πn) − r*² (the bound e^{−r²} V_n(r) ≤ I_sq);
+    ``"paper"``: log Z_t ≈ log d − ½ log(πn) (the printed chain).
+    Returns ``{"log_Z": F, "exponent": d log n/d log d as a function of n,
+    "exponent_in_r_star": the same with n = 2πe ρ², ρ = r*}``; under N ∝ n that is also
+    d log N/d log D.
+    """
+    n, d = SYMBOLS["n"], SYMBOLS["d"]
+    rs = sp.sqrt(n / (2 * sp.pi * sp.E))
+    base = sp.log(d) - sp.log(sp.pi * n) / 2
+    forms = {"plain": base - rs, "sq": base - rs**2, "paper": base}
+    if distance not in forms:
+        raise ValueError(f"distance must be one of {sorted(forms)}; got {distance!r}")
+    F = forms[distance]
+    k = loglog_exponent(F, n, d)
+    rho = sp.Symbol("rho", positive=True)
+    return {"log_Z": F, "exponent": k,
+            "exponent_in_r_star": sp.simplify(k.subs(n, 2 * sp.pi * sp.E * rho**2))}
+
+
+@dataclass(frozen=True)
+class ExponentRow:
+    """Exact Z_t(d) = 1 at dimension n: log d, d log d/d log n and k = d log n/d log d."""
+
+    n: mpmath.mpf
+    log_d: mpmath.mpf
+    dlogd_dlogn: mpmath.mpf
+    exponent: mpmath.mpf | None  # k: N ∝ n gives d log N/d log D = k; N ∝ n² gives 2k
+    secant_exponent: mpmath.mpf | None  # Δ log n / Δ log d to the previous grid point
+
+
+def _log_d_exact(n, distance, r):
+    if distance in ("sq", "plain"):
+        rr = mp_r_star(n) if r is None else r
+        return -mp_log_ball_integral(n, rr, distance)
+    if distance == "paper_bound":
+        rr = mp_r_star(n) if r is None else r
+        return -mp_log_ball_volume(n, rr)
+    raise ValueError(f"distance must be 'sq', 'plain' or 'paper_bound'; got {distance!r}")
+
+
+def prop5_exact_partition(ns: Sequence, distance: str = "sq", r=None) -> list[ExponentRow]:
+    """(iv) Solve the exact d · I(n, r*(n)) = 1 for log d at each n; local log–log exponents.
+
+    ``distance`` is ``"sq"`` (the paper's squared distance), ``"plain"`` or ``"paper_bound"``
+    (d V_n(r*) = 1 with the exact V_n). ``r`` fixes the radius (default r* = √(n/2πe), which
+    moves with n). The local exponent k = d log n / d log d = 1/(d log d/d log n) is taken by
+    mpmath.diff in log n; with N ∝ n and D ∝ d it is d log N/d log D.
+    """
+    rows: list[ExponentRow] = []
+    prev = None
+    with mpmath.extradps(10):
+        for nv in ns:
+            n = mpmath.mpf(nv)
+            if not n > 0:
+                raise ValueError(f"dimensions must be > 0; got {nv!r}")
+            log_d = _log_d_exact(n, distance, r)
+            slope = mpmath.diff(lambda u: _log_d_exact(mpmath.exp(u), distance, r),
+                                mpmath.log(n))
+            k = 1 / slope if slope != 0 else None
+            sec = None
+            if prev is not None and log_d != prev[1]:
+                sec = (mpmath.log(n) - mpmath.log(prev[0])) / (log_d - prev[1])
+            rows.append(ExponentRow(n, log_d, slope, k, sec))
+            prev = (n, log_d)
+    return rows
+
+
+# --------------------------------------------------------------------------- Appendix F.1
+
+#: Transcribed from the paper, App. F.1: mean ≈ median nearest-neighbour L2 distance ≈ 20.
+F1_OBSERVED_RADIUS = sp.Integer(20)
+#: Transcribed: the n used in F.1's comparison (GPT-2 medium's last-layer width).
+F1_N = sp.Integer(1024)
+#: Transcribed: F.1's chunks are 256 tokens long (so n = T_max · d_emb would be 256 · 1024).
+F1_CHUNK_TOKENS = sp.Integer(256)
+
+
+def radius_predictions(n=F1_N, observed=F1_OBSERVED_RADIUS) -> dict:
+    """r* = √(n/2πe) and 2r* at ``n`` against the observed radius, plus the n each would need.
+
+    Returns SymPy values ``r_star``, ``two_r_star``, floats of both, ``ratio_observed_r_star``,
+    and ``n_for_r_star`` / ``n_for_two_r_star``: the n solving r*(n) = observed (SymPy solve).
+    """
+    n = _sym_positive(n, "dimension n")
+    observed = _sym_positive(observed, "observed radius")
+    nn = SYMBOLS["n"]
+    rs = sp.sqrt(nn / (2 * sp.pi * sp.E))
+    (n1,) = sp.solve(sp.Eq(rs, observed), nn)
+    (n2,) = sp.solve(sp.Eq(2 * rs, observed), nn)
+    r1 = rs.subs(nn, n)
+    return {
+        "n": n,
+        "r_star": r1,
+        "two_r_star": 2 * r1,
+        "r_star_float": sp.N(r1, 20),
+        "two_r_star_float": sp.N(2 * r1, 20),
+        "observed": observed,
+        "ratio_observed_r_star": sp.N(observed / r1, 20),
+        "n_for_r_star": n1,
+        "n_for_two_r_star": n2,
+    }
