@@ -46,6 +46,7 @@ __all__ = [
     "eq2_coefficient_of_n",
     "TransformerConfig",
     "APPENDIX_E_PRINTED",
+    "APPENDIX_E_PRINTED_SUMS",
     "GPT2_MEDIUM_PUBLISHED",
     "appendix_e_counts",
     "gpt2_parameter_count",
@@ -82,6 +83,7 @@ __all__ = [
     "F1_OBSERVED_RADIUS",
     "F1_N",
     "F1_CHUNK_TOKENS",
+    "F1_PRINTED_PREDICTIONS",
     "radius_predictions",
 ]
 
@@ -180,6 +182,15 @@ APPENDIX_E_PRINTED = TransformerConfig(
     d_model=1024, n_layer=24, n_head=16, n_ctx=1024, vocab=50257, d_ff=3072,
     source="arXiv:2405.08707v2, Appendix E (as printed)",
 )
+
+#: Transcribed from the paper, Appendix E: the three printed sums and the printed A ≈ 10
+#: (claims to check against :func:`appendix_e_counts`, not results).
+APPENDIX_E_PRINTED_SUMS = {
+    "attention": sp.Integer(75_497_472),
+    "output_projection_layernorm": sp.Integer(25_214_976),
+    "feed_forward": sp.Integer(151_093_248),
+    "A": sp.Integer(10),
+}
 
 #: GPT-2 medium's published configuration (external fact: OpenAI's released hparams /
 #: Hugging Face ``gpt2-medium`` config: n_embd 1024, n_layer 24, n_head 16, n_ctx 1024,
@@ -781,6 +792,10 @@ F1_OBSERVED_RADIUS = sp.Integer(20)
 F1_N = sp.Integer(1024)
 #: Transcribed: F.1's chunks are 256 tokens long (so n = T_max · d_emb would be 256 · 1024).
 F1_CHUNK_TOKENS = sp.Integer(256)
+
+
+#: Transcribed: F.1's printed predictions √(n/2πe) = 7.74 and 2√(n/2πe) = 15.49 at n = 1024.
+F1_PRINTED_PREDICTIONS = (sp.Rational("7.74"), sp.Rational("15.49"))
 
 
 def radius_predictions(n=F1_N, observed=F1_OBSERVED_RADIUS) -> dict:
