@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -28,15 +29,16 @@ def _progress(msg: str) -> None:
 
 
 def run_verify(ids=None, examples: int = DEFAULT_EXAMPLES, seed: int = 0, progress=_progress,
-               recheck: bool = False):
+               recheck: bool = False, jobs: int | None = None):
     """Verify claims; returns the verdicts document (the ``--json`` schema)."""
     from derivations.engine import verify
     from derivations.registry import all_claims
 
     reg = all_claims()
+    jobs = jobs or os.cpu_count() or 1
     t0 = time.perf_counter()
     claims = verify(reg, ids or None, examples=examples, seed=seed, progress=progress,
-                    recheck=recheck)
+                    recheck=recheck, jobs=jobs, factory="derivations.registry:all_claims")
     return {
         "paper": PAPER,
         "tool_version": _version(),
@@ -82,12 +84,15 @@ def _add_verify_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--examples", type=_positive_int, default=DEFAULT_EXAMPLES,
                    help=f"Hypothesis examples per claim (default {DEFAULT_EXAMPLES})")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--jobs", type=_positive_int, default=None,
+                   help="processes for the checks (default: all cores)")
     p.add_argument("--recheck", action="store_true", help="re-run every SymPy derivation "
                    "check instead of using the on-disk cache (keyed by a hash of the code)")
 
 
 def cmd_verify(args) -> int:
-    doc = run_verify(args.claims, args.examples, args.seed, recheck=args.recheck)
+    doc = run_verify(args.claims, args.examples, args.seed, recheck=args.recheck,
+                     jobs=args.jobs)
     print_table(doc)
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)

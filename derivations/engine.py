@@ -26,6 +26,7 @@ reason). A derivation that checks while a counterexample exists raises :class:`E
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -452,8 +453,8 @@ def check_step(
 STEP_SECONDS = 10.0  # SymPy gets this long per step; past it the step is "not confirmed"
 
 
-class _StepTimeout(Exception):
-    pass
+class _StepTimeout(BaseException):  # noqa: N818 - not an Exception: SymPy code catches those
+    """Raised by the alarm; a BaseException so ``except Exception`` inside SymPy can't eat it."""
 
 
 def _timed(fn, *args):
@@ -489,7 +490,7 @@ def _timed_check(k, s, steps, registry, cid) -> tuple[bool, str]:
 
 def _concluded(steps, r) -> bool:
     try:
-        return _timed(lambda: any(_match(s.rel, r) for s in steps))
+        return _timed(lambda: any(_match(s.rel, r) for s in reversed(steps)))
     except _StepTimeout:
         return False
 
@@ -514,13 +515,12 @@ def _source_key(claim: Claim) -> str:
     return h.hexdigest()
 
 
-def _cache_path():
-    import os
+def _cache_dir():
     from pathlib import Path
 
     root = os.environ.get("BEYOND_SCALING_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "beyond-scaling")
-    return Path(root) / "derivations.json"
+    return Path(root) / "derivations"
 
 
 def check_derivation(claim: Claim, registry: dict, use_cache: bool = True) -> dict:
@@ -534,20 +534,18 @@ def check_derivation(claim: Claim, registry: dict, use_cache: bool = True) -> di
     if claim.derivation is None or not use_cache:
         return _check_derivation(claim, registry)
     key = _source_key(claim)
-    path = _cache_path()
+    path = _cache_dir() / (key + ".json")
     try:
-        cache = json.loads(path.read_text())
+        hit = json.loads(path.read_text())
+        if hit.get("id") == claim.id:
+            return {**hit["result"], "cached": True}
     except (OSError, ValueError):
-        cache = {}
-    hit = cache.get(claim.id)
-    if hit and hit.get("key") == key:
-        return {**hit["result"], "cached": True}
+        pass
     out = _check_derivation(claim, registry)
-    cache[claim.id] = {"key": key, "result": out}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(cache))
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"id": claim.id, "result": out}))
         tmp.replace(path)
     except OSError:
         pass
@@ -727,19 +725,35 @@ def _fmt(v, digits: int = 30) -> str:
         return mpmath.nstr(v, digits) if isinstance(v, mpmath.mpf) else str(v)
 
 
+def run_checks(claim: Claim, registry: dict, examples: int, seed: int,
+               recheck: bool = False) -> dict:
+    """The expensive part of a verdict: derivation check and search (or the computation)."""
+    t0 = time.perf_counter()
+    if claim.compute is not None:
+        return {"computed": claim.compute(examples=examples, seed=seed),
+                "seconds": time.perf_counter() - t0}
+    deriv = check_derivation(claim, registry, use_cache=not recheck)
+    stats = search(claim, examples, seed)
+    return {"deriv": deriv, "stats": stats, "seconds": time.perf_counter() - t0}
+
+
 def verify_claim(claim: Claim, registry: dict, statuses: dict, examples: int, seed: int,
                  recheck: bool = False) -> dict:
     """Run the checks for one claim and compute its verdict (a JSON-able dict)."""
-    t0 = time.perf_counter()
+    return decide(claim, run_checks(claim, registry, examples, seed, recheck), statuses)
+
+
+def decide(claim: Claim, checks: dict, statuses: dict) -> dict:
+    """The verdict from the checks' outcomes and the statuses of the claims it cites."""
     rec = {
         "id": claim.id, "ref": claim.ref, "reading": claim.reading, "kind": claim.kind,
         "assumptions": claim.assumptions, "extension": claim.extension,
         "summary": claim.summary,
         "statement_latex": claim.statement_latex(), "steps": [], "values": {},
-        "counterexample": None, "trials": 0,
+        "counterexample": None, "trials": 0, "seconds": round(checks["seconds"], 3),
     }
-    if claim.compute is not None:
-        out = claim.compute(examples=examples, seed=seed)
+    if "computed" in checks:
+        out = checks["computed"]
         rec.update(values=out.values, counterexample=out.counterexample, trials=out.trials)
         if out.holds is None:
             status = "inconclusive"
@@ -747,13 +761,12 @@ def verify_claim(claim: Claim, registry: dict, statuses: dict, examples: int, se
             status = "proven" if out.exact else "supported"
         else:
             status = "refuted"
-        rec.update(status=status, evidence=out.evidence, seconds=time.perf_counter() - t0)
+        rec.update(status=status, evidence=out.evidence)
         return rec
 
-    deriv = check_derivation(claim, registry, use_cache=not recheck)
+    deriv, stats = checks["deriv"], checks["stats"]
     rec["steps"] = deriv["steps"]
     rec["derivation_cached"] = bool(deriv.get("cached"))
-    stats = search(claim, examples, seed)
     rec["trials"] = stats["trials"]
     t64, t32 = stats["twin64"], stats["twin32"]
     rec["values"] = {
@@ -778,7 +791,7 @@ def verify_claim(claim: Claim, registry: dict, statuses: dict, examples: int, se
         how = "exact equality (SymPy)" if res["exact"] else f"{res['dps']} digits"
         rec["counterexample"] = {
             **inst.to_json(),
-            "relation": f"{r.label or 'lhs'} {r.op} rhs",
+            "relation": r.label or f"lhs {r.op} rhs", "op": r.op,
             "lhs": _fmt(res["lhs"]), "rhs": _fmt(res["rhs"]),
             "violation": _fmt(res["violation"]),
         }
@@ -812,8 +825,7 @@ def verify_claim(claim: Claim, registry: dict, statuses: dict, examples: int, se
             evidence = f"no counterexample in {stats['trials']} trials; {why}"
         if stats["undecided"]:
             evidence += f"; {stats['undecided']} instance(s) undecided"
-    rec.update(status=status, evidence=evidence + f"; {twin_txt}",
-               seconds=time.perf_counter() - t0)
+    rec.update(status=status, evidence=evidence + f"; {twin_txt}")
     return rec
 
 
@@ -849,6 +861,15 @@ def dependency_closure(ids: Sequence[str], registry: dict) -> list[str]:
     return [c for c in registry if c in want]
 
 
+def _worker(factory: str, cid: str, examples: int, seed: int, recheck: bool) -> dict:
+    import importlib
+
+    mod, fn = factory.split(":")
+    torch.set_num_threads(1)
+    registry = getattr(importlib.import_module(mod), fn)()
+    return run_checks(registry[cid], registry, examples, seed, recheck)
+
+
 def verify(
     registry: dict,
     ids: Sequence[str] | None = None,
@@ -856,28 +877,50 @@ def verify(
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
     recheck: bool = False,
+    jobs: int = 1,
+    factory: str | None = None,
 ) -> list[dict]:
-    """Verify the claims ``ids`` (all by default, with the claims they cite), in order."""
+    """Verify the claims ``ids`` (all by default, with the claims they cite), in order.
+
+    With ``jobs > 1`` and ``factory`` ("module:function" returning the registry), the
+    independent checks run in that many processes; verdicts are then decided in order,
+    since a claim can only be proven once the claims it cites are.
+    """
     if examples < 1:
         raise ValueError(f"examples must be ≥ 1; got {examples}")
+    if jobs < 1:
+        raise ValueError(f"jobs must be ≥ 1; got {jobs}")
     order = dependency_closure(ids, registry) if ids else list(registry)
-    statuses: dict[str, str] = {}
-    out = []
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # tiny tensors: thread start-up dominates otherwise
+    checks: dict[str, dict] = {}
     try:
-        _verify_loop(order, registry, statuses, out, examples, seed, progress, recheck)
+        if jobs > 1 and factory and len(order) > 1:
+            import concurrent.futures as cf
+            import multiprocessing as mp
+
+            with cf.ProcessPoolExecutor(jobs, mp_context=mp.get_context("spawn")) as pool:
+                futs = {pool.submit(_worker, factory, cid, examples, seed, recheck): cid
+                        for cid in order}
+                for k, fut in enumerate(cf.as_completed(futs), 1):
+                    cid = futs[fut]
+                    checks[cid] = fut.result()
+                    if progress:
+                        progress(f"[{k}/{len(order)}] {cid} checked "
+                                 f"({checks[cid]['seconds']:.1f} s)")
+        else:
+            for k, cid in enumerate(order, 1):
+                if progress:
+                    progress(f"[{k}/{len(order)}] {cid} ...")
+                checks[cid] = run_checks(registry[cid], registry, examples, seed, recheck)
     finally:
         torch.set_num_threads(threads)
-    return out
-
-
-def _verify_loop(order, registry, statuses, out, examples, seed, progress, recheck) -> None:
-    for k, cid in enumerate(order, 1):
-        if progress:
-            progress(f"[{k}/{len(order)}] {cid} ...")
-        rec = verify_claim(registry[cid], registry, statuses, examples, seed, recheck)
+    statuses: dict[str, str] = {}
+    out = []
+    for cid in order:
+        rec = decide(registry[cid], checks[cid], statuses)
         statuses[cid] = rec["status"]
         out.append(rec)
         if progress:
-            progress(f"[{k}/{len(order)}] {cid}: {rec['status']} ({rec['seconds']:.1f} s)")
+            progress(f"{cid}: {rec['status']}")
+    return out
