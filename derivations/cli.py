@@ -113,6 +113,70 @@ def cmd_list(args) -> int:
     return 0
 
 
+def cmd_plots(args) -> int:
+    from derivations.figures import render_figures
+
+    recs = render_figures(Path(args.out), only=args.only or None, seed=args.seed,
+                          progress=_progress)
+    for r in recs:
+        print(f"{r['name']}: {r['png']}")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from derivations.figures import render_figures
+    from derivations.report import write_report
+
+    out = Path(args.out)
+    t0 = time.perf_counter()
+    _progress(f"verifying claims ({args.examples} examples each) ...")
+    doc = run_verify(args.claims, args.examples, args.seed, recheck=args.recheck,
+                     jobs=args.jobs)
+    _progress("rendering figures ...")
+    figs = render_figures(out, seed=args.seed, progress=_progress)
+    lab = _lab_claims(out)
+    if lab:
+        doc["claims"].extend(lab)
+        _progress(f"included {len(lab)} lab result(s)")
+    res = write_report(doc, figs, out)
+    print_table(doc)
+    print(f"\nwrote {res['markdown']}, {res['html']} and {res['verdicts']} "
+          f"({len(figs)} figures) in {time.perf_counter() - t0:.0f} s")
+    return 2 if any(c.get("twin_ok") is False for c in doc["claims"]) else 0
+
+
+def _lab_claims(out: Path) -> list[dict]:
+    """The latest lab results (``beyond-scaling lab``) as empirical claims, if any exist."""
+    try:
+        from derivations.lab.cli import latest_results
+    except ImportError:
+        return []
+    roots = [out / "lab", Path("lab-results")]
+    found: list[dict] = []
+    for root in roots:
+        if root.exists():
+            found.extend(latest_results(root))
+    return found
+
+
+def cmd_bench(args) -> int:
+    from numerics.bench import main as bench_main
+
+    return bench_main(args.rest)
+
+
+def cmd_lab(args) -> int:
+    from derivations.lab.cli import main as lab_main
+
+    return lab_main(args.rest)
+
+
+def cmd_check(args) -> int:
+    from derivations.testing import check_main
+
+    return check_main(args.rest)
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="beyond-scaling",
@@ -127,6 +191,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_verify)
     p = sub.add_parser("list", help="list the claim ids")
     p.set_defaults(func=cmd_list)
+    p = sub.add_parser("plots", help="regenerate the figures (PNG, SVG and their data)")
+    p.add_argument("--out", default="report", help="output folder (default ./report)")
+    p.add_argument("--only", nargs="+", metavar="NAME", help="only these figures")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_plots)
+    p = sub.add_parser("report", help="verify every claim, draw every figure, write "
+                       "report.md, report.html and verdicts.json")
+    p.add_argument("--out", default="report", help="output folder (default ./report)")
+    _add_verify_args(p)
+    p.set_defaults(func=cmd_report)
+    for name, fn, text in (
+        ("bench", cmd_bench, "time the streaming kernels against references "
+         "(see `beyond-scaling bench --help`)"),
+        ("lab", cmd_lab, "run one of the paper's experiments at laptop scale "
+         "(see `beyond-scaling lab --help`)"),
+        ("check", cmd_check, "property-test your own attention/Hopfield function "
+         "(see `beyond-scaling check --help`)"),
+    ):
+        p = sub.add_parser(name, help=text, add_help=False)
+        p.add_argument("rest", nargs=argparse.REMAINDER)
+        p.set_defaults(func=fn)
     return ap
 
 

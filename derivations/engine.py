@@ -450,7 +450,7 @@ def check_step(
     return False, f"unknown justification {type(by).__name__}"
 
 
-STEP_SECONDS = 10.0  # SymPy gets this long per step; past it the step is "not confirmed"
+STEP_SECONDS = 30.0  # SymPy gets this long per step; past it the step is "not confirmed"
 
 
 class _StepTimeout(BaseException):  # noqa: N818 - not an Exception: SymPy code catches those
@@ -837,13 +837,13 @@ def _d(inst: Instance):
         return len(p["z"])
     if "layers" in p:
         return sum(len(m) for m in p["layers"])
-    return "-"
+    return p.get("d", "-")
 
 
 def _n(inst: Instance):
     if inst.x is not None:
         return len(inst.x)
-    return "-"
+    return inst.p.get("n", "-")
 
 
 def dependency_closure(ids: Sequence[str], registry: dict) -> list[str]:
