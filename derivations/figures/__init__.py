@@ -31,6 +31,13 @@ FIGURE_MODULES: tuple[str, ...] = (
     "fig1_energy_landscapes",
     "prop123_bands",
     "cccp_iteration",
+    "eq12_closed_form",
+    "eq14_bounds",
+    "unit_partition",
+    "size_law",
+    "prop4_cross_entropy",
+    "eq1_table2",
+    "eq6_layer_iterates",
 )
 
 
