@@ -151,12 +151,25 @@ def _lab_claims(out: Path) -> list[dict]:
         from derivations.lab.cli import latest_results
     except ImportError:
         return []
-    roots = [out / "lab", Path("lab-results")]
-    found: list[dict] = []
-    for root in roots:
-        if root.exists():
-            found.extend(latest_results(root))
-    return found
+    seen: dict[str, dict] = {}
+    for root in (Path("lab-results"), out / "lab"):  # the report's own folder wins
+        if not root.exists():
+            continue
+        for res in latest_results(root):
+            c = dict(res.get("claim") or {})
+            if not c.get("id") or c.get("status") not in ("proven", "supported", "refuted",
+                                                          "inconclusive"):
+                continue
+            c.setdefault("reading", "measured at laptop scale (beyond-scaling lab)")
+            c.setdefault("assumptions", c.pop("rule", ""))
+            c["evidence"] = (c.get("evidence", "") + f" [result: {res.get('path')}; rerun with "
+                             f"`beyond-scaling lab {c['id'].split('/')[-1]}`]")
+            c.setdefault("trials", 1)
+            c.setdefault("seconds", 0.0)
+            c.setdefault("counterexample", None)
+            c.setdefault("steps", [])
+            seen[c["id"]] = c
+    return list(seen.values())
 
 
 def cmd_bench(args) -> int:
