@@ -228,7 +228,13 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
+_PASS_THROUGH = {"bench": cmd_bench, "lab": cmd_lab, "check": cmd_check}
+
+
 def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in _PASS_THROUGH:  # these parse their own options (incl. --help)
+        return _PASS_THROUGH[argv[0]](argparse.Namespace(rest=argv[1:]))
     ap = build_parser()
     args = ap.parse_args(argv)
     try:
