@@ -208,3 +208,141 @@ def layered_instances(draw, reading: str, max_layers: int = 8, max_d: int = 16,
     if reading == "printed":
         params["Z"] = tuple(draw(st.lists(scales(1e-3, 1e3), min_size=l, max_size=l)))
     return Instance.make(None, x, regime=f"l={l}/{reg}", **params)
+
+
+# ------------------------------------------------- strategies used by derivations.testing
+#
+# Appended for the user-facing checker (:mod:`derivations.testing`): batches of queries,
+# layered pattern sets with batches, well-separated patterns with queries inside their balls,
+# and the floating dtypes that have a tolerance in :mod:`numerics.tolerances`.
+
+__all__ += [
+    "dtypes",
+    "query_batches",
+    "batched_instances",
+    "layered_batches",
+    "separated_instances",
+]
+
+
+def dtypes(low_precision: bool = False) -> st.SearchStrategy:
+    """torch floating dtypes with a tolerance: float64, float32 (+ bfloat16, float16)."""
+    import torch
+
+    opts = [torch.float64, torch.float32]
+    if low_precision:
+        opts += [torch.bfloat16, torch.float16]
+    return st.sampled_from(opts)
+
+
+@st.composite
+def query_batches(draw, patterns, min_b: int = 1, max_b: int = 3, regimes=QUERY_REGIMES):
+    """(B queries as a tuple of rows, their regimes): B ∈ [min_b, max_b], each from
+    :func:`queries` (shrinks toward one query)."""
+    if not 1 <= min_b <= max_b:
+        raise ValueError(f"need 1 <= min_b <= max_b; got {min_b}, {max_b}")
+    b = draw(st.integers(min_b, max_b))
+    xs, regs = [], []
+    for _ in range(b):
+        x, r = draw(queries(patterns, regimes))
+        xs.append(x)
+        regs.append(r)
+    return tuple(xs), tuple(regs)
+
+
+@st.composite
+def batched_instances(draw, min_d: int = 1, max_d: int = 12, max_n: int = 6, max_b: int = 3,
+                      families=PATTERN_FAMILIES, regimes=QUERY_REGIMES, n: int | None = None,
+                      beta=None, values: bool = False):
+    """An :class:`Instance` with patterns and a batch of B queries (``params['queries']``).
+
+    ``beta``: ``None`` (no β), a number (fixed β) or a strategy (e.g. :func:`betas`), stored
+    as ``params['beta']``. ``values=True`` adds ``params['values']``, a (d, n) matrix drawn
+    independently of the patterns (attention with keys ≠ values). ``n`` fixes the dimension.
+    The regime reads ``family/regime+regime…``.
+    """
+    P, fam = draw(pattern_sets(min_d, max_d, max_n, families, n=n))
+    xs, regs = draw(query_batches(P, 1, max_b, regimes))
+    params = {"queries": xs}
+    if beta is not None:
+        params["beta"] = float(draw(beta)) if isinstance(beta, st.SearchStrategy) else float(beta)
+    if values:
+        a = np.array(P, dtype=float)
+        rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+        scale = float(np.abs(a).max()) or 1.0
+        params["values"] = _rows(rng.standard_normal(a.shape) * scale)
+    return Instance.make(P, None, regime=f"{fam}/{'+'.join(regs)}", **params)
+
+
+@st.composite
+def layered_batches(draw, max_layers: int = 3, max_d: int = 4, max_n: int = 4, max_b: int = 3,
+                    families=PATTERN_FAMILIES, regimes=QUERY_REGIMES, n: int | None = None):
+    """Patterns split over l layers (``params['layers']``, l ∈ [1, max_layers]) and a batch of
+    queries (``params['queries']``) drawn around all patterns."""
+    l = draw(st.integers(1, max_layers))
+    nn = n if n is not None else draw(st.integers(1, max_n))
+    layers, fams = [], []
+    for _ in range(l):
+        P, fam = draw(pattern_sets(1, max_d, max_n, families, n=nn))
+        layers.append(P)
+        fams.append(fam)
+    allP = [r for m in layers for r in m]
+    xs, regs = draw(query_batches(allP, 1, max_b, regimes))
+    return Instance.make(None, None, regime=f"l={l} ({', '.join(fams)})/{'+'.join(regs)}",
+                         layers=layers, queries=xs)
+
+
+@st.composite
+def separated_instances(draw, max_d: int = 8, max_n: int = 4, max_b: int = 2,
+                        n: int | None = None, min_separation: float = 8.0,
+                        max_separation: float = 100.0):
+    """Well-separated patterns (Assumption 3) with queries inside their balls.
+
+    Patterns are distinct points of an integer lattice times a spacing in
+    [min_separation, max_separation], shifted by an offset of up to 100 spacings (large
+    norms). Params: ``queries`` (each within Euclidean distance ``radius`` = Δ/4 of pattern
+    ``targets[b]``), ``separation`` Δ (the least pairwise Euclidean distance; the spacing
+    when d = 1).
+    """
+    d = draw(st.integers(1, max_d))
+    nn = n if n is not None else draw(st.integers(1, max_n))
+    spacing = draw(scales(min_separation, max_separation))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    side = int(np.ceil(d ** (1.0 / nn))) + 1
+    cells: list = []
+    while len(cells) < d:
+        c = tuple(int(t) for t in rng.integers(0, side + 1, size=nn))
+        if c not in cells:
+            cells.append(c)
+    offset = rng.standard_normal(nn) * draw(st.sampled_from([0.0, 1.0, 10.0, 100.0])) * spacing
+    P = np.array(cells, dtype=float) * spacing + offset
+    if d > 1:
+        diff = P[:, None, :] - P[None, :, :]
+        dist = np.sqrt((diff * diff).sum(-1))
+        np.fill_diagonal(dist, np.inf)
+        sep = float(dist.min())
+    else:
+        sep = float(spacing)
+    radius = sep / 4.0
+    b = draw(st.integers(1, max_b))
+    xs, targets = [], []
+    for _ in range(b):
+        t = draw(st.integers(0, d - 1))
+        u = rng.standard_normal(nn)
+        u /= max(float(np.linalg.norm(u)), 1e-300)
+        frac = draw(st.sampled_from([0.0, 0.5, 0.99]))
+        xs.append(tuple(float(v) for v in P[t] + u * frac * radius))
+        targets.append(t)
+    return Instance.make(P, None, regime=f"well_separated Δ={sep:.3g}/in-ball",
+                         queries=tuple(xs), targets=tuple(targets), separation=sep,
+                         radius=radius)
+
+
+def nontrivial_betas() -> st.SearchStrategy[float]:
+    """β for checking implementations: 2 (Prop. 2's β), 0.5, 1, or log-uniform in
+    [1e−2, 1e2]. Shrinks toward 2, not 1, so that a bug in the handling of β (applied twice,
+    or not at all) still shows in the smallest counterexample."""
+    return st.one_of(st.sampled_from([2.0, 0.5, 1.0]), scales())
+
+
+__all__ += ["nontrivial_betas"]
