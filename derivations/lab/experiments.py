@@ -411,17 +411,18 @@ def embed(sentences, tok, model, batch_size: int = 128, device: str = "cpu",
 
 
 def nearest_neighbour_distances(X, chunk: int = 2048, device: str = "cpu"):
-    """Exact Euclidean distance from each row of X (m, n) to its nearest other row (float64)."""
+    """Exact Euclidean distance from each row of X (m, n) to its nearest other row (float64).
+
+    The streaming kernel :func:`numerics.stream.knn_distances` (own index excluded, so an
+    exact duplicate counts at distance 0).
+    """
     import torch
 
+    from numerics.stream import knn_distances
+
     X = X.to(device=device, dtype=torch.float64)
-    sq = (X * X).sum(1)  # (m,)
-    out = torch.empty(len(X), dtype=torch.float64, device=device)
-    for i in range(0, len(X), chunk):
-        d2 = sq[i : i + chunk, None] + sq[None, :] - 2 * X[i : i + chunk] @ X.T  # (c, m)
-        d2[torch.arange(d2.shape[0]), torch.arange(i, i + d2.shape[0])] = math.inf
-        out[i : i + chunk] = d2.min(1).values.clamp_min(0).sqrt()
-    return out.cpu().numpy()
+    dist, _ = knn_distances(X, k=1, chunk=chunk, exclude_self=True, squared=False)
+    return dist[:, 0].cpu().numpy()
 
 
 def _dist_stats(d: np.ndarray) -> dict:
