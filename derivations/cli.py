@@ -134,9 +134,10 @@ def cmd_report(args) -> int:
                      jobs=args.jobs)
     _progress("rendering figures ...")
     figs = render_figures(out, seed=args.seed, progress=_progress)
-    lab = _lab_claims(out)
+    lab, lab_figs = _lab_claims(out)
     if lab:
         doc["claims"].extend(lab)
+        figs.extend(lab_figs)
         _progress(f"included {len(lab)} lab result(s)")
     res = write_report(doc, figs, out)
     print_table(doc)
@@ -145,13 +146,17 @@ def cmd_report(args) -> int:
     return 2 if any(c.get("twin_ok") is False for c in doc["claims"]) else 0
 
 
-def _lab_claims(out: Path) -> list[dict]:
-    """The latest lab results (``beyond-scaling lab``) as empirical claims, if any exist."""
+def _lab_claims(out: Path) -> tuple[list[dict], list[dict]]:
+    """The latest lab results (``beyond-scaling lab``) as empirical claims, with their
+    figures copied into ``out/figures`` (so the report folder stands alone)."""
+    import shutil
+
     try:
         from derivations.lab.cli import latest_results
     except ImportError:
-        return []
+        return [], []
     seen: dict[str, dict] = {}
+    figs: dict[str, dict] = {}
     for root in (Path("lab-results"), out / "lab"):  # the report's own folder wins
         if not root.exists():
             continue
@@ -169,7 +174,20 @@ def _lab_claims(out: Path) -> list[dict]:
             c.setdefault("counterexample", None)
             c.setdefault("steps", [])
             seen[c["id"]] = c
-    return list(seen.values())
+            src = Path(res["path"]).parent
+            name = "lab_" + c["id"].split("/")[-1]
+            rec = {"name": name, "title": c.get("statement", name), "claims": [c["id"]],
+                   "caption": c.get("evidence", "")}
+            for f in res.get("files", []):
+                ext = Path(f).suffix.lstrip(".")
+                if ext in ("png", "svg", "csv") and ext not in rec and (src / f).is_file():
+                    dest = out / "figures" / f"{name}.{ext}"
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(src / f, dest)
+                    rec[ext] = str(dest)
+            if "png" in rec:
+                figs[name] = rec
+    return list(seen.values()), list(figs.values())
 
 
 def cmd_bench(args) -> int:

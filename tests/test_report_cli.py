@@ -29,3 +29,31 @@ def test_plots_only_one_figure(tmp_path, capsys):
     assert (figs / "fig1_energy_landscapes.png").stat().st_size > 10_000
     assert (figs / "fig1_energy_landscapes.svg").exists()
     assert not (figs / "prop123_bands.png").exists()
+
+
+def test_lab_results_enter_the_report_with_their_figure(tmp_path):
+    """A (synthetic) lab result under OUT/lab becomes an empirical claim with its figure."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from derivations.cli import _lab_claims
+
+    d = tmp_path / "lab" / "radius"
+    d.mkdir(parents=True)
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    fig.savefig(d / "radius.png")
+    plt.close(fig)
+    claim = {"id": "lab/radius", "kind": "empirical", "ref": "v2 App. F.1", "status": "refuted",
+             "statement": "NN distances exceed 2r*", "evidence": "synthetic", "values": {}}
+    (d / "result.json").write_text(json.dumps({"claim": claim, "files": ["radius.png"]}))
+    claims, figs = _lab_claims(tmp_path)
+    assert [c["id"] for c in claims] == ["lab/radius"]
+    assert figs[0]["claims"] == ["lab/radius"]
+    assert (tmp_path / "figures" / "lab_radius.png").exists()
+    # a result whose status is not one of the four verdicts is left out, not shown as one
+    claim["status"] = "great"
+    (d / "result.json").write_text(json.dumps({"claim": claim, "files": ["radius.png"]}))
+    assert _lab_claims(tmp_path)[0] == []
