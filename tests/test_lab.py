@@ -487,3 +487,20 @@ def test_every_preset_product_is_well_formed():
     for preset in ("cpu", "gpu"):
         f = ex.SIZELAW_PRESETS[preset]["facts"]
         assert f["keys"] ** 2 >= max(f["grid"]) + f["n_val"]
+
+
+@pytest.mark.slow
+def test_ray_backend_gives_the_local_results(tmp_path):
+    """With Ray installed, a local Ray instance runs the same trainings to the same numbers."""
+    ray = pytest.importorskip("ray")
+    from derivations.lab.runner import Job, run_jobs
+
+    cfg, tr, va = _tiny()
+    jobs = [Job("a", cfg, tr, va)]
+    local = run_jobs(jobs, tmp_path / "local", backend="local", progress=False)
+    try:
+        remote = run_jobs(jobs, tmp_path / "ray", backend="ray", progress=False)
+    finally:
+        ray.shutdown()
+    assert remote[0]["train_loss"] == local[0]["train_loss"]
+    assert remote[0]["val_loss"] == local[0]["val_loss"]
