@@ -330,9 +330,7 @@ def prop3_derivation(target):
 
 
 def _layer_values(ops, v):
-    if isinstance(getattr(v, "E", None), sp.Symbol):
-        return v.E
-    if hasattr(v, "E"):
+    if hasattr(v, "E"):  # given directly: a VectorSymbol (display) or a list (derivation)
         return v.E
     Z = getattr(v, "Z", None)
     zs = list(Z) if Z is not None else [None] * len(v.layers)

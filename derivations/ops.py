@@ -18,7 +18,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any
 
 import mpmath
 import sympy as sp
@@ -482,10 +481,3 @@ class TorchOps:
 
     def to_float(self, a) -> float:
         return float(a)
-
-
-def as_list(v: Any) -> list:
-    """A back end's vector as a Python list of its scalars."""
-    if isinstance(v, torch.Tensor):
-        return list(v.unbind(0)) if v.dim() else [v]
-    return list(v)

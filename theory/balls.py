@@ -44,8 +44,7 @@ from typing import NamedTuple
 import mpmath
 import sympy as sp
 
-from theory.energies import LAYER_READINGS
-from theory.lse import mp_lse
+from theory.energies import LAYER_READINGS, mp_global_energy
 
 __all__ = [
     "DISTANCES",
@@ -657,7 +656,7 @@ def global_energy(layer_patterns: Sequence, reading: str = "distance", Z=None) -
                          f"{LAYER_READINGS}")
 
     def energy(x):
-        return -mp_lse(*[-e(x) for e in layers])
+        return mp_global_energy([e(x) for e in layers])
 
     return energy
 
