@@ -75,16 +75,23 @@ def _pattern_sizes(sizes=((1, 1), (2, 1), (2, 2))):
 
 def lemma1_statement(ops, v):
     mix = ops.vadd(ops.vscale(v.lam, v.z), ops.vscale(1 - v.lam, v.y))
-    return [Rel(ops.lse(mix), "<=", v.lam * ops.lse(v.z) + (1 - v.lam) * ops.lse(v.y),
-                "LSE(λz+(1−λ)y)")]
+    return [
+        Rel(ops.lse(mix), "<=", v.lam * ops.lse(v.z) + (1 - v.lam) * ops.lse(v.y), "LSE(λz+(1−λ)y)")
+    ]
 
 
 def tangent_statement(ops, v):
     m = len(v.z) if not isinstance(v.z, sp.Symbol) else None
     if m is None:
         p = sp.Function(r"\operatorname{softmax}")(v.z)
-        return [Rel(ops.lse(v.z) + sp.Function(r"\langle")(p, v.y - v.z), "<=", ops.lse(v.y),
-                    "tangent plane")]
+        return [
+            Rel(
+                ops.lse(v.z) + sp.Function(r"\langle")(p, v.y - v.z),
+                "<=",
+                ops.lse(v.y),
+                "tangent plane",
+            )
+        ]
     lin = sum((ops.softmax(v.z, k) * (v.y[k] - v.z[k]) for k in range(m)), ops.num(0))
     return [Rel(ops.lse(v.z) + lin, "<=", ops.lse(v.y), "tangent plane")]
 
@@ -93,8 +100,12 @@ def lemma2_statement(strict: bool):
     def statement(ops, v):
         return [
             Rel(ops.max(v.z), "<" if strict else "<=", ops.lse(v.z), "max z < LSE(z)"),
-            Rel(ops.lse(v.z), "<=", ops.max(v.z) + ops.log(ops.length(v.z)),
-                "LSE(z) ≤ max z + log m"),
+            Rel(
+                ops.lse(v.z),
+                "<=",
+                ops.max(v.z) + ops.log(ops.length(v.z)),
+                "LSE(z) ≤ max z + log m",
+            ),
         ]
 
     return statement
@@ -108,30 +119,64 @@ def lemma2_derivation(strict: bool):
         m = len(z)
         tail = sp.Add(*[sp.exp(-u) for u in us])
         steps = [
-            Step(Rel(ops.max(z), "==", a), "WLOG the maximum is the first entry",
-                 Wlog(SimpleNamespace(z=_zvec(m)), "z")),
-            Step(Rel(ops.lse(z), "==", a + sp.log(1 + tail)), "factor exp(a) out of the sum",
-                 Algebra()),
-            Step(Rel(ops.max(z), "<" if strict else "<=", ops.lse(z)),
-                 "log(1 + Σ exp(−uᵢ)) " + ("> 0 (m ≥ 2)" if strict else "≥ 0"), Algebra()),
+            Step(
+                Rel(ops.max(z), "==", a),
+                "WLOG the maximum is the first entry",
+                Wlog(SimpleNamespace(z=_zvec(m)), "z"),
+            ),
+            Step(
+                Rel(ops.lse(z), "==", a + sp.log(1 + tail)),
+                "factor exp(a) out of the sum",
+                Algebra(),
+            ),
+            Step(
+                Rel(ops.max(z), "<" if strict else "<=", ops.lse(z)),
+                "log(1 + Σ exp(−uᵢ)) " + ("> 0 (m ≥ 2)" if strict else "≥ 0"),
+                Algebra(),
+            ),
         ]
         first = len(steps)
         for u in us:
             steps.append(Step(Rel(-u, "<=", sp.Integer(0)), "uᵢ ≥ 0", Algebra()))
             t = sp.Dummy("t")
-            steps.append(Step(Rel(sp.exp(-u), "<=", sp.Integer(1)), "exp is increasing",
-                              Monotone(len(steps) - 1, sp.Lambda(t, sp.exp(t)))))
+            steps.append(
+                Step(
+                    Rel(sp.exp(-u), "<=", sp.Integer(1)),
+                    "exp is increasing",
+                    Monotone(len(steps) - 1, sp.Lambda(t, sp.exp(t))),
+                )
+            )
         bound_idx = [first + 2 * j + 1 for j in range(len(us))]
-        steps.append(Step(Rel(1 + tail, "<=", sp.Integer(m)), "sum of the m bounds",
-                          Combine(tuple((i, 1) for i in bound_idx))))
+        steps.append(
+            Step(
+                Rel(1 + tail, "<=", sp.Integer(m)),
+                "sum of the m bounds",
+                Combine(tuple((i, 1) for i in bound_idx)),
+            )
+        )
         t = sp.Dummy("t", positive=True)
-        steps.append(Step(Rel(sp.log(1 + tail), "<=", sp.log(m)), "log is increasing on (0, ∞)",
-                          Monotone(len(steps) - 1, sp.Lambda(t, sp.log(t)), "positive")))
+        steps.append(
+            Step(
+                Rel(sp.log(1 + tail), "<=", sp.log(m)),
+                "log is increasing on (0, ∞)",
+                Monotone(len(steps) - 1, sp.Lambda(t, sp.log(t)), "positive"),
+            )
+        )
         k = len(steps) - 1
-        steps.append(Step(Rel(ops.lse(z), "<=", a + sp.log(m)), "add a to both sides",
-                          Combine(((k, 1), (1, 1)))))
-        steps.append(Step(Rel(ops.lse(z), "<=", ops.max(z) + sp.log(m)), "max z = a",
-                          Combine(((k + 1, 1), (0, -1)))))
+        steps.append(
+            Step(
+                Rel(ops.lse(z), "<=", a + sp.log(m)),
+                "add a to both sides",
+                Combine(((k, 1), (1, 1))),
+            )
+        )
+        steps.append(
+            Step(
+                Rel(ops.lse(z), "<=", ops.max(z) + sp.log(m)),
+                "max z = a",
+                Combine(((k + 1, 1), (0, -1))),
+            )
+        )
         return steps
 
     return derivation
@@ -172,18 +217,27 @@ def lemma3_derivation(cite: str):
             Step(lemma2_for(cite)(ops, w)[0], "Lemma 2 at −z (lower bound)", Cites(cite, w)),
             Step(lemma2_for(cite)(ops, w)[1], "Lemma 2 at −z (upper bound)", Cites(cite, w)),
             Step(Rel(ops.max(neg), "==", -ops.min(v.z)), "max(−z) = −min z", Algebra()),
-            Step(Rel(soft, lemma2_for(cite)(ops, w)[0].op, ops.min(v.z)), "negate step 1",
-                 Combine(((0, 1), (2, -1)))),
-            Step(Rel(ops.min(v.z) - sp.log(m), "<=", soft), "negate step 2",
-                 Combine(((1, 1), (2, 1)))),
+            Step(
+                Rel(soft, lemma2_for(cite)(ops, w)[0].op, ops.min(v.z)),
+                "negate step 1",
+                Combine(((0, 1), (2, -1))),
+            ),
+            Step(
+                Rel(ops.min(v.z) - sp.log(m), "<=", soft),
+                "negate step 2",
+                Combine(((1, 1), (2, 1))),
+            ),
         ]
 
     return derivation
 
 
 def lemma2_for(cid: str):
-    return {"lemma2": lemma2_statement(True), "lemma2/nonstrict": lemma2_statement(False),
-            "lemma2/m>=2": lemma2_statement(True)}[cid]
+    return {
+        "lemma2": lemma2_statement(True),
+        "lemma2/nonstrict": lemma2_statement(False),
+        "lemma2/m>=2": lemma2_statement(True),
+    }[cid]
 
 
 def _zsizes(ms):
@@ -192,22 +246,38 @@ def _zsizes(ms):
 
 def lemma4_statement(ops, v):
     diff = ops.vadd(v.z, ops.vscale(-1, v.y))
-    return [Rel(ops.abs(ops.lse(v.z) - ops.lse(v.y)), "<=", ops.inf_norm(diff),
-                "|LSE(z) − LSE(y)| ≤ ‖z − y‖∞")]
+    return [
+        Rel(
+            ops.abs(ops.lse(v.z) - ops.lse(v.y)),
+            "<=",
+            ops.inf_norm(diff),
+            "|LSE(z) − LSE(y)| ≤ ‖z − y‖∞",
+        )
+    ]
 
 
 def softmax_statement(ops, v):
     if isinstance(v.z, sp.Symbol):
         k = sp.Symbol("k", integer=True)
-        return [Rel(sp.Derivative(sp.Function(r"\operatorname{LSE}")(v.z), sp.Indexed("z", k)),
-                    "==", sp.Function(r"\operatorname{softmax}")(v.z), "∂LSE/∂z_k")]
-    return [Rel(ops.grad_lse(v.z, k), "==", ops.softmax(v.z, k), f"∂LSE/∂z_{k + 1}")
-            for k in range(len(v.z))]
+        return [
+            Rel(
+                sp.Derivative(sp.Function(r"\operatorname{LSE}")(v.z), sp.Indexed("z", k)),
+                "==",
+                sp.Function(r"\operatorname{softmax}")(v.z),
+                "∂LSE/∂z_k",
+            )
+        ]
+    return [
+        Rel(ops.grad_lse(v.z, k), "==", ops.softmax(v.z, k), f"∂LSE/∂z_{k + 1}")
+        for k in range(len(v.z))
+    ]
 
 
 def softmax_derivation(ops, v):
-    return [Step(r, "SymPy differentiates LogSumExp (fdiff)", Algebra())
-            for r in softmax_statement(ops, v)]
+    return [
+        Step(r, "SymPy differentiates LogSumExp (fdiff)", Algebra())
+        for r in softmax_statement(ops, v)
+    ]
 
 
 # ------------------------------------------------------------------ Section 4
@@ -216,17 +286,16 @@ def softmax_derivation(ops, v):
 def prop1_statement(ops, v):
     g = ops.nn(v.P, v.x)
     E = ops.energy(v.P, v.x)
-    return [Rel(g - ops.log(ops.count(v.P)), "<=", E, "g − log d ≤ E"),
-            Rel(E, "<=", g, "E ≤ g")]
+    return [Rel(g - ops.log(ops.count(v.P)), "<=", E, "g − log d ≤ E"), Rel(E, "<=", g, "E ≤ g")]
 
 
 def prop1_derivation(ops, v):
     w = SimpleNamespace(z=ops.dists(v.P, v.x))
     rels = lemma3_statement(False)(ops, w)
-    return [Step(rels[0], "Lemma 3 (non-strict) at z = (dist(x, ρⁱ))ᵢ",
-                 Cites("lemma3/nonstrict", w)),
-            Step(rels[1], "Lemma 3 (non-strict) at z = (dist(x, ρⁱ))ᵢ",
-                 Cites("lemma3/nonstrict", w))]
+    return [
+        Step(rels[0], "Lemma 3 (non-strict) at z = (dist(x, ρⁱ))ᵢ", Cites("lemma3/nonstrict", w)),
+        Step(rels[1], "Lemma 3 (non-strict) at z = (dist(x, ρⁱ))ᵢ", Cites("lemma3/nonstrict", w)),
+    ]
 
 
 def _delta(ops, v):
@@ -239,14 +308,15 @@ def _prop2_gap(ops, v):
 
 
 def prop2_statement(ops, v):
-    return [Rel(ops.abs(_prop2_gap(ops, v)), "<=", _delta(ops, v),
-                "|E − (2E^MCHN_2 − log d)| ≤ Δ")]
+    return [Rel(ops.abs(_prop2_gap(ops, v)), "<=", _delta(ops, v), "|E − (2E^MCHN_2 − log d)| ≤ Δ")]
 
 
 def prop2_onesided_statement(ops, v):
     gap = _prop2_gap(ops, v)
-    return [Rel(-_delta(ops, v), "<=", gap, "−Δ ≤ E − (2E^MCHN_2 − log d)"),
-            Rel(gap, "<=", ops.num(0), "E − (2E^MCHN_2 − log d) ≤ 0")]
+    return [
+        Rel(-_delta(ops, v), "<=", gap, "−Δ ≤ E − (2E^MCHN_2 − log d)"),
+        Rel(gap, "<=", ops.num(0), "E − (2E^MCHN_2 − log d) ≤ 0"),
+    ]
 
 
 def prop2_derivation(ops, v):
@@ -260,16 +330,26 @@ def prop2_derivation(ops, v):
     lem4 = lemma4_statement(ops, c)[0]
     diff = ops.vadd(w, ops.vscale(-1, u))
     return [
-        Step(Rel(2 * ops.mchn(v.P, v.x, 2) - ops.log(ops.count(v.P)), "==", -ops.lse(w)),
-             "expand 2E^MCHN_2 − log d (the printed proof)", Algebra()),
+        Step(
+            Rel(2 * ops.mchn(v.P, v.x, 2) - ops.log(ops.count(v.P)), "==", -ops.lse(w)),
+            "expand 2E^MCHN_2 − log d (the printed proof)",
+            Algebra(),
+        ),
         Step(Rel(ops.energy(v.P, v.x), "==", -ops.lse(u)), "Eq. (4)", Algebra()),
         Step(lem4, "Lemma 4 with z = w, y = (−dist(x, ρⁱ))ᵢ", Cites("lemma4", c)),
-        Step(Rel(ops.inf_norm(diff), "==", _delta(ops, v)),
-             "‖w + dist‖∞ = maxᵢ |‖ρⁱ‖² − ξ²| = Δ", Algebra()),
-        Step(Rel(ops.abs(_prop2_gap(ops, v)), "==", lem4.lhs), "substitute steps 1 and 2",
-             Algebra()),
-        Step(Rel(ops.abs(_prop2_gap(ops, v)), "<=", ops.inf_norm(diff)), "steps 5 and 3",
-             Combine(((2, 1), (4, 1)))),
+        Step(
+            Rel(ops.inf_norm(diff), "==", _delta(ops, v)),
+            "‖w + dist‖∞ = maxᵢ |‖ρⁱ‖² − ξ²| = Δ",
+            Algebra(),
+        ),
+        Step(
+            Rel(ops.abs(_prop2_gap(ops, v)), "==", lem4.lhs), "substitute steps 1 and 2", Algebra()
+        ),
+        Step(
+            Rel(ops.abs(_prop2_gap(ops, v)), "<=", ops.inf_norm(diff)),
+            "steps 5 and 3",
+            Combine(((2, 1), (4, 1))),
+        ),
         Step(prop2_statement(ops, v)[0], "step 6 and step 4", Combine(((5, 1), (3, 1)))),
     ]
 
@@ -282,24 +362,30 @@ def prop3_statement(ops, v):
     """As reconstructed from the PDF: −Δ ≤ g − 2E^MCHN_2 ≤ Δ + log d."""
     mid = _prop3_mid(ops, v)
     dl = _delta(ops, v)
-    return [Rel(-dl, "<=", mid, "−Δ ≤ g − 2E^MCHN_2"),
-            Rel(mid, "<=", dl + ops.log(ops.count(v.P)), "g − 2E^MCHN_2 ≤ Δ + log d")]
+    return [
+        Rel(-dl, "<=", mid, "−Δ ≤ g − 2E^MCHN_2"),
+        Rel(mid, "<=", dl + ops.log(ops.count(v.P)), "g − 2E^MCHN_2 ≤ Δ + log d"),
+    ]
 
 
 def prop3_corrected_statement(ops, v):
     """What Propositions 1 and 2 as printed do give: −Δ − log d ≤ g − 2E^MCHN_2 ≤ Δ."""
     mid = _prop3_mid(ops, v)
     dl = _delta(ops, v)
-    return [Rel(-dl - ops.log(ops.count(v.P)), "<=", mid, "−Δ − log d ≤ g − 2E^MCHN_2"),
-            Rel(mid, "<=", dl, "g − 2E^MCHN_2 ≤ Δ")]
+    return [
+        Rel(-dl - ops.log(ops.count(v.P)), "<=", mid, "−Δ − log d ≤ g − 2E^MCHN_2"),
+        Rel(mid, "<=", dl, "g − 2E^MCHN_2 ≤ Δ"),
+    ]
 
 
 def prop3_sharp_statement(ops, v):
     """With the one-sided Proposition 2: −Δ − log d ≤ g − 2E^MCHN_2 ≤ 0."""
     mid = _prop3_mid(ops, v)
     dl = _delta(ops, v)
-    return [Rel(-dl - ops.log(ops.count(v.P)), "<=", mid, "−Δ − log d ≤ g − 2E^MCHN_2"),
-            Rel(mid, "<=", ops.num(0), "g − 2E^MCHN_2 ≤ 0")]
+    return [
+        Rel(-dl - ops.log(ops.count(v.P)), "<=", mid, "−Δ − log d ≤ g − 2E^MCHN_2"),
+        Rel(mid, "<=", ops.num(0), "g − 2E^MCHN_2 ≤ 0"),
+    ]
 
 
 def prop3_derivation(target):
@@ -317,10 +403,12 @@ def prop3_derivation(target):
             Step(p2, "Proposition 2", Cites("prop2", v)),
             Step(Rel(-dl, "<=", gap), "|a| ≤ Δ ⇒ −Δ ≤ a", Combine(((2, 1),))),
             Step(Rel(gap, "<=", dl), "|a| ≤ Δ ⇒ a ≤ Δ", Combine(((2, 1),))),
-            Step(want[0], "lower bound from Prop. 1 (g ≥ E) and step 4",
-                 Combine(((1, 1), (3, 1)))),
-            Step(want[1], "upper bound from Prop. 1 (g ≤ E + log d) and step 5",
-                 Combine(((0, 1), (4, 1)))),
+            Step(want[0], "lower bound from Prop. 1 (g ≥ E) and step 4", Combine(((1, 1), (3, 1)))),
+            Step(
+                want[1],
+                "upper bound from Prop. 1 (g ≤ E + log d) and step 5",
+                Combine(((0, 1), (4, 1))),
+            ),
         ]
 
     return derivation
@@ -349,8 +437,10 @@ def eq8_statement(strict: bool):
             glob = ops.global_energy(Es)
             l = ops.length(Es)
             lo = ops.min(Es)
-        return [Rel(lo - ops.log(l), "<=", glob, "min_t E_t − log l ≤ E_global"),
-                Rel(glob, "<" if strict else "<=", lo, "E_global < min_t E_t")]
+        return [
+            Rel(lo - ops.log(l), "<=", glob, "min_t E_t − log l ≤ E_global"),
+            Rel(glob, "<" if strict else "<=", lo, "E_global < min_t E_t"),
+        ]
 
     return statement
 
@@ -360,8 +450,10 @@ def eq8_derivation(cite: str):
         Es = list(_layer_values(ops, v))
         w = SimpleNamespace(z=Es)
         rels = lemma3_statement(cite != "lemma3/nonstrict")(ops, w)
-        return [Step(rels[0], "Lemma 3 at z = (E_t)ₜ", Cites(cite, w)),
-                Step(rels[1], "Lemma 3 at z = (E_t)ₜ", Cites(cite, w))]
+        return [
+            Step(rels[0], "Lemma 3 at z = (E_t)ₜ", Cites(cite, w)),
+            Step(rels[1], "Lemma 3 at z = (E_t)ₜ", Cites(cite, w)),
+        ]
 
     return derivation
 
@@ -390,11 +482,22 @@ def dc_statement(ops, v):
     """E(x) = ‖x‖² − LSE(2Mᵀx − (‖ρⁱ‖²)ᵢ): convex minus convex (Lemma 1)."""
     if isinstance(v.P, SymbolicPatterns):
         u = sp.Function("u")(v.x)
-        return [Rel(ops.energy(v.P, v.x), "==",
-                    sp.Sum(v.x[v.P.k] ** 2, (v.P.k, 1, v.P.n))
-                    - sp.Function(r"\operatorname{LSE}")(u), "DC split")]
-    return [Rel(ops.energy(v.P, v.x), "==", ops.sqnorm(v.x) - ops.lse(ops.dc_argument(v.P, v.x)),
-                "DC split")]
+        return [
+            Rel(
+                ops.energy(v.P, v.x),
+                "==",
+                sp.Sum(v.x[v.P.k] ** 2, (v.P.k, 1, v.P.n)) - sp.Function(r"\operatorname{LSE}")(u),
+                "DC split",
+            )
+        ]
+    return [
+        Rel(
+            ops.energy(v.P, v.x),
+            "==",
+            ops.sqnorm(v.x) - ops.lse(ops.dc_argument(v.P, v.x)),
+            "DC split",
+        )
+    ]
 
 
 def cccp_step_statement(ops, v):
@@ -426,8 +529,9 @@ def cccp_descent_statement(ops, v):
     if isinstance(v.P, SymbolicPatterns):
         xp = sp.IndexedBase("x^{+}")
         return [Rel(ops.energy(v.P, xp), "<=", ops.energy(v.P, v.x), "E(x⁺) ≤ E(x)")]
-    return [Rel(ops.energy(v.P, ops.cccp_step(v.P, v.x)), "<=", ops.energy(v.P, v.x),
-                "E(x⁺) ≤ E(x)")]
+    return [
+        Rel(ops.energy(v.P, ops.cccp_step(v.P, v.x)), "<=", ops.energy(v.P, v.x), "E(x⁺) ≤ E(x)")
+    ]
 
 
 def _surrogate(ops, v, y):
@@ -448,29 +552,50 @@ def cccp_descent_derivation(ops, v):
     Qp = _surrogate(ops, v, xp)
     diff2 = ops.sqnorm([a - b for a, b in zip(x, xp, strict=True)])
     return [
-        Step(tangent_statement(ops, tan)[0], "LSE lies above its tangent plane at u(x)",
-             Cites("lemma1/tangent", tan)),
-        Step(Rel(ops.energy(v.P, xp), "==", ops.sqnorm(xp) - ops.lse(uy)), "DC split at x⁺",
-             Cites("ext/cccp-dc", SimpleNamespace(P=v.P, x=xp))),
-        Step(Rel(ops.energy(v.P, xp), "<=", Qp), "E ≤ Q(·; x) (majorization)",
-             Combine(((0, 1), (1, 1)))),
+        Step(
+            tangent_statement(ops, tan)[0],
+            "LSE lies above its tangent plane at u(x)",
+            Cites("lemma1/tangent", tan),
+        ),
+        Step(
+            Rel(ops.energy(v.P, xp), "==", ops.sqnorm(xp) - ops.lse(uy)),
+            "DC split at x⁺",
+            Cites("ext/cccp-dc", SimpleNamespace(P=v.P, x=xp)),
+        ),
+        Step(
+            Rel(ops.energy(v.P, xp), "<=", Qp),
+            "E ≤ Q(·; x) (majorization)",
+            Combine(((0, 1), (1, 1))),
+        ),
         Step(Rel(Qx, "==", ops.energy(v.P, x)), "Q touches E at x", Algebra()),
-        Step(Rel(Qx - Qp, "==", diff2), "Q(·; x) is ‖y − x⁺‖² + const: x⁺ is its minimizer",
-             Algebra()),
+        Step(
+            Rel(Qx - Qp, "==", diff2),
+            "Q(·; x) is ‖y − x⁺‖² + const: x⁺ is its minimizer",
+            Algebra(),
+        ),
         Step(Rel(Qp, "<=", Qx), "‖x − x⁺‖² ≥ 0", Combine(((4, -1),))),
-        Step(Rel(ops.energy(v.P, xp), "<=", ops.energy(v.P, x)), "chain", Combine(
-            ((2, 1), (5, 1), (3, 1)))),
+        Step(
+            Rel(ops.energy(v.P, xp), "<=", ops.energy(v.P, x)),
+            "chain",
+            Combine(((2, 1), (5, 1), (3, 1))),
+        ),
     ]
 
 
 def _dc_derivation(ops, v):
-    return [Step(dc_statement(ops, v)[0], "expand −‖x − ρⁱ‖² = −‖x‖² + 2xᵀρⁱ − ‖ρⁱ‖², "
-                 "pull −‖x‖² out of the LSE", Algebra())]
+    return [
+        Step(
+            dc_statement(ops, v)[0],
+            "expand −‖x − ρⁱ‖² = −‖x‖² + 2xᵀρⁱ − ‖ρⁱ‖², pull −‖x‖² out of the LSE",
+            Algebra(),
+        )
+    ]
 
 
 def _cccp_step_derivation(ops, v):
-    return [Step(r, "differentiate and compare (SymPy)", Algebra())
-            for r in cccp_step_statement(ops, v)]
+    return [
+        Step(r, "differentiate and compare (SymPy)", Algebra()) for r in cccp_step_statement(ops, v)
+    ]
 
 
 # ------------------------------------------------------------------ the claims
@@ -484,130 +609,274 @@ def claims() -> list[Claim]:
     zdisp = _zsym
     return [
         Claim(
-            "lemma1", f"{REF} App. A, Lemma 1", "as printed (convexity of LSE)", "inequality",
-            "z, y ∈ ℝᵐ, λ ∈ [0, 1]", lemma1_statement, lambda: _LSE(pair=True), zdisp,
+            "lemma1",
+            f"{REF} App. A, Lemma 1",
+            "as printed (convexity of LSE)",
+            "inequality",
+            "z, y ∈ ℝᵐ, λ ∈ [0, 1]",
+            lemma1_statement,
+            lambda: _LSE(pair=True),
+            zdisp,
         ),
         Claim(
-            "lemma1/tangent", f"{REF} App. A, Lemma 1", "first-order form: LSE lies above its "
-            "tangent planes (what CCCP uses)", "inequality", "z, y ∈ ℝᵐ",
-            tangent_statement, lambda: _LSE(pair=True), zdisp,
+            "lemma1/tangent",
+            f"{REF} App. A, Lemma 1",
+            "first-order form: LSE lies above its tangent planes (what CCCP uses)",
+            "inequality",
+            "z, y ∈ ℝᵐ",
+            tangent_statement,
+            lambda: _LSE(pair=True),
+            zdisp,
         ),
         Claim(
-            "lemma2", f"{REF} App. A, Lemma 2", "as printed (strict lower bound)", "inequality",
-            "z ∈ ℝᵐ, m ≥ 1", lemma2_statement(True), lambda: _LSE(), zdisp,
-            lemma2_derivation(True), _lemma2_sizes((1, 2, 3)),
+            "lemma2",
+            f"{REF} App. A, Lemma 2",
+            "as printed (strict lower bound)",
+            "inequality",
+            "z ∈ ℝᵐ, m ≥ 1",
+            lemma2_statement(True),
+            lambda: _LSE(),
+            zdisp,
+            lemma2_derivation(True),
+            _lemma2_sizes((1, 2, 3)),
         ),
         Claim(
-            "lemma2/nonstrict", f"{REF} App. A, Lemma 2", "corrected: max z ≤ LSE(z) "
-            "(equality iff m = 1)", "inequality", "z ∈ ℝᵐ, m ≥ 1", lemma2_statement(False),
-            lambda: _LSE(), zdisp, lemma2_derivation(False), _lemma2_sizes((1, 2, 3, 4)),
+            "lemma2/nonstrict",
+            f"{REF} App. A, Lemma 2",
+            "corrected: max z ≤ LSE(z) (equality iff m = 1)",
+            "inequality",
+            "z ∈ ℝᵐ, m ≥ 1",
+            lemma2_statement(False),
+            lambda: _LSE(),
+            zdisp,
+            lemma2_derivation(False),
+            _lemma2_sizes((1, 2, 3, 4)),
         ),
         Claim(
-            "lemma2/m>=2", f"{REF} App. A, Lemma 2", "corrected: the strict bound for m ≥ 2",
-            "inequality", "z ∈ ℝᵐ, m ≥ 2", lemma2_statement(True),
-            lambda: _LSE().filter(lambda i: len(i.p["z"]) >= 2), zdisp,
-            lemma2_derivation(True), _lemma2_sizes((2, 3, 4)),
+            "lemma2/m>=2",
+            f"{REF} App. A, Lemma 2",
+            "corrected: the strict bound for m ≥ 2",
+            "inequality",
+            "z ∈ ℝᵐ, m ≥ 2",
+            lemma2_statement(True),
+            lambda: _LSE().filter(lambda i: len(i.p["z"]) >= 2),
+            zdisp,
+            lemma2_derivation(True),
+            _lemma2_sizes((2, 3, 4)),
         ),
         Claim(
-            "lemma3", f"{REF} App. A, Lemma 3", "as printed (strict upper bound)", "inequality",
-            "z ∈ ℝᵐ, m ≥ 1", lemma3_statement(True), lambda: _LSE(), zdisp,
-            lemma3_derivation("lemma2"), _zsizes((1, 2, 3)),
+            "lemma3",
+            f"{REF} App. A, Lemma 3",
+            "as printed (strict upper bound)",
+            "inequality",
+            "z ∈ ℝᵐ, m ≥ 1",
+            lemma3_statement(True),
+            lambda: _LSE(),
+            zdisp,
+            lemma3_derivation("lemma2"),
+            _zsizes((1, 2, 3)),
         ),
         Claim(
-            "lemma3/nonstrict", f"{REF} App. A, Lemma 3", "corrected: −LSE(−z) ≤ min z",
-            "inequality", "z ∈ ℝᵐ, m ≥ 1", lemma3_statement(False), lambda: _LSE(), zdisp,
-            lemma3_derivation("lemma2/nonstrict"), _zsizes((1, 2, 3)),
+            "lemma3/nonstrict",
+            f"{REF} App. A, Lemma 3",
+            "corrected: −LSE(−z) ≤ min z",
+            "inequality",
+            "z ∈ ℝᵐ, m ≥ 1",
+            lemma3_statement(False),
+            lambda: _LSE(),
+            zdisp,
+            lemma3_derivation("lemma2/nonstrict"),
+            _zsizes((1, 2, 3)),
         ),
         Claim(
-            "lemma3/m>=2", f"{REF} App. A, Lemma 3", "corrected: the strict bound for m ≥ 2",
-            "inequality", "z ∈ ℝᵐ, m ≥ 2", lemma3_statement(True),
-            lambda: _LSE().filter(lambda i: len(i.p["z"]) >= 2), zdisp,
-            lemma3_derivation("lemma2/m>=2"), _zsizes((2, 3, 4)),
+            "lemma3/m>=2",
+            f"{REF} App. A, Lemma 3",
+            "corrected: the strict bound for m ≥ 2",
+            "inequality",
+            "z ∈ ℝᵐ, m ≥ 2",
+            lemma3_statement(True),
+            lambda: _LSE().filter(lambda i: len(i.p["z"]) >= 2),
+            zdisp,
+            lemma3_derivation("lemma2/m>=2"),
+            _zsizes((2, 3, 4)),
         ),
         Claim(
-            "lemma4", f"{REF} App. A, Lemma 4", "as printed (LSE is 1-Lipschitz in ‖·‖∞)",
-            "inequality", "z, y ∈ ℝᵐ", lemma4_statement, lambda: _LSE(pair=True), zdisp,
+            "lemma4",
+            f"{REF} App. A, Lemma 4",
+            "as printed (LSE is 1-Lipschitz in ‖·‖∞)",
+            "inequality",
+            "z, y ∈ ℝᵐ",
+            lemma4_statement,
+            lambda: _LSE(pair=True),
+            zdisp,
         ),
         Claim(
-            "softmax-grad", f"{REF} §2 (background)", "softmax is the gradient of LSE",
-            "identity", "z ∈ ℝᵐ", softmax_statement, lambda: _LSE(max_m=16), zdisp,
-            softmax_derivation, _zsizes((1, 2, 3)),
+            "softmax-grad",
+            f"{REF} §2 (background)",
+            "softmax is the gradient of LSE",
+            "identity",
+            "z ∈ ℝᵐ",
+            softmax_statement,
+            lambda: _LSE(max_m=16),
+            zdisp,
+            softmax_derivation,
+            _zsizes((1, 2, 3)),
         ),
         Claim(
-            "prop1", f"{REF} §4, Proposition 1", "as printed", "inequality",
-            "patterns ρ¹…ρ^d ∈ ℝⁿ, x ∈ ℝⁿ", prop1_statement, lambda: _PAT(),
-            _patterns_display, prop1_derivation, _pattern_sizes(),
+            "prop1",
+            f"{REF} §4, Proposition 1",
+            "as printed",
+            "inequality",
+            "patterns ρ¹…ρ^d ∈ ℝⁿ, x ∈ ℝⁿ",
+            prop1_statement,
+            lambda: _PAT(),
+            _patterns_display,
+            prop1_derivation,
+            _pattern_sizes(),
         ),
         Claim(
-            "prop2", f"{REF} §4, Proposition 2", "as printed", "inequality",
-            "patterns ρ¹…ρ^d ∈ ℝⁿ, x ∈ ℝⁿ, β = 2", prop2_statement, lambda: _PAT(),
-            _patterns_display, prop2_derivation, _pattern_sizes(((1, 1), (2, 1))),
+            "prop2",
+            f"{REF} §4, Proposition 2",
+            "as printed",
+            "inequality",
+            "patterns ρ¹…ρ^d ∈ ℝⁿ, x ∈ ℝⁿ, β = 2",
+            prop2_statement,
+            lambda: _PAT(),
+            _patterns_display,
+            prop2_derivation,
+            _pattern_sizes(((1, 1), (2, 1))),
         ),
         Claim(
-            "prop2/one-sided", f"{REF} §4, Proposition 2", "sharper: −Δ ≤ E − (2E^MCHN_2 − "
-            "log d) ≤ 0", "inequality", "patterns ρ¹…ρ^d ∈ ℝⁿ, x ∈ ℝⁿ",
-            prop2_onesided_statement, lambda: _PAT(), _patterns_display,
+            "prop2/one-sided",
+            f"{REF} §4, Proposition 2",
+            "sharper: −Δ ≤ E − (2E^MCHN_2 − log d) ≤ 0",
+            "inequality",
+            "patterns ρ¹…ρ^d ∈ ℝⁿ, x ∈ ℝⁿ",
+            prop2_onesided_statement,
+            lambda: _PAT(),
+            _patterns_display,
         ),
         Claim(
-            "prop3", f"{REF} §4, Proposition 3", "as reconstructed from the PDF: −Δ ≤ g − "
-            "2E^MCHN_2 ≤ Δ + log d", "inequality", "patterns ρ¹…ρ^d ∈ ℝⁿ, x ∈ ℝⁿ",
-            prop3_statement, lambda: _PAT(), _patterns_display,
-            prop3_derivation(prop3_statement), _pattern_sizes(((1, 1), (2, 1))),
+            "prop3",
+            f"{REF} §4, Proposition 3",
+            "as reconstructed from the PDF: −Δ ≤ g − 2E^MCHN_2 ≤ Δ + log d",
+            "inequality",
+            "patterns ρ¹…ρ^d ∈ ℝⁿ, x ∈ ℝⁿ",
+            prop3_statement,
+            lambda: _PAT(),
+            _patterns_display,
+            prop3_derivation(prop3_statement),
+            _pattern_sizes(((1, 1), (2, 1))),
         ),
         Claim(
-            "prop3/corrected", f"{REF} §4, Proposition 3", "what Props. 1 and 2 give: −Δ − "
-            "log d ≤ g − 2E^MCHN_2 ≤ Δ", "inequality", "patterns ρ¹…ρ^d ∈ ℝⁿ, x ∈ ℝⁿ",
-            prop3_corrected_statement, lambda: _PAT(), _patterns_display,
-            prop3_derivation(prop3_corrected_statement), _pattern_sizes(((1, 1), (2, 1))),
+            "prop3/corrected",
+            f"{REF} §4, Proposition 3",
+            "what Props. 1 and 2 give: −Δ − log d ≤ g − 2E^MCHN_2 ≤ Δ",
+            "inequality",
+            "patterns ρ¹…ρ^d ∈ ℝⁿ, x ∈ ℝⁿ",
+            prop3_corrected_statement,
+            lambda: _PAT(),
+            _patterns_display,
+            prop3_derivation(prop3_corrected_statement),
+            _pattern_sizes(((1, 1), (2, 1))),
         ),
         Claim(
-            "prop3/sharp", f"{REF} §4, Proposition 3", "sharper: −Δ − log d ≤ g − 2E^MCHN_2 ≤ 0",
-            "inequality", "patterns ρ¹…ρ^d ∈ ℝⁿ, x ∈ ℝⁿ", prop3_sharp_statement,
-            lambda: _PAT(), _patterns_display,
+            "prop3/sharp",
+            f"{REF} §4, Proposition 3",
+            "sharper: −Δ − log d ≤ g − 2E^MCHN_2 ≤ 0",
+            "inequality",
+            "patterns ρ¹…ρ^d ∈ ℝⁿ, x ∈ ℝⁿ",
+            prop3_sharp_statement,
+            lambda: _PAT(),
+            _patterns_display,
         ),
         Claim(
-            "eq8", f"{REF} §4, Eq. (8)", "as printed, E_t = Eq. (4) energy of layer t",
-            "inequality", "l ≥ 1 layers", eq8_statement(True),
-            lambda: S.layered_instances("distance"), _eq8_display, eq8_derivation("lemma3"),
+            "eq8",
+            f"{REF} §4, Eq. (8)",
+            "as printed, E_t = Eq. (4) energy of layer t",
+            "inequality",
+            "l ≥ 1 layers",
+            eq8_statement(True),
+            lambda: S.layered_instances("distance"),
+            _eq8_display,
+            eq8_derivation("lemma3"),
             _eq8_sizes((1, 2, 3)),
         ),
         Claim(
-            "eq8/printed-Et", f"{REF} §4, Eq. (8)", "as printed, E_t = exp(−g_t)/Z_t "
-            "(literal reading)", "inequality", "l ≥ 1 layers, Z_t > 0", eq8_statement(True),
-            lambda: S.layered_instances("printed"), _eq8_display,
+            "eq8/printed-Et",
+            f"{REF} §4, Eq. (8)",
+            "as printed, E_t = exp(−g_t)/Z_t (literal reading)",
+            "inequality",
+            "l ≥ 1 layers, Z_t > 0",
+            eq8_statement(True),
+            lambda: S.layered_instances("printed"),
+            _eq8_display,
         ),
         Claim(
-            "eq8/nonstrict", f"{REF} §4, Eq. (8)", "corrected: E_global ≤ min_t E_t "
-            "(any reading of E_t)", "inequality", "l ≥ 1 layers", eq8_statement(False),
+            "eq8/nonstrict",
+            f"{REF} §4, Eq. (8)",
+            "corrected: E_global ≤ min_t E_t (any reading of E_t)",
+            "inequality",
+            "l ≥ 1 layers",
+            eq8_statement(False),
             lambda: st.sampled_from(["distance", "nearest", "printed"]).flatmap(
-                S.layered_instances), _eq8_display, eq8_derivation("lemma3/nonstrict"),
+                S.layered_instances
+            ),
+            _eq8_display,
+            eq8_derivation("lemma3/nonstrict"),
             _eq8_sizes((1, 2, 3)),
         ),
         Claim(
-            "eq8/majorizes", f"{REF} §4, after Eq. (8)", "each E_t lies above E_global "
-            "(the majorization half of MM)", "inequality", "l ≥ 1 layers",
+            "eq8/majorizes",
+            f"{REF} §4, after Eq. (8)",
+            "each E_t lies above E_global (the majorization half of MM)",
+            "inequality",
+            "l ≥ 1 layers",
             majorize_statement,
             lambda: st.sampled_from(["distance", "nearest", "printed"]).flatmap(
-                S.layered_instances), _eq8_display,
+                S.layered_instances
+            ),
+            _eq8_display,
         ),
         Claim(
-            "ext/cccp-dc", "extension (ours), on Eq. (4)", "E is a difference of convex "
-            "functions: ‖x‖² − LSE(2Mᵀx − ‖ρ‖²)", "identity", "patterns, x ∈ ℝⁿ",
-            dc_statement, lambda: _PAT(), _patterns_display, _dc_derivation,
-            _pattern_sizes(((1, 1), (2, 1), (2, 2))), extension=True,
+            "ext/cccp-dc",
+            "extension (ours), on Eq. (4)",
+            "E is a difference of convex functions: ‖x‖² − LSE(2Mᵀx − ‖ρ‖²)",
+            "identity",
+            "patterns, x ∈ ℝⁿ",
+            dc_statement,
+            lambda: _PAT(),
+            _patterns_display,
+            _dc_derivation,
+            _pattern_sizes(((1, 1), (2, 1), (2, 2))),
+            extension=True,
         ),
         Claim(
-            "ext/cccp-step", "extension (ours), on Eq. (4)", "the CCCP step x⁺ = M softmax(2Mᵀx "
+            "ext/cccp-step",
+            "extension (ours), on Eq. (4)",
+            "the CCCP step x⁺ = M softmax(2Mᵀx "
             "− ‖ρ‖²) (attention, keys = values = ρ, β = 2, bias −‖ρⁱ‖²) solves "
-            "∇‖x⁺‖² = ∇LSE(u(x))", "identity", "patterns, x ∈ ℝⁿ", cccp_step_statement,
-            lambda: _PAT(max_d=16, max_n=8), _patterns_display, _cccp_step_derivation,
-            _pattern_sizes(((1, 1), (2, 1), (2, 2))), extension=True,
+            "∇‖x⁺‖² = ∇LSE(u(x))",
+            "identity",
+            "patterns, x ∈ ℝⁿ",
+            cccp_step_statement,
+            lambda: _PAT(max_d=16, max_n=8),
+            _patterns_display,
+            _cccp_step_derivation,
+            _pattern_sizes(((1, 1), (2, 1), (2, 2))),
+            extension=True,
         ),
         Claim(
-            "ext/cccp-descent", "extension (ours), on Eq. (4)", "the energy never increases "
-            "along the CCCP iteration", "inequality", "patterns, x ∈ ℝⁿ",
-            cccp_descent_statement, lambda: _PAT(), _patterns_display,
-            cccp_descent_derivation, _pattern_sizes(((1, 1), (2, 1))), extension=True,
+            "ext/cccp-descent",
+            "extension (ours), on Eq. (4)",
+            "the energy never increases along the CCCP iteration",
+            "inequality",
+            "patterns, x ∈ ℝⁿ",
+            cccp_descent_statement,
+            lambda: _PAT(),
+            _patterns_display,
+            cccp_descent_derivation,
+            _pattern_sizes(((1, 1), (2, 1))),
+            extension=True,
         ),
     ]
-

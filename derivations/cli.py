@@ -28,8 +28,14 @@ def _progress(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def run_verify(ids=None, examples: int = DEFAULT_EXAMPLES, seed: int = 0, progress=_progress,
-               recheck: bool = False, jobs: int | None = None):
+def run_verify(
+    ids=None,
+    examples: int = DEFAULT_EXAMPLES,
+    seed: int = 0,
+    progress=_progress,
+    recheck: bool = False,
+    jobs: int | None = None,
+):
     """Verify claims; returns the verdicts document (the ``--json`` schema)."""
     from derivations.engine import verify
     from derivations.registry import all_claims
@@ -37,8 +43,16 @@ def run_verify(ids=None, examples: int = DEFAULT_EXAMPLES, seed: int = 0, progre
     reg = all_claims()
     jobs = jobs or os.cpu_count() or 1
     t0 = time.perf_counter()
-    claims = verify(reg, ids or None, examples=examples, seed=seed, progress=progress,
-                    recheck=recheck, jobs=jobs, factory="derivations.registry:all_claims")
+    claims = verify(
+        reg,
+        ids or None,
+        examples=examples,
+        seed=seed,
+        progress=progress,
+        recheck=recheck,
+        jobs=jobs,
+        factory="derivations.registry:all_claims",
+    )
     return {
         "paper": PAPER,
         "tool_version": _version(),
@@ -53,8 +67,15 @@ def print_table(doc: dict, out=sys.stdout) -> None:
     rows = [("id", "reference", "verdict", "evidence", "s")]
     for c in doc["claims"]:
         ev = c["evidence"]
-        rows.append((c["id"], c["ref"].replace(PAPER + " ", ""), c["status"],
-                     ev if len(ev) <= 90 else ev[:87] + "...", f"{c['seconds']:.1f}"))
+        rows.append(
+            (
+                c["id"],
+                c["ref"].replace(PAPER + " ", ""),
+                c["status"],
+                ev if len(ev) <= 90 else ev[:87] + "...",
+                f"{c['seconds']:.1f}",
+            )
+        )
     w = [max(len(r[i]) for r in rows) for i in range(4)]
     for r in rows:
         out.write("  ".join(r[i].ljust(w[i]) for i in range(4)) + "  " + r[4] + "\n")
@@ -79,20 +100,35 @@ def _positive_int(text: str) -> int:
 
 
 def _add_verify_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--claims", nargs="+", metavar="ID", help="only these claim ids "
-                   "(and the claims their derivations cite)")
-    p.add_argument("--examples", type=_positive_int, default=DEFAULT_EXAMPLES,
-                   help=f"Hypothesis examples per claim (default {DEFAULT_EXAMPLES})")
+    p.add_argument(
+        "--claims",
+        nargs="+",
+        metavar="ID",
+        help="only these claim ids (and the claims their derivations cite)",
+    )
+    p.add_argument(
+        "--examples",
+        type=_positive_int,
+        default=DEFAULT_EXAMPLES,
+        help=f"Hypothesis examples per claim (default {DEFAULT_EXAMPLES})",
+    )
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--jobs", type=_positive_int, default=None,
-                   help="processes for the checks (default: all cores)")
-    p.add_argument("--recheck", action="store_true", help="re-run every SymPy derivation "
-                   "check instead of using the on-disk cache (keyed by a hash of the code)")
+    p.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        help="processes for the checks (default: all cores)",
+    )
+    p.add_argument(
+        "--recheck",
+        action="store_true",
+        help="re-run every SymPy derivation "
+        "check instead of using the on-disk cache (keyed by a hash of the code)",
+    )
 
 
 def cmd_verify(args) -> int:
-    doc = run_verify(args.claims, args.examples, args.seed, recheck=args.recheck,
-                     jobs=args.jobs)
+    doc = run_verify(args.claims, args.examples, args.seed, recheck=args.recheck, jobs=args.jobs)
     print_table(doc)
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
@@ -116,8 +152,9 @@ def cmd_list(args) -> int:
 def cmd_plots(args) -> int:
     from derivations.figures import render_figures
 
-    recs = render_figures(Path(args.out), only=args.only or None, seed=args.seed,
-                          progress=_progress)
+    recs = render_figures(
+        Path(args.out), only=args.only or None, seed=args.seed, progress=_progress
+    )
     for r in recs:
         print(f"{r['name']}: {r['png']}")
     return 0
@@ -130,8 +167,7 @@ def cmd_report(args) -> int:
     out = Path(args.out)
     t0 = time.perf_counter()
     _progress(f"verifying claims ({args.examples} examples each) ...")
-    doc = run_verify(args.claims, args.examples, args.seed, recheck=args.recheck,
-                     jobs=args.jobs)
+    doc = run_verify(args.claims, args.examples, args.seed, recheck=args.recheck, jobs=args.jobs)
     _progress("rendering figures ...")
     figs = render_figures(out, seed=args.seed, progress=_progress)
     lab, lab_figs = _lab_claims(out)
@@ -141,8 +177,10 @@ def cmd_report(args) -> int:
         _progress(f"included {len(lab)} lab result(s)")
     res = write_report(doc, figs, out)
     print_table(doc)
-    print(f"\nwrote {res['markdown']}, {res['html']} and {res['verdicts']} "
-          f"({len(figs)} figures) in {time.perf_counter() - t0:.0f} s")
+    print(
+        f"\nwrote {res['markdown']}, {res['html']} and {res['verdicts']} "
+        f"({len(figs)} figures) in {time.perf_counter() - t0:.0f} s"
+    )
     return 2 if any(c.get("twin_ok") is False for c in doc["claims"]) else 0
 
 
@@ -162,13 +200,19 @@ def _lab_claims(out: Path) -> tuple[list[dict], list[dict]]:
             continue
         for res in latest_results(root):
             c = dict(res.get("claim") or {})
-            if not c.get("id") or c.get("status") not in ("proven", "supported", "refuted",
-                                                          "inconclusive"):
+            if not c.get("id") or c.get("status") not in (
+                "proven",
+                "supported",
+                "refuted",
+                "inconclusive",
+            ):
                 continue
             c.setdefault("reading", "measured at laptop scale (beyond-scaling lab)")
             c.setdefault("assumptions", c.pop("rule", ""))
-            c["evidence"] = (c.get("evidence", "") + f" [result: {res.get('path')}; rerun with "
-                             f"`beyond-scaling lab {c['id'].split('/')[-1]}`]")
+            c["evidence"] = (
+                c.get("evidence", "") + f" [result: {res.get('path')}; rerun with "
+                f"`beyond-scaling lab {c['id'].split('/')[-1]}`]"
+            )
             c.setdefault("trials", 1)
             c.setdefault("seconds", 0.0)
             c.setdefault("counterexample", None)
@@ -176,8 +220,12 @@ def _lab_claims(out: Path) -> tuple[list[dict], list[dict]]:
             seen[c["id"]] = c
             src = Path(res["path"]).parent
             name = "lab_" + c["id"].split("/")[-1]
-            rec = {"name": name, "title": c.get("statement", name), "claims": [c["id"]],
-                   "caption": c.get("evidence", "")}
+            rec = {
+                "name": name,
+                "title": c.get("statement", name),
+                "claims": [c["id"]],
+                "caption": c.get("evidence", ""),
+            }
             for f in res.get("files", []):
                 ext = Path(f).suffix.lstrip(".")
                 if ext in ("png", "svg", "csv") and ext not in rec and (src / f).is_file():
@@ -227,18 +275,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", nargs="+", metavar="NAME", help="only these figures")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_plots)
-    p = sub.add_parser("report", help="verify every claim, draw every figure, write "
-                       "report.md, report.html and verdicts.json")
+    p = sub.add_parser(
+        "report",
+        help="verify every claim, draw every figure, write "
+        "report.md, report.html and verdicts.json",
+    )
     p.add_argument("--out", default="report", help="output folder (default ./report)")
     _add_verify_args(p)
     p.set_defaults(func=cmd_report)
     for name, fn, text in (
-        ("bench", cmd_bench, "time the streaming kernels against references "
-         "(see `beyond-scaling bench --help`)"),
-        ("lab", cmd_lab, "run one of the paper's experiments at laptop scale "
-         "(see `beyond-scaling lab --help`)"),
-        ("check", cmd_check, "property-test your own attention/Hopfield function "
-         "(see `beyond-scaling check --help`)"),
+        (
+            "bench",
+            cmd_bench,
+            "time the streaming kernels against references (see `beyond-scaling bench --help`)",
+        ),
+        (
+            "lab",
+            cmd_lab,
+            "run one of the paper's experiments at laptop scale (see `beyond-scaling lab --help`)",
+        ),
+        (
+            "check",
+            cmd_check,
+            "property-test your own attention/Hopfield function "
+            "(see `beyond-scaling check --help`)",
+        ),
     ):
         p = sub.add_parser(name, help=text, add_help=False)
         p.add_argument("rest", nargs=argparse.REMAINDER)

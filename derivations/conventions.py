@@ -148,8 +148,11 @@ class Convention:
         """The call the checker makes, in words, e.g. ``fn(patterns (d, n), x (B, n)) -> (B,)``."""
         self.check_applicable(quantity)
         if self.signature == "attention":
-            q, k = (("(1, B, n)", "(1, d, n)") if self.attention_layout == "batch_first"
-                    else ("(B, 1, n)", "(d, 1, n)"))
+            q, k = (
+                ("(1, B, n)", "(1, d, n)")
+                if self.attention_layout == "batch_first"
+                else ("(B, 1, n)", "(d, 1, n)")
+            )
             kw = ", attn_mask (B, d)" if quantity == "cccp-step" else ""
             if self.beta == "scale":
                 kw += ", scale=β"
@@ -182,13 +185,16 @@ class Convention:
             raise ValueError(f"unknown quantity {quantity!r}; expected one of {QUANTITIES}")
         what = f"convention {self.spec()!r}"
         if self.signature == "attention" and quantity not in _STEPS:
-            raise ValueError(f"{what}: the attention signature only applies to the steps "
-                             f"{_STEPS}, not to {quantity!r}")
+            raise ValueError(
+                f"{what}: the attention signature only applies to the steps "
+                f"{_STEPS}, not to {quantity!r}"
+            )
         if quantity in _STEPS and self.reduction != "none":
-            raise ValueError(f"{what}: an update returns one state per query; "
-                             f"reduction={self.reduction!r} does not apply to {quantity!r}")
-        if self.half_distance and quantity not in ("distance-energy", "global-energy",
-                                                   "cccp-step"):
+            raise ValueError(
+                f"{what}: an update returns one state per query; "
+                f"reduction={self.reduction!r} does not apply to {quantity!r}"
+            )
+        if self.half_distance and quantity not in ("distance-energy", "global-energy", "cccp-step"):
             raise ValueError(f"{what}: half_distance concerns Eq. (4); not {quantity!r}")
         if self.half_distance and self.signature == "attention":
             raise ValueError(f"{what}: half_distance is not supported with attention")
@@ -198,15 +204,17 @@ class Convention:
             raise ValueError(f"{what}: beta='scale' is the attention keyword; use 'keyword'")
         if self.beta == "inv_sqrt_dk" and quantity not in _STEPS:
             raise ValueError(f"{what}: beta='inv_sqrt_dk' only applies to attention-like steps")
-        if (self.beta == "inv_sqrt_dk" and quantity == "cccp-step"
-                and self.signature != "attention"):
-            raise ValueError(f"{what}: a 1/√d_k-scaled fn(patterns, x) has no place for the "
-                             "bias −‖ρ‖² of the Eq. (4) step; use the attention signature")
+        if self.beta == "inv_sqrt_dk" and quantity == "cccp-step" and self.signature != "attention":
+            raise ValueError(
+                f"{what}: a 1/√d_k-scaled fn(patterns, x) has no place for the "
+                "bias −‖ρ‖² of the Eq. (4) step; use the attention signature"
+            )
 
     # ------------------------------------------------------------------ calling
 
-    def call(self, fn, quantity: str, patterns=None, x=None, *, beta=None, layers=None,
-             values=None):
+    def call(
+        self, fn, quantity: str, patterns=None, x=None, *, beta=None, layers=None, values=None
+    ):
         """Call ``fn`` on the paper's inputs (patterns (d, n), x (B, n)) in this convention.
 
         Returns the raw output (a tuple when ``output_index`` is set). ``values`` replaces
@@ -224,8 +232,7 @@ class Convention:
         args, kwargs = self._plan(quantity, patterns, x, "x", beta, layers, values)
         return fn(*[a for a, _ in args], **{k: v for k, (v, _) in kwargs.items()})
 
-    def call_source(self, quantity: str, fn_name: str = "fn", *,
-                    values_given: bool = False) -> str:
+    def call_source(self, quantity: str, fn_name: str = "fn", *, values_given: bool = False) -> str:
         """The same call as Python source, over variables ``patterns``, ``x``, ``beta``,
         ``layers`` and ``values`` (used in reproduction snippets)."""
         self.check_applicable(quantity)
@@ -256,8 +263,9 @@ class Convention:
             psrc = f"[p * {_SQRT2_SRC} for p in layers]" if half else "layers"
             if self.patterns == "columns":
                 ps = [p.T for p in ps]
-                psrc = (f"[(p * {_SQRT2_SRC}).T for p in layers]" if half
-                        else "[p.T for p in layers]")
+                psrc = (
+                    f"[(p * {_SQRT2_SRC}).T for p in layers]" if half else "[p.T for p in layers]"
+                )
             p_arg = (ps, psrc)
         else:
             p = patterns * _SQRT2 if half else patterns
@@ -268,8 +276,10 @@ class Convention:
         if half:
             x_arg = (x * _SQRT2, f"{xsrc} * {_SQRT2_SRC}")
         elif quantity == "mchn-step" and self.beta == "inv_sqrt_dk":
-            x_arg = (x * (_beta(beta) * x.shape[-1] ** 0.5),
-                     f"{xsrc} * (beta * {xsrc}.shape[-1] ** 0.5)")
+            x_arg = (
+                x * (_beta(beta) * x.shape[-1] ** 0.5),
+                f"{xsrc} * (beta * {xsrc}.shape[-1] ** 0.5)",
+            )
         else:
             x_arg = (x, xsrc)
         args.extend([p_arg, x_arg] if self.signature == "patterns_x" else [x_arg, p_arg])
@@ -290,8 +300,10 @@ class Convention:
         s = 2.0 if quantity == "cccp-step" else _beta(beta)
         ssrc = "2.0" if quantity == "cccp-step" else "beta"
         if self.beta == "inv_sqrt_dk":
-            q = (lay(x * (s * x.shape[-1] ** 0.5)),
-                 f"({xsrc} * ({ssrc} * {xsrc}.shape[-1] ** 0.5)).{un}")
+            q = (
+                lay(x * (s * x.shape[-1] ** 0.5)),
+                f"({xsrc} * ({ssrc} * {xsrc}.shape[-1] ** 0.5)).{un}",
+            )
         else:
             q = (lay(x), f"{xsrc}.{un}")
         k = (lay(patterns), f"patterns.{un}")
@@ -299,8 +311,10 @@ class Convention:
         args.extend([q, k, v])
         if quantity == "cccp-step":
             bias = -(patterns * patterns).sum(-1)
-            kwargs["attn_mask"] = (bias.repeat(x.shape[0], 1),
-                                   f"(-(patterns * patterns).sum(-1)).repeat({xsrc}.shape[0], 1)")
+            kwargs["attn_mask"] = (
+                bias.repeat(x.shape[0], 1),
+                f"(-(patterns * patterns).sum(-1)).repeat({xsrc}.shape[0], 1)",
+            )
         if self.beta == "scale":
             kwargs["scale"] = (s, ssrc)
         elif self.beta == "keyword":
@@ -318,15 +332,20 @@ class Convention:
         if self.output_index is None:
             return out
         if not isinstance(out, (tuple, list)):
-            raise OutputError(f"returned {type(out).__name__}; convention {self.spec()!r} "
-                              f"expects a tuple and takes element [{self.output_index}]")
+            raise OutputError(
+                f"returned {type(out).__name__}; convention {self.spec()!r} "
+                f"expects a tuple and takes element [{self.output_index}]"
+            )
         if not -len(out) <= self.output_index < len(out):
-            raise OutputError(f"returned a tuple of length {len(out)}; convention takes "
-                              f"element [{self.output_index}]")
+            raise OutputError(
+                f"returned a tuple of length {len(out)}; convention takes "
+                f"element [{self.output_index}]"
+            )
         return out[self.output_index]
 
-    def to_paper(self, quantity: str, out, patterns=None, x=None, *, beta=None,
-                 layers=None) -> torch.Tensor:
+    def to_paper(
+        self, quantity: str, out, patterns=None, x=None, *, beta=None, layers=None
+    ) -> torch.Tensor:
         """The function's output ``out`` in the paper's convention, as float64.
 
         Energies: shape (B,) (``reduction='none'``) or a scalar **sum** over the B queries
@@ -375,13 +394,16 @@ def _beta(beta) -> float:
 def _check_tensor(out, shape: tuple, dtype: torch.dtype, where: str = "") -> None:
     where = f" {where}" if where else ""
     if not isinstance(out, torch.Tensor):
-        raise OutputError(f"returned {type(out).__name__}{where}; expected a torch.Tensor "
-                          f"of shape {shape}")
+        raise OutputError(
+            f"returned {type(out).__name__}{where}; expected a torch.Tensor of shape {shape}"
+        )
     if tuple(out.shape) != tuple(shape):
         raise OutputError(f"returned shape {tuple(out.shape)}{where}; expected {tuple(shape)}")
     if out.dtype != dtype:
-        raise OutputError(f"returned dtype {out.dtype} for {dtype} inputs{where}; the checker "
-                          f"compares in the input dtype (choose the dtype with dtype=…)")
+        raise OutputError(
+            f"returned dtype {out.dtype} for {dtype} inputs{where}; the checker "
+            f"compares in the input dtype (choose the dtype with dtype=…)"
+        )
 
 
 PRESETS: dict[str, Convention] = {
@@ -397,17 +419,22 @@ PRESETS: dict[str, Convention] = {
         Convention("sum-over-queries", reduction="sum"),
         Convention("mean-over-queries", reduction="mean"),
         Convention("sdpa", signature="attention", beta="scale"),
-        Convention("mha", signature="attention", beta="inv_sqrt_dk",
-                   attention_layout="seq_first", output_index=0),
+        Convention(
+            "mha",
+            signature="attention",
+            beta="inv_sqrt_dk",
+            attention_layout="seq_first",
+            output_index=0,
+        ),
     )
 }
 
 _PRESET_NOTES = {
     "paper": "this package: fn(patterns (d, n), x (B, n)[, beta=β]) -> (B,) / (B, n); "
-             "E exactly as printed",
+    "E exactly as printed",
     "paper-M": "as paper, patterns as the columns of the paper's M, shape (n, d)",
     "ramsauer": "Ramsauer et al. 2020: X = (x₁,…,x_N) columns (n, d), one state ξ (n,) per "
-                "call, full energy",
+    "call, full energy",
     "no-constants": "E^MCHN without β⁻¹ log d + ½ maxᵢ‖ρⁱ‖²: −lse(β, Mᵀx) + ½xᵀx",
     "beta-scaled": "β outside the LSE: −log Σ exp(β ρᵢᵀx) + β‖x‖²/2 (= β·E, no constants)",
     "half-distance": "Eq. (4) with ½‖x − ρ‖²; its step x⁺ = M softmax(Mᵀx − ½‖ρ‖²)",
@@ -415,10 +442,10 @@ _PRESET_NOTES = {
     "sum-over-queries": "a scalar loss: Σ over the B queries (tokens) of E",
     "mean-over-queries": "a scalar loss: mean over the B queries (tokens) of E",
     "sdpa": "torch.nn.functional.scaled_dot_product_attention: query (1, B, n), key = value "
-            "= patterns (1, d, n), attn_mask = −‖ρ‖² (Eq. 4 step), scale = 2 or β",
+    "= patterns (1, d, n), attn_mask = −‖ρ‖² (Eq. 4 step), scale = 2 or β",
     "mha": "nn.MultiheadAttention(n, 1) as pure retrieval (identity projections, zero "
-           "biases, batch_first=False): scores scaled by 1/√n inside, so the query is "
-           "pre-scaled by 2√n or β√n; returns (out, weights)",
+    "biases, batch_first=False): scores scaled by 1/√n inside, so the query is "
+    "pre-scaled by 2√n or β√n; returns (out, weights)",
 }
 
 
@@ -451,8 +478,10 @@ def _with_fields(conv: Convention, fields: dict) -> Convention:
     out = {}
     for k, v in fields.items():
         if k not in known or k == "name":
-            raise ValueError(f"unknown convention field {k!r}; fields: "
-                             f"{', '.join(n for n in known if n != 'name')}")
+            raise ValueError(
+                f"unknown convention field {k!r}; fields: "
+                f"{', '.join(n for n in known if n != 'name')}"
+            )
         out[k] = _parse_field(k, v) if isinstance(v, str) else v
     return dataclasses.replace(conv, **out)
 
@@ -484,10 +513,14 @@ def convention_table() -> str:
     base = PRESETS["paper"]
     rows = [("preset", "differs from paper", "meaning")]
     for name, c in PRESETS.items():
-        diffs = ", ".join(
-            f"{f.name}={getattr(c, f.name)}" for f in dataclasses.fields(c)
-            if f.name != "name" and getattr(c, f.name) != getattr(base, f.name)
-        ) or "-"
+        diffs = (
+            ", ".join(
+                f"{f.name}={getattr(c, f.name)}"
+                for f in dataclasses.fields(c)
+                if f.name != "name" and getattr(c, f.name) != getattr(base, f.name)
+            )
+            or "-"
+        )
         rows.append((name, diffs, _PRESET_NOTES.get(name, "")))
     w0 = max(len(r[0]) for r in rows)
     w1 = max(len(r[1]) for r in rows)

@@ -313,8 +313,11 @@ def _abs_pair(e) -> bool:
             rest = sp.Add(*[b for b in args if b is not a])
             for sign in (1, -1):
                 r = sp.expand(rest - sign * t)
-                if r == 0 or r.is_nonnegative or (r.is_Add and all(_is_nonneg_atom(c)
-                                                                   for c in r.args)):
+                if (
+                    r == 0
+                    or r.is_nonnegative
+                    or (r.is_Add and all(_is_nonneg_atom(c) for c in r.args))
+                ):
                     return True
     return False
 
@@ -380,7 +383,8 @@ def check_step(
             return (z is True, "SymPy simplify: lhs − rhs = 0" if z else "SymPy could not confirm")
         ok = _is_pos(rel.rhs - rel.lhs) if rel.op == "<" else _is_nonneg(rel.rhs - rel.lhs)
         return ok, ("SymPy proves the slack " + ("> 0" if rel.op == "<" else "≥ 0")) if ok else (
-            "SymPy could not prove the slack sign")
+            "SymPy could not prove the slack sign"
+        )
     if isinstance(by, Cites):
         cited = registry.get(by.claim_id)
         if cited is None or cited.statement is None:
@@ -394,7 +398,9 @@ def check_step(
             return False, "chain cites a later step"
         a, b = steps[by.i].rel.normal(), steps[by.j].rel.normal()
         ok = (
-            _same(a.rhs, b.lhs) and _same(rel.lhs, a.lhs) and _same(rel.rhs, b.rhs)
+            _same(a.rhs, b.lhs)
+            and _same(rel.lhs, a.lhs)
+            and _same(rel.rhs, b.rhs)
             and _op_implies(_compose(a.op, b.op), rel.op)
         )
         return ok, f"chain of steps {by.i + 1} and {by.j + 1}" if ok else "chain does not match"
@@ -416,7 +422,8 @@ def check_step(
         else:
             ok = rel.op != "==" and _is_nonneg(rest) and (rel.op == "<=" or strict)
         return ok, "positive combination of steps " + ", ".join(
-            str(i + 1) for i, _ in by.coeffs) if ok else "combination does not give this step"
+            str(i + 1) for i, _ in by.coeffs
+        ) if ok else "combination does not give this step"
     if isinstance(by, Wlog):
         claim = registry.get(step_claim_id)
         base = claim.statement(SYM, by.general)
@@ -427,8 +434,7 @@ def check_step(
                 a, b = r1.normal(), r2.normal()
                 if not (a.op == b.op and _same(a.lhs, b.lhs) and _same(a.rhs, b.rhs)):
                     return False, f"statement is not symmetric in {by.key}"
-        ok, how = check_step(k, Step(step.rel, step.why, Algebra()), steps, registry,
-                             step_claim_id)
+        ok, how = check_step(k, Step(step.rel, step.why, Algebra()), steps, registry, step_claim_id)
         return ok, f"statement symmetric in {by.key} (SymPy); " + how
     if isinstance(by, Monotone):
         if not by.i < k:
@@ -439,7 +445,8 @@ def check_step(
         if not _is_pos(deriv):
             return False, f"SymPy could not prove {by.f} increasing"
         ok = (
-            _same(rel.lhs, by.f(a.lhs)) and _same(rel.rhs, by.f(a.rhs))
+            _same(rel.lhs, by.f(a.lhs))
+            and _same(rel.rhs, by.f(a.rhs))
             and _op_implies(a.op, rel.op)
         )
         if ok and by.domain == "positive":
@@ -519,7 +526,8 @@ def _cache_dir():
     from pathlib import Path
 
     root = os.environ.get("BEYOND_SCALING_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "beyond-scaling")
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "beyond-scaling"
+    )
     return Path(root) / "derivations"
 
 
@@ -577,8 +585,14 @@ def _check_derivation(claim: Claim, registry: dict) -> dict:
         for r in concl:
             if not _concluded(steps, r):
                 all_ok = False
-                shown.append({"latex": r.latex(), "why": "conclusion", "checked": False,
-                              "how": "no step derives this part of the statement"})
+                shown.append(
+                    {
+                        "latex": r.latex(),
+                        "why": "conclusion",
+                        "checked": False,
+                        "how": "no step derives this part of the statement",
+                    }
+                )
     out.update(steps=shown, complete=all_ok, cites=sorted(cites), sizes=len(sizes))
     return out
 
@@ -627,8 +641,16 @@ def judge(claim: Claim, inst: Instance) -> dict:
             r, a, b = sides[i]
             with mpmath.workdps(dps):
                 viol = (a - b) if r.op != "==" else abs(a - b)
-            return {"holds": False, "sides": first, "rel": r, "lhs": a, "rhs": b,
-                    "violation": viol, "dps": dps, "exact": False}
+            return {
+                "holds": False,
+                "sides": first,
+                "rel": r,
+                "lhs": a,
+                "rhs": b,
+                "violation": viol,
+                "dps": dps,
+                "exact": False,
+            }
     exact = claim.statement(SYM, SYM.load(inst))
     for i, v in enumerate(verdicts):
         if v != "near":
@@ -636,8 +658,16 @@ def judge(claim: Claim, inst: Instance) -> dict:
         r = exact[i].normal()
         if _is_zero(r.rhs - r.lhs) is True:
             rr, a, b = sides[i]
-            return {"holds": False, "sides": first, "rel": rr, "lhs": a, "rhs": b,
-                    "violation": mpmath.mpf(0), "dps": dps, "exact": True}
+            return {
+                "holds": False,
+                "sides": first,
+                "rel": rr,
+                "lhs": a,
+                "rhs": b,
+                "violation": mpmath.mpf(0),
+                "dps": dps,
+                "exact": True,
+            }
         if not _is_pos(r.rhs - r.lhs):
             return {"holds": None, "sides": first}
     return {"holds": True, "sides": first}
@@ -667,8 +697,14 @@ def _twin(claim: Claim, inst: Instance, mp_sides, dtype: torch.dtype) -> tuple[b
 
 def search(claim: Claim, examples: int, seed: int, twin: bool = True) -> dict:
     """Hypothesis search for a counterexample; returns counts, the shrunk counterexample."""
-    stats = {"trials": 0, "undecided": 0, "twin64": [0, 0, 0.0], "twin32": [0, 0, 0.0],
-             "failure": None, "twin_failure": None}
+    stats = {
+        "trials": 0,
+        "undecided": 0,
+        "twin64": [0, 0, 0.0],
+        "twin32": [0, 0, 0.0],
+        "failure": None,
+        "twin_failure": None,
+    }
 
     @settings(
         max_examples=examples,
@@ -686,8 +722,7 @@ def search(claim: Claim, examples: int, seed: int, twin: bool = True) -> dict:
     def probe(inst: Instance):
         stats["trials"] += 1
         res = judge(claim, inst)
-        ineq = [float((a - b) / (1 + abs(a) + abs(b))) for r, a, b in res["sides"]
-                if r.op != "=="]
+        ineq = [float((a - b) / (1 + abs(a) + abs(b))) for r, a, b in res["sides"] if r.op != "=="]
         if ineq:
             hypothesis.target(max(ineq), label="violation")
         if res["holds"] is None:
@@ -725,20 +760,24 @@ def _fmt(v, digits: int = 30) -> str:
         return mpmath.nstr(v, digits) if isinstance(v, mpmath.mpf) else str(v)
 
 
-def run_checks(claim: Claim, registry: dict, examples: int, seed: int,
-               recheck: bool = False) -> dict:
+def run_checks(
+    claim: Claim, registry: dict, examples: int, seed: int, recheck: bool = False
+) -> dict:
     """The expensive part of a verdict: derivation check and search (or the computation)."""
     t0 = time.perf_counter()
     if claim.compute is not None:
-        return {"computed": claim.compute(examples=examples, seed=seed),
-                "seconds": time.perf_counter() - t0}
+        return {
+            "computed": claim.compute(examples=examples, seed=seed),
+            "seconds": time.perf_counter() - t0,
+        }
     deriv = check_derivation(claim, registry, use_cache=not recheck)
     stats = search(claim, examples, seed)
     return {"deriv": deriv, "stats": stats, "seconds": time.perf_counter() - t0}
 
 
-def verify_claim(claim: Claim, registry: dict, statuses: dict, examples: int, seed: int,
-                 recheck: bool = False) -> dict:
+def verify_claim(
+    claim: Claim, registry: dict, statuses: dict, examples: int, seed: int, recheck: bool = False
+) -> dict:
     """Run the checks for one claim and compute its verdict (a JSON-able dict)."""
     return decide(claim, run_checks(claim, registry, examples, seed, recheck), statuses)
 
@@ -746,11 +785,19 @@ def verify_claim(claim: Claim, registry: dict, statuses: dict, examples: int, se
 def decide(claim: Claim, checks: dict, statuses: dict) -> dict:
     """The verdict from the checks' outcomes and the statuses of the claims it cites."""
     rec = {
-        "id": claim.id, "ref": claim.ref, "reading": claim.reading, "kind": claim.kind,
-        "assumptions": claim.assumptions, "extension": claim.extension,
+        "id": claim.id,
+        "ref": claim.ref,
+        "reading": claim.reading,
+        "kind": claim.kind,
+        "assumptions": claim.assumptions,
+        "extension": claim.extension,
         "summary": claim.summary,
-        "statement_latex": claim.statement_latex(), "steps": [], "values": {},
-        "counterexample": None, "trials": 0, "seconds": round(checks["seconds"], 3),
+        "statement_latex": claim.statement_latex(),
+        "steps": [],
+        "values": {},
+        "counterexample": None,
+        "trials": 0,
+        "seconds": round(checks["seconds"], 3),
     }
     if "computed" in checks:
         out = checks["computed"]
@@ -778,8 +825,11 @@ def decide(claim: Claim, checks: dict, statuses: dict) -> dict:
     rec["twin_ok"] = t64[0] == t64[1]
     if stats["twin_failure"] is not None:
         rec["values"]["twin_failure"] = stats["twin_failure"]
-    twin_txt = (f"twin float64 {t64[1]}/{t64[0]} agree, float32 {t32[1]}/{t32[0]}"
-                if claim.twin else "no torch twin")
+    twin_txt = (
+        f"twin float64 {t64[1]}/{t64[0]} agree, float32 {t32[1]}/{t32[0]}"
+        if claim.twin
+        else "no torch twin"
+    )
     if stats["failure"] is not None:
         inst, res = stats["failure"]
         if deriv["complete"] and all(statuses.get(c) == "proven" for c in deriv["cites"]):
@@ -791,27 +841,38 @@ def decide(claim: Claim, checks: dict, statuses: dict) -> dict:
         how = "exact equality (SymPy)" if res["exact"] else f"{res['dps']} digits"
         rec["counterexample"] = {
             **inst.to_json(),
-            "relation": r.label or f"lhs {r.op} rhs", "op": r.op,
-            "lhs": _fmt(res["lhs"]), "rhs": _fmt(res["rhs"]),
+            "relation": r.label or f"lhs {r.op} rhs",
+            "op": r.op,
+            "lhs": _fmt(res["lhs"]),
+            "rhs": _fmt(res["rhs"]),
             "violation": _fmt(res["violation"]),
         }
         status = "refuted"
-        size = (f"m={len(inst.p['z'])}" if "z" in inst.p else f"d={_d(inst)}, n={_n(inst)}")
-        fail = ("holds with equality, so the strict '<' fails" if res["exact"]
-                else f"fails by {_fmt(res['violation'], 6)}")
-        evidence = (f"counterexample ({size}, regime {inst.regime or '-'}): "
-                    f"{r.label or 'relation'}: {fail} [{how}]; found after {stats['trials']} "
-                    "trials")
+        size = f"m={len(inst.p['z'])}" if "z" in inst.p else f"d={_d(inst)}, n={_n(inst)}"
+        fail = (
+            "holds with equality, so the strict '<' fails"
+            if res["exact"]
+            else f"fails by {_fmt(res['violation'], 6)}"
+        )
+        evidence = (
+            f"counterexample ({size}, regime {inst.regime or '-'}): "
+            f"{r.label or 'relation'}: {fail} [{how}]; found after {stats['trials']} "
+            "trials"
+        )
     elif stats["trials"] == 0 or stats["undecided"] > stats["trials"] // 2:
         status = "inconclusive"
-        evidence = (f"{stats['undecided']} of {stats['trials']} instances could not be decided "
-                    "at 200 digits or exactly")
+        evidence = (
+            f"{stats['undecided']} of {stats['trials']} instances could not be decided "
+            "at 200 digits or exactly"
+        )
     else:
         cites_ok = all(statuses.get(c) == "proven" for c in deriv["cites"])
         if deriv["complete"] and cites_ok:
             status = "proven"
-            evidence = (f"all {len(deriv['steps'])} derivation steps checked by SymPy at "
-                        f"{deriv['sizes']} sizes; no counterexample in {stats['trials']} trials")
+            evidence = (
+                f"all {len(deriv['steps'])} derivation steps checked by SymPy at "
+                f"{deriv['sizes']} sizes; no counterexample in {stats['trials']} trials"
+            )
         else:
             status = "supported"
             if claim.derivation is None:
@@ -821,7 +882,8 @@ def decide(claim: Claim, checks: dict, statuses: dict) -> dict:
                 why = f"{bad} derivation step(s) not confirmed by SymPy"
             else:
                 why = "cites claim(s) not proven: " + ", ".join(
-                    c for c in deriv["cites"] if statuses.get(c) != "proven")
+                    c for c in deriv["cites"] if statuses.get(c) != "proven"
+                )
             evidence = f"no counterexample in {stats['trials']} trials; {why}"
         if stats["undecided"]:
             evidence += f"; {stats['undecided']} instance(s) undecided"
@@ -900,14 +962,17 @@ def verify(
             import multiprocessing as mp
 
             with cf.ProcessPoolExecutor(jobs, mp_context=mp.get_context("spawn")) as pool:
-                futs = {pool.submit(_worker, factory, cid, examples, seed, recheck): cid
-                        for cid in order}
+                futs = {
+                    pool.submit(_worker, factory, cid, examples, seed, recheck): cid
+                    for cid in order
+                }
                 for k, fut in enumerate(cf.as_completed(futs), 1):
                     cid = futs[fut]
                     checks[cid] = fut.result()
                     if progress:
-                        progress(f"[{k}/{len(order)}] {cid} checked "
-                                 f"({checks[cid]['seconds']:.1f} s)")
+                        progress(
+                            f"[{k}/{len(order)}] {cid} checked ({checks[cid]['seconds']:.1f} s)"
+                        )
         else:
             for k, cid in enumerate(order, 1):
                 if progress:

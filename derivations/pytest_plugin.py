@@ -26,10 +26,20 @@ __all__ = ["TheoryChecker", "theory_checker"]
 
 def pytest_addoption(parser):
     group = parser.getgroup("beyond-scaling", "checks against arXiv:2405.08707v2")
-    group.addoption("--theory-examples", type=int, default=None, metavar="K",
-                    help="Hypothesis examples per property for theory_checker")
-    group.addoption("--theory-seed", type=int, default=None, metavar="S",
-                    help="seed for theory_checker (default 0)")
+    group.addoption(
+        "--theory-examples",
+        type=int,
+        default=None,
+        metavar="K",
+        help="Hypothesis examples per property for theory_checker",
+    )
+    group.addoption(
+        "--theory-seed",
+        type=int,
+        default=None,
+        metavar="S",
+        help="seed for theory_checker (default 0)",
+    )
 
 
 class TheoryChecker:

@@ -38,8 +38,10 @@ from typing import Any
 
 __all__ = ["write_report", "order_claims", "latex_to_mathml", "figure_homes"]
 
-PAPER_TITLE = "Niu et al., “Beyond Scaling Laws: Understanding Transformer Performance with " \
-              "Associative Memory”"
+PAPER_TITLE = (
+    "Niu et al., “Beyond Scaling Laws: Understanding Transformer Performance with "
+    "Associative Memory”"
+)
 STATUSES = ("proven", "supported", "refuted", "inconclusive")
 _STATUS_MARK = {"proven": "✔", "supported": "●", "refuted": "✘", "inconclusive": "?"}
 
@@ -156,17 +158,68 @@ def figure_homes(ordered: list[dict], figures: list[dict]) -> tuple[dict, dict, 
 # ------------------------------------------------------------------------------- MathML
 
 _MATHML_TAGS = {
-    "math", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "msub", "msup", "msubsup",
-    "munder", "mover", "munderover", "mfrac", "msqrt", "mroot", "mstyle", "mtable", "mtr",
-    "mtd", "mpadded", "mphantom", "merror", "mmultiscripts", "mprescripts", "none",
-    "semantics", "annotation", "menclose",
+    "math",
+    "mrow",
+    "mi",
+    "mn",
+    "mo",
+    "ms",
+    "mtext",
+    "mspace",
+    "msub",
+    "msup",
+    "msubsup",
+    "munder",
+    "mover",
+    "munderover",
+    "mfrac",
+    "msqrt",
+    "mroot",
+    "mstyle",
+    "mtable",
+    "mtr",
+    "mtd",
+    "mpadded",
+    "mphantom",
+    "merror",
+    "mmultiscripts",
+    "mprescripts",
+    "none",
+    "semantics",
+    "annotation",
+    "menclose",
 }
 _MATHML_ATTRS = {
-    "display", "mathvariant", "stretchy", "fence", "form", "separator", "lspace", "rspace",
-    "width", "height", "depth", "linethickness", "columnalign", "rowalign", "columnspacing",
-    "rowspacing", "displaystyle", "scriptlevel", "accent", "accentunder", "movablelimits",
-    "symmetric", "largeop", "notation", "minsize", "maxsize", "columnlines", "rowlines",
-    "frame", "encoding",
+    "display",
+    "mathvariant",
+    "stretchy",
+    "fence",
+    "form",
+    "separator",
+    "lspace",
+    "rspace",
+    "width",
+    "height",
+    "depth",
+    "linethickness",
+    "columnalign",
+    "rowalign",
+    "columnspacing",
+    "rowspacing",
+    "displaystyle",
+    "scriptlevel",
+    "accent",
+    "accentunder",
+    "movablelimits",
+    "symmetric",
+    "largeop",
+    "notation",
+    "minsize",
+    "maxsize",
+    "columnlines",
+    "rowlines",
+    "frame",
+    "encoding",
 }
 
 
@@ -254,15 +307,29 @@ def _counts(claims: list[dict]) -> dict[str, int]:
 def _cx_rows(cx: dict) -> list[tuple[str, Any]]:
     """The counterexample's fields in reading order, both sides included."""
     rows = []
-    for key, label in (("patterns", "patterns ρⁱ (rows)"), ("x", "query x"),
-                       ("params", "parameters"), ("regime", "regime"),
-                       ("relation", "relation"), ("lhs", "left-hand side"),
-                       ("rhs", "right-hand side"), ("violation", "violation")):
+    for key, label in (
+        ("patterns", "patterns ρⁱ (rows)"),
+        ("x", "query x"),
+        ("params", "parameters"),
+        ("regime", "regime"),
+        ("relation", "relation"),
+        ("lhs", "left-hand side"),
+        ("rhs", "right-hand side"),
+        ("violation", "violation"),
+    ):
         if key in cx and cx[key] not in (None, {}, [], ""):
             rows.append((label, cx[key]))
     for key, v in cx.items():  # anything else the engine adds
-        if key not in {"patterns", "x", "params", "regime", "relation", "lhs", "rhs",
-                       "violation"} and v not in (None, {}, [], ""):
+        if key not in {
+            "patterns",
+            "x",
+            "params",
+            "regime",
+            "relation",
+            "lhs",
+            "rhs",
+            "violation",
+        } and v not in (None, {}, [], ""):
             rows.append((key, v))
     return rows
 
@@ -298,10 +365,17 @@ def _md_figure(fig: dict, number: int, out_dir: Path) -> list[str]:
         lines.append(f"![Figure {number}: {_md(fig.get('title', fig['name']))}]({rel})")
     else:
         lines.append(f"*(figure file missing: {_md(png)})*")
-    lines += ["", f"**Figure {number} ({_md(fig['name'])}). {_md(fig.get('title', ''))}** "
-              f"{_md(fig.get('caption', ''))}", ""]
-    files = [os.path.relpath(fig[k], out_dir).replace(os.sep, "/")
-             for k in ("svg", "csv", "json") if fig.get(k)]
+    lines += [
+        "",
+        f"**Figure {number} ({_md(fig['name'])}). {_md(fig.get('title', ''))}** "
+        f"{_md(fig.get('caption', ''))}",
+        "",
+    ]
+    files = [
+        os.path.relpath(fig[k], out_dir).replace(os.sep, "/")
+        for k in ("svg", "csv", "json")
+        if fig.get(k)
+    ]
     if files:
         lines += ["Data and vector versions: " + ", ".join(f"`{f}`" for f in files), ""]
     return lines
@@ -317,23 +391,34 @@ def _markdown(verdicts: dict, ordered: list[dict], figures: list[dict], out_dir:
         fig_numbers.setdefault(f["name"], len(fig_numbers) + 1)
 
     L = [f"# Verification report: {_md(PAPER_TITLE)} ({_md(verdicts.get('paper', ''))})", ""]
-    L += [f"beyond-scaling {_md(verdicts.get('tool_version', 'unknown'))} · seed "
-          f"{_md(verdicts.get('seed', ''))} · {_md(verdicts.get('examples', ''))} examples per "
-          f"claim · {len(ordered)} claims · {len(figures)} figures", ""]
-    L += ["Verdicts: **proven** (every derivation step checked by SymPy and no counterexample "
-          "found), **supported** (no counterexample found; derivation incomplete or absent), "
-          "**refuted** (a concrete counterexample, both sides shown below), **inconclusive** "
-          "(undecided, with the reason).", ""]
+    L += [
+        f"beyond-scaling {_md(verdicts.get('tool_version', 'unknown'))} · seed "
+        f"{_md(verdicts.get('seed', ''))} · {_md(verdicts.get('examples', ''))} examples per "
+        f"claim · {len(ordered)} claims · {len(figures)} figures",
+        "",
+    ]
+    L += [
+        "Verdicts: **proven** (every derivation step checked by SymPy and no counterexample "
+        "found), **supported** (no counterexample found; derivation incomplete or absent), "
+        "**refuted** (a concrete counterexample, both sides shown below), **inconclusive** "
+        "(undecided, with the reason).",
+        "",
+    ]
     L += ["## Summary", ""]
     counts = _counts(ordered)
     L += ["| verdict | claims |", "|---|---|"]
     L += [f"| {s} | {n} |" for s, n in counts.items()]
-    L += ["", "| # | claim | reference | reading | verdict | trials | seconds |",
-          "|---|---|---|---|---|---|---|"]
+    L += [
+        "",
+        "| # | claim | reference | reading | verdict | trials | seconds |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for k, c in enumerate(ordered, 1):
-        L.append(f"| {k} | [{_md(c['id'])}](#{_anchor(c['id'])}) | {_md(c.get('ref', ''))} | "
-                 f"{_md(c.get('reading', ''))} | **{_md(_status(c))}** | "
-                 f"{_md(c.get('trials', ''))} | {_fmt_seconds(c.get('seconds'))} |")
+        L.append(
+            f"| {k} | [{_md(c['id'])}](#{_anchor(c['id'])}) | {_md(c.get('ref', ''))} | "
+            f"{_md(c.get('reading', ''))} | **{_md(_status(c))}** | "
+            f"{_md(c.get('trials', ''))} | {_fmt_seconds(c.get('seconds'))} |"
+        )
     L.append("")
 
     current = None
@@ -343,11 +428,18 @@ def _markdown(verdicts: dict, ordered: list[dict], figures: list[dict], out_dir:
             L += [f"## {_md(heading)}", ""]
             current = heading
         cid = str(c["id"])
-        L += [f'<a id="{_anchor(cid)}"></a>', "",
-              f"### {k}. {_md(cid)}: {_md(c.get('ref', ''))}", ""]
+        L += [
+            f'<a id="{_anchor(cid)}"></a>',
+            "",
+            f"### {k}. {_md(cid)}: {_md(c.get('ref', ''))}",
+            "",
+        ]
         L.append(f"**Verdict: {_md(_status(c))}** {_STATUS_MARK.get(_status(c), '')}  ")
-        L.append(f"Reading: {_md(c.get('reading', ''))} · kind: {_md(c.get('kind', ''))}"
-                 + (" · extension (ours)" if c.get("extension") else "") + "  ")
+        L.append(
+            f"Reading: {_md(c.get('reading', ''))} · kind: {_md(c.get('kind', ''))}"
+            + (" · extension (ours)" if c.get("extension") else "")
+            + "  "
+        )
         if c.get("summary"):
             L.append(f"Summary: {_md(c['summary'])}  ")
         if c.get("assumptions"):
@@ -357,32 +449,46 @@ def _markdown(verdicts: dict, ordered: list[dict], figures: list[dict], out_dir:
             L += ["**Statement** (printed by SymPy from the encoded claim):", ""]
             for part in _split_conjunction(c["statement_latex"]):
                 L += [_md_math(part, True), ""]
-        L += [f"**Evidence:** {_md(c.get('evidence', ''))} "
-              f"({_md(c.get('trials', 0))} trials, {_fmt_seconds(c.get('seconds'))} s)", ""]
+        L += [
+            f"**Evidence:** {_md(c.get('evidence', ''))} "
+            f"({_md(c.get('trials', 0))} trials, {_fmt_seconds(c.get('seconds'))} s)",
+            "",
+        ]
         steps = c.get("steps") or []
         if steps:
             L += ["**Derivation steps:**", ""]
             for j, s in enumerate(steps, 1):
                 mark = "✔ checked" if s.get("checked") else "✘ not confirmed"
-                L.append(f"{j}. {_md_math(str(s.get('latex', '')), False)}: "
-                         f"{_md(s.get('why', ''))}. {mark}: {_md(s.get('how', ''))}")
+                L.append(
+                    f"{j}. {_md_math(str(s.get('latex', '')), False)}: "
+                    f"{_md(s.get('why', ''))}. {mark}: {_md(s.get('how', ''))}"
+                )
             L.append("")
         cx = c.get("counterexample")
         if cx:
-            L += ["**Counterexample** (re-evaluate both sides to check):", "",
-                  "| | |", "|---|---|"]
+            L += ["**Counterexample** (re-evaluate both sides to check):", "", "| | |", "|---|---|"]
             L += [f"| {_md(label)} | {_md_code(v)} |" for label, v in _cx_rows(cx)]
             L.append("")
         values = c.get("values") or {}
         if values:
-            L += ["<details><summary>Computed values</summary>", "", "```json",
-                  json.dumps(values, indent=2, ensure_ascii=False, default=str), "```", "",
-                  "</details>", ""]
+            L += [
+                "<details><summary>Computed values</summary>",
+                "",
+                "```json",
+                json.dumps(values, indent=2, ensure_ascii=False, default=str),
+                "```",
+                "",
+                "</details>",
+                "",
+            ]
         for f in homes.get(cid, []):
             L += _md_figure(f, fig_numbers[f["name"]], out_dir)
         for f in refs.get(cid, []):
-            L += [f"See [Figure {fig_numbers[f['name']]}](#{_fig_anchor(f['name'])}) "
-                  f"({_md(f['name'])}).", ""]
+            L += [
+                f"See [Figure {fig_numbers[f['name']]}](#{_fig_anchor(f['name'])}) "
+                f"({_md(f['name'])}).",
+                "",
+            ]
     if orphans:
         L += ["## Figures not attached to a claim in this run", ""]
         for f in orphans:
@@ -462,8 +568,9 @@ def _html_value(v) -> str:
     if isinstance(v, str):
         return f"<code>{_h(v)}</code>"
     if isinstance(v, list) and v and all(isinstance(r, list) for r in v):
-        rows = "".join("<tr>" + "".join(f'<td class="num">{_h(x)}</td>' for x in r) + "</tr>"
-                       for r in v)
+        rows = "".join(
+            "<tr>" + "".join(f'<td class="num">{_h(x)}</td>' for x in r) + "</tr>" for r in v
+        )
         return f'<table class="matrix">{rows}</table>'
     compact = json.dumps(v, ensure_ascii=False, default=str)
     if len(compact) <= 100:
@@ -476,16 +583,21 @@ def _html_figure(fig: dict, number: int) -> str:
     title = fig.get("title", fig["name"])
     if png and Path(png).exists():
         data = base64.b64encode(Path(png).read_bytes()).decode("ascii")
-        img = (f'<img src="data:image/png;base64,{data}" alt="Figure {number}: {_h(title)}" '
-               f'loading="eager">')
+        img = (
+            f'<img src="data:image/png;base64,{data}" alt="Figure {number}: {_h(title)}" '
+            f'loading="eager">'
+        )
     else:
         img = f'<p class="no">figure file missing: {_h(png)}</p>'
-    files = ", ".join(f"<code>{_h(Path(fig[k]).name)}</code>" for k in ("svg", "csv", "json")
-                      if fig.get(k))
-    return (f'<figure id="{_fig_anchor(fig["name"])}">{img}<figcaption><b>Figure {number} '
-            f'({_h(fig["name"])}). {_h(title)}.</b> {_h(fig.get("caption", ""))}'
-            + (f' <span class="muted">Data: {files} in figures/.</span>' if files else "")
-            + "</figcaption></figure>")
+    files = ", ".join(
+        f"<code>{_h(Path(fig[k]).name)}</code>" for k in ("svg", "csv", "json") if fig.get(k)
+    )
+    return (
+        f'<figure id="{_fig_anchor(fig["name"])}">{img}<figcaption><b>Figure {number} '
+        f"({_h(fig['name'])}). {_h(title)}.</b> {_h(fig.get('caption', ''))}"
+        + (f' <span class="muted">Data: {files} in figures/.</span>' if files else "")
+        + "</figcaption></figure>"
+    )
 
 
 def _html(verdicts: dict, ordered: list[dict], figures: list[dict]) -> str:
@@ -497,35 +609,50 @@ def _html(verdicts: dict, ordered: list[dict], figures: list[dict]) -> str:
     for f in orphans:
         fig_numbers.setdefault(f["name"], len(fig_numbers) + 1)
 
-    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>Verification report: {_h(verdicts.get('paper', ''))}</title>",
-           f"<style>{_CSS}</style>", "</head>", "<body>", "<main>"]
-    out.append(f"<header><h1>Verification report</h1><p>{_h(PAPER_TITLE)}, "
-               f"<b>{_h(verdicts.get('paper', ''))}</b></p>"
-               f'<p class="meta">beyond-scaling {_h(verdicts.get("tool_version", "unknown"))} · '
-               f'seed {_h(verdicts.get("seed", ""))} · {_h(verdicts.get("examples", ""))} '
-               f"examples per claim · {len(ordered)} claims · {len(figures)} figures</p>"
-               '<p class="meta">Verdicts: <b>proven</b> (every derivation step checked by SymPy '
-               "and no counterexample found), <b>supported</b> (no counterexample found; "
-               "derivation incomplete or absent), <b>refuted</b> (a concrete counterexample, both "
-               "sides shown), <b>inconclusive</b> (undecided, with the reason).</p></header>")
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>Verification report: {_h(verdicts.get('paper', ''))}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        "<main>",
+    ]
+    out.append(
+        f"<header><h1>Verification report</h1><p>{_h(PAPER_TITLE)}, "
+        f"<b>{_h(verdicts.get('paper', ''))}</b></p>"
+        f'<p class="meta">beyond-scaling {_h(verdicts.get("tool_version", "unknown"))} · '
+        f"seed {_h(verdicts.get('seed', ''))} · {_h(verdicts.get('examples', ''))} "
+        f"examples per claim · {len(ordered)} claims · {len(figures)} figures</p>"
+        '<p class="meta">Verdicts: <b>proven</b> (every derivation step checked by SymPy '
+        "and no counterexample found), <b>supported</b> (no counterexample found; "
+        "derivation incomplete or absent), <b>refuted</b> (a concrete counterexample, both "
+        "sides shown), <b>inconclusive</b> (undecided, with the reason).</p></header>"
+    )
 
     counts = _counts(ordered)
     out.append('<section id="summary"><h2>Summary</h2><p>')
-    out.append(" ".join(f'<span class="badge st-{_h(s)}">{_h(s)}: {n}</span>'
-                        for s, n in counts.items()))
-    out.append("</p><table><thead><tr><th>#</th><th>claim</th><th>reference</th>"
-               "<th>reading</th><th>verdict</th><th>trials</th><th>seconds</th></tr></thead>"
-               "<tbody>")
+    out.append(
+        " ".join(f'<span class="badge st-{_h(s)}">{_h(s)}: {n}</span>' for s, n in counts.items())
+    )
+    out.append(
+        "</p><table><thead><tr><th>#</th><th>claim</th><th>reference</th>"
+        "<th>reading</th><th>verdict</th><th>trials</th><th>seconds</th></tr></thead>"
+        "<tbody>"
+    )
     for k, c in enumerate(ordered, 1):
         st = _status(c)
-        out.append(f'<tr><td class="num">{k}</td><td><a href="#{_anchor(c["id"])}">'
-                   f'{_h(c["id"])}</a></td><td>{_h(c.get("ref", ""))}</td>'
-                   f'<td>{_h(c.get("reading", ""))}</td>'
-                   f'<td><span class="badge st-{_h(st)}">{_h(st)}</span></td>'
-                   f'<td class="num">{_h(c.get("trials", ""))}</td>'
-                   f'<td class="num">{_fmt_seconds(c.get("seconds"))}</td></tr>')
+        out.append(
+            f'<tr><td class="num">{k}</td><td><a href="#{_anchor(c["id"])}">'
+            f"{_h(c['id'])}</a></td><td>{_h(c.get('ref', ''))}</td>"
+            f"<td>{_h(c.get('reading', ''))}</td>"
+            f'<td><span class="badge st-{_h(st)}">{_h(st)}</span></td>'
+            f'<td class="num">{_h(c.get("trials", ""))}</td>'
+            f'<td class="num">{_fmt_seconds(c.get("seconds"))}</td></tr>'
+        )
     out.append("</tbody></table></section>")
 
     current = None
@@ -536,8 +663,10 @@ def _html(verdicts: dict, ordered: list[dict], figures: list[dict]) -> str:
             current = heading
         cid, st = str(c["id"]), _status(c)
         out.append(f'<section class="claim {_h(st)}" id="{_anchor(cid)}">')
-        out.append(f'<h3>{k}. {_h(cid)}: {_h(c.get("ref", ""))} '
-                   f'<span class="badge st-{_h(st)}">{_h(st)}</span></h3>')
+        out.append(
+            f"<h3>{k}. {_h(cid)}: {_h(c.get('ref', ''))} "
+            f'<span class="badge st-{_h(st)}">{_h(st)}</span></h3>'
+        )
         meta = [f"reading: {_h(c.get('reading', ''))}", f"kind: {_h(c.get('kind', ''))}"]
         if c.get("extension"):
             meta.append("extension (ours)")
@@ -549,49 +678,65 @@ def _html(verdicts: dict, ordered: list[dict], figures: list[dict]) -> str:
         if c.get("statement_latex"):
             parts = _split_conjunction(c["statement_latex"])
             body = '<div class="and">and</div>'.join(_html_math(p, True) for p in parts)
-            out.append(f'<div class="statement" title="printed by SymPy from the encoded claim">'
-                       f"{body}</div>")
-        out.append(f"<p><b>Evidence:</b> {_h(c.get('evidence', ''))} "
-                   f'<span class="muted">({_h(c.get("trials", 0))} trials, '
-                   f"{_fmt_seconds(c.get('seconds'))} s)</span></p>")
+            out.append(
+                f'<div class="statement" title="printed by SymPy from the encoded claim">'
+                f"{body}</div>"
+            )
+        out.append(
+            f"<p><b>Evidence:</b> {_h(c.get('evidence', ''))} "
+            f'<span class="muted">({_h(c.get("trials", 0))} trials, '
+            f"{_fmt_seconds(c.get('seconds'))} s)</span></p>"
+        )
         steps = c.get("steps") or []
         if steps:
             out.append('<p><b>Derivation steps</b></p><ol class="steps">')
             for s in steps:
                 ok = bool(s.get("checked"))
-                out.append(f'<li><div class="math">{_html_math(s.get("latex", ""), False)}</div>'
-                           f"<div>{_h(s.get('why', ''))} · "
-                           f'<span class="{"ok" if ok else "no"}">'
-                           f'{"✔ checked" if ok else "✘ not confirmed"}</span>: '
-                           f"{_h(s.get('how', ''))}</div></li>")
+                out.append(
+                    f'<li><div class="math">{_html_math(s.get("latex", ""), False)}</div>'
+                    f"<div>{_h(s.get('why', ''))} · "
+                    f'<span class="{"ok" if ok else "no"}">'
+                    f"{'✔ checked' if ok else '✘ not confirmed'}</span>: "
+                    f"{_h(s.get('how', ''))}</div></li>"
+                )
             out.append("</ol>")
         cx = c.get("counterexample")
         if cx:
-            rows = "".join(f"<tr><th>{_h(label)}</th><td>{_html_value(v)}</td></tr>"
-                           for label, v in _cx_rows(cx))
-            out.append('<div class="cx"><p><b>Counterexample</b> (re-evaluate both sides to '
-                       f"check)</p><table>{rows}</table></div>")
+            rows = "".join(
+                f"<tr><th>{_h(label)}</th><td>{_html_value(v)}</td></tr>"
+                for label, v in _cx_rows(cx)
+            )
+            out.append(
+                '<div class="cx"><p><b>Counterexample</b> (re-evaluate both sides to '
+                f"check)</p><table>{rows}</table></div>"
+            )
         values = c.get("values") or {}
         if values:
-            rows = "".join(f"<tr><th>{_h(k_)}</th><td>{_html_value(v)}</td></tr>"
-                           for k_, v in values.items())
-            out.append(f"<details><summary>Computed values</summary><table>{rows}</table>"
-                       "</details>")
+            rows = "".join(
+                f"<tr><th>{_h(k_)}</th><td>{_html_value(v)}</td></tr>" for k_, v in values.items()
+            )
+            out.append(
+                f"<details><summary>Computed values</summary><table>{rows}</table></details>"
+            )
         for f in homes.get(cid, []):
             out.append(_html_figure(f, fig_numbers[f["name"]]))
         for f in refs.get(cid, []):
-            out.append(f'<p class="muted">See <a href="#{_fig_anchor(f["name"])}">Figure '
-                       f'{fig_numbers[f["name"]]}</a> ({_h(f["name"])}).</p>')
+            out.append(
+                f'<p class="muted">See <a href="#{_fig_anchor(f["name"])}">Figure '
+                f"{fig_numbers[f['name']]}</a> ({_h(f['name'])}).</p>"
+            )
         out.append("</section>")
     if orphans:
         out.append("<h2>Figures not attached to a claim in this run</h2>")
         for f in orphans:
             out.append(f'<p class="muted">Claim ids: {_h(", ".join(f.get("claims", [])))}</p>')
             out.append(_html_figure(f, fig_numbers[f["name"]]))
-    out.append(f'<footer class="meta"><p>Generated by beyond-scaling '
-               f'{_h(verdicts.get("tool_version", "unknown"))} for {_h(verdicts.get("paper", ""))}'
-               ". Self-contained: formulas as MathML, figures embedded; no network resources."
-               "</p></footer>")
+    out.append(
+        f'<footer class="meta"><p>Generated by beyond-scaling '
+        f"{_h(verdicts.get('tool_version', 'unknown'))} for {_h(verdicts.get('paper', ''))}"
+        ". Self-contained: formulas as MathML, figures embedded; no network resources."
+        "</p></footer>"
+    )
     out += ["</main>", "</body>", "</html>"]
     return "\n".join(out) + "\n"
 
@@ -613,12 +758,18 @@ def write_report(verdicts: dict, figures: list[dict], out_dir) -> dict:
     figures = list(figures or [])
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths = {"verdicts": out / "verdicts.json", "markdown": out / "report.md",
-             "html": out / "report.html"}
+    paths = {
+        "verdicts": out / "verdicts.json",
+        "markdown": out / "report.md",
+        "html": out / "report.html",
+    }
     with open(paths["verdicts"], "w", encoding="utf-8") as fh:
         json.dump(verdicts, fh, indent=2, ensure_ascii=False, default=str)
         fh.write("\n")
     paths["markdown"].write_text(_markdown(verdicts, ordered, figures, out), encoding="utf-8")
     paths["html"].write_text(_html(verdicts, ordered, figures), encoding="utf-8")
-    return {**{k: str(v) for k, v in paths.items()}, "claims": len(ordered),
-            "figures": len(figures)}
+    return {
+        **{k: str(v) for k, v in paths.items()},
+        "claims": len(ordered),
+        "figures": len(figures),
+    }

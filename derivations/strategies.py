@@ -43,7 +43,13 @@ __all__ = [
 ]
 
 PATTERN_FAMILIES = (
-    "small", "random", "equal_norm", "clustered", "near_duplicate", "duplicate", "well_separated",
+    "small",
+    "random",
+    "equal_norm",
+    "clustered",
+    "near_duplicate",
+    "duplicate",
+    "well_separated",
 )
 QUERY_REGIMES = ("at_pattern", "near_pattern", "centroid", "equidistant", "far", "random")
 
@@ -94,8 +100,14 @@ def _family_array(family: str, d: int, n: int, scale: float, rng: np.random.Gene
 
 
 @st.composite
-def pattern_sets(draw, min_d: int = 1, max_d: int = 64, max_n: int = 32,
-                 families=PATTERN_FAMILIES, n: int | None = None):
+def pattern_sets(
+    draw,
+    min_d: int = 1,
+    max_d: int = 64,
+    max_n: int = 32,
+    families=PATTERN_FAMILIES,
+    n: int | None = None,
+):
     """(patterns as a tuple of rows, family): d ∈ [min_d, max_d], n ∈ [1, max_n]."""
     if not 1 <= min_d <= max_d:
         raise ValueError(f"need 1 <= min_d <= max_d; got {min_d}, {max_d}")
@@ -151,8 +163,15 @@ def betas() -> st.SearchStrategy[float]:
 
 
 @st.composite
-def pattern_instances(draw, min_d: int = 1, max_d: int = 64, max_n: int = 32,
-                      families=PATTERN_FAMILIES, regimes=QUERY_REGIMES, **fixed):
+def pattern_instances(
+    draw,
+    min_d: int = 1,
+    max_d: int = 64,
+    max_n: int = 32,
+    families=PATTERN_FAMILIES,
+    regimes=QUERY_REGIMES,
+    **fixed,
+):
     """An :class:`Instance` with patterns, a query and the fixed ``params``."""
     P, fam = draw(pattern_sets(min_d, max_d, max_n, families))
     x, reg = draw(queries(P, regimes))
@@ -162,8 +181,13 @@ def pattern_instances(draw, min_d: int = 1, max_d: int = 64, max_n: int = 32,
 @st.composite
 def lse_vectors(draw, m: int | None = None, max_m: int = 64, huge: bool = True):
     """(z, regime): LSE arguments incl. ties, one dominant entry and |z| up to 1e4."""
-    regime = draw(st.sampled_from(["small", "random", "ties", "dominant", "huge"]
-                                  if huge else ["small", "random", "ties", "dominant"]))
+    regime = draw(
+        st.sampled_from(
+            ["small", "random", "ties", "dominant", "huge"]
+            if huge
+            else ["small", "random", "ties", "dominant"]
+        )
+    )
     if regime == "small":
         mm = m if m is not None else draw(st.integers(1, min(4, max_m)))
         ent = st.floats(-10, 10, allow_nan=False, allow_infinity=False)
@@ -193,8 +217,7 @@ def lse_instances(draw, pair: bool = False, max_m: int = 64, **fixed):
 
 
 @st.composite
-def layered_instances(draw, reading: str, max_layers: int = 8, max_d: int = 16,
-                      max_n: int = 8):
+def layered_instances(draw, reading: str, max_layers: int = 8, max_d: int = 16, max_n: int = 8):
     """Patterns split over l layers, a query, and (printed reading) positive Z_t values."""
     l = draw(st.integers(1, max_layers))
     n = draw(st.integers(1, max_n))
@@ -251,9 +274,18 @@ def query_batches(draw, patterns, min_b: int = 1, max_b: int = 3, regimes=QUERY_
 
 
 @st.composite
-def batched_instances(draw, min_d: int = 1, max_d: int = 12, max_n: int = 6, max_b: int = 3,
-                      families=PATTERN_FAMILIES, regimes=QUERY_REGIMES, n: int | None = None,
-                      beta=None, values: bool = False):
+def batched_instances(
+    draw,
+    min_d: int = 1,
+    max_d: int = 12,
+    max_n: int = 6,
+    max_b: int = 3,
+    families=PATTERN_FAMILIES,
+    regimes=QUERY_REGIMES,
+    n: int | None = None,
+    beta=None,
+    values: bool = False,
+):
     """An :class:`Instance` with patterns and a batch of B queries (``params['queries']``).
 
     ``beta``: ``None`` (no β), a number (fixed β) or a strategy (e.g. :func:`betas`), stored
@@ -275,8 +307,16 @@ def batched_instances(draw, min_d: int = 1, max_d: int = 12, max_n: int = 6, max
 
 
 @st.composite
-def layered_batches(draw, max_layers: int = 3, max_d: int = 4, max_n: int = 4, max_b: int = 3,
-                    families=PATTERN_FAMILIES, regimes=QUERY_REGIMES, n: int | None = None):
+def layered_batches(
+    draw,
+    max_layers: int = 3,
+    max_d: int = 4,
+    max_n: int = 4,
+    max_b: int = 3,
+    families=PATTERN_FAMILIES,
+    regimes=QUERY_REGIMES,
+    n: int | None = None,
+):
     """Patterns split over l layers (``params['layers']``, l ∈ [1, max_layers]) and a batch of
     queries (``params['queries']``) drawn around all patterns."""
     l = draw(st.integers(1, max_layers))
@@ -288,14 +328,21 @@ def layered_batches(draw, max_layers: int = 3, max_d: int = 4, max_n: int = 4, m
         fams.append(fam)
     allP = [r for m in layers for r in m]
     xs, regs = draw(query_batches(allP, 1, max_b, regimes))
-    return Instance.make(None, None, regime=f"l={l} ({', '.join(fams)})/{'+'.join(regs)}",
-                         layers=layers, queries=xs)
+    return Instance.make(
+        None, None, regime=f"l={l} ({', '.join(fams)})/{'+'.join(regs)}", layers=layers, queries=xs
+    )
 
 
 @st.composite
-def separated_instances(draw, max_d: int = 8, max_n: int = 4, max_b: int = 2,
-                        n: int | None = None, min_separation: float = 8.0,
-                        max_separation: float = 100.0):
+def separated_instances(
+    draw,
+    max_d: int = 8,
+    max_n: int = 4,
+    max_b: int = 2,
+    n: int | None = None,
+    min_separation: float = 8.0,
+    max_separation: float = 100.0,
+):
     """Well-separated patterns (Assumption 3) with queries inside their balls.
 
     Patterns are distinct points of an integer lattice times a spacing in
@@ -333,9 +380,15 @@ def separated_instances(draw, max_d: int = 8, max_n: int = 4, max_b: int = 2,
         frac = draw(st.sampled_from([0.0, 0.5, 0.99]))
         xs.append(tuple(float(v) for v in P[t] + u * frac * radius))
         targets.append(t)
-    return Instance.make(P, None, regime=f"well_separated Δ={sep:.3g}/in-ball",
-                         queries=tuple(xs), targets=tuple(targets), separation=sep,
-                         radius=radius)
+    return Instance.make(
+        P,
+        None,
+        regime=f"well_separated Δ={sep:.3g}/in-ball",
+        queries=tuple(xs),
+        targets=tuple(targets),
+        separation=sep,
+        radius=radius,
+    )
 
 
 def nontrivial_betas() -> st.SearchStrategy[float]:

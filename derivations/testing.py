@@ -232,30 +232,52 @@ class CheckResult:
 
     def __str__(self) -> str:
         beta = "" if self.beta is None else f", β = {self.beta:g}"
-        head = (f"check {self.function}: kind {self.kind}, convention {self.convention.spec()}"
-                f", {str(self.dtype).replace('torch.', '')}{beta}, seed {self.seed}, "
-                f"{self.examples} examples per property")
+        head = (
+            f"check {self.function}: kind {self.kind}, convention {self.convention.spec()}"
+            f", {str(self.dtype).replace('torch.', '')}{beta}, seed {self.seed}, "
+            f"{self.examples} examples per property"
+        )
         out = [head]
         if self.error:
             out.append(f"ERROR: {self.error}")
         rows = [("property", "status", "trials", "max error", "tolerance", "note")]
         for p in self.properties:
-            rows.append((p.name, p.status.upper() if p.status != "passed" else "passed",
-                         str(p.trials), _fmt_err(p.max_error) if p.trials else "-",
-                         f"{p.tolerance:g}" if p.tolerance else "-", p.note))
+            rows.append(
+                (
+                    p.name,
+                    p.status.upper() if p.status != "passed" else "passed",
+                    str(p.trials),
+                    _fmt_err(p.max_error) if p.trials else "-",
+                    f"{p.tolerance:g}" if p.tolerance else "-",
+                    p.note,
+                )
+            )
         w = [max(len(r[i]) for r in rows) for i in range(5)]
         for r in rows:
-            out.append("  ".join([r[0].ljust(w[0]), r[1].ljust(w[1]), r[2].rjust(w[2]),
-                                  r[3].rjust(w[3]), r[4].rjust(w[4]), r[5]]).rstrip())
+            out.append(
+                "  ".join(
+                    [
+                        r[0].ljust(w[0]),
+                        r[1].ljust(w[1]),
+                        r[2].rjust(w[2]),
+                        r[3].rjust(w[3]),
+                        r[4].rjust(w[4]),
+                        r[5],
+                    ]
+                ).rstrip()
+            )
         n_ok = sum(p.passed for p in self.properties)
         verdict = "PASSED" if self.passed else "FAILED"
-        out.append(f"{verdict}: {n_ok}/{len(self.properties)} properties passed "
-                   f"({self.seconds:.1f} s)")
+        out.append(
+            f"{verdict}: {n_ok}/{len(self.properties)} properties passed ({self.seconds:.1f} s)"
+        )
         for p in self.properties:
             if p.counterexample is not None:
                 out.append("")
-                out.append(f"{p.name}: counterexample (shrunk with "
-                           f"{p.counterexample.shrink_calls} extra calls)")
+                out.append(
+                    f"{p.name}: counterexample (shrunk with "
+                    f"{p.counterexample.shrink_calls} extra calls)"
+                )
                 out.append(str(p.counterexample))
         return "\n".join(out)
 
@@ -295,12 +317,15 @@ def _mp_mchn_step(P, x, beta) -> list:
 
 def _mp_attention(K, V, x, scale, bias) -> list:
     """softmax(scale·Kx + bias)·V: attention with keys K (d, n) and values V (d, m)."""
-    u = [mpmath.mpf(scale) * mpmath.fsum(mpmath.mpf(a) * mpmath.mpf(c) for a, c in zip(x, r))
-         + (mpmath.mpf(bi) if bias is not None else 0) for r, bi in
-         zip(K, bias if bias is not None else [0] * len(K))]
+    u = [
+        mpmath.mpf(scale) * mpmath.fsum(mpmath.mpf(a) * mpmath.mpf(c) for a, c in zip(x, r))
+        + (mpmath.mpf(bi) if bias is not None else 0)
+        for r, bi in zip(K, bias if bias is not None else [0] * len(K))
+    ]
     w = mp_softmax(u)
-    return [mpmath.fsum(w[i] * mpmath.mpf(V[i][k]) for i in range(len(V)))
-            for k in range(len(V[0]))]
+    return [
+        mpmath.fsum(w[i] * mpmath.mpf(V[i][k]) for i in range(len(V))) for k in range(len(V[0]))
+    ]
 
 
 @functools.cache
@@ -321,10 +346,12 @@ def _grad_program(which: str, key: tuple) -> Callable:
             a = sp.symbols(f"a{li}_0:{d}", real=True)
             s = sp.symbols(f"s{li}_0:{d}", real=True)
             groups.append((a, s))
-        expr = te.global_energy([
-            te.distance_energy(sp.Matrix([[a[i], s[i]] for i in range(len(a))]), [t, 0])
-            for a, s in groups
-        ])
+        expr = te.global_energy(
+            [
+                te.distance_energy(sp.Matrix([[a[i], s[i]] for i in range(len(a))]), [t, 0])
+                for a, s in groups
+            ]
+        )
         args = [sym for a, s in groups for sym in (*a, *s)] + [t]
     else:
         (d,) = key
@@ -345,8 +372,14 @@ def _mp_grad_distance(P, x) -> list:
     out = []
     for k in range(len(x)):
         a = [mpmath.mpf(r[k]) for r in P]
-        s = [mpmath.sqrt(mpmath.fsum((mpmath.mpf(x[j]) - mpmath.mpf(r[j])) ** 2
-                                     for j in range(len(x)) if j != k)) for r in P]
+        s = [
+            mpmath.sqrt(
+                mpmath.fsum(
+                    (mpmath.mpf(x[j]) - mpmath.mpf(r[j])) ** 2 for j in range(len(x)) if j != k
+                )
+            )
+            for r in P
+        ]
         out.append(f(*a, *s, mpmath.mpf(x[k])))
     return out
 
@@ -356,8 +389,10 @@ def _mp_grad_mchn(P, x, beta) -> list:
     out = []
     for k in range(len(x)):
         a = [mpmath.mpf(r[k]) for r in P]
-        c = [mpmath.fsum(mpmath.mpf(x[j]) * mpmath.mpf(r[j]) for j in range(len(x)) if j != k)
-             for r in P]
+        c = [
+            mpmath.fsum(mpmath.mpf(x[j]) * mpmath.mpf(r[j]) for j in range(len(x)) if j != k)
+            for r in P
+        ]
         out.append(f(*a, *c, mpmath.mpf(x[k]), mpmath.mpf(beta)))
     return out
 
@@ -369,8 +404,14 @@ def _mp_grad_global(layers, x) -> list:
         vals = []
         for L in layers:
             vals += [mpmath.mpf(r[k]) for r in L]
-            vals += [mpmath.sqrt(mpmath.fsum((mpmath.mpf(x[j]) - mpmath.mpf(r[j])) ** 2
-                                             for j in range(len(x)) if j != k)) for r in L]
+            vals += [
+                mpmath.sqrt(
+                    mpmath.fsum(
+                        (mpmath.mpf(x[j]) - mpmath.mpf(r[j])) ** 2 for j in range(len(x)) if j != k
+                    )
+                )
+                for r in L
+            ]
         out.append(f(*vals, mpmath.mpf(x[k])))
     return out
 
@@ -392,28 +433,50 @@ def _mp_reference(kind, P, xs, beta=None, layers=None, values=None, reading="dis
                 bias = [-sum(v * v for v in r) for r in P]
                 out.append(_mp_attention(P, values, x, 2, bias))
         elif kind == "mchn-step":
-            out.append(_mp_mchn_step(P, x, beta) if values is None
-                       else _mp_attention(P, values, x, beta, None))
+            out.append(
+                _mp_mchn_step(P, x, beta)
+                if values is None
+                else _mp_attention(P, values, x, beta, None)
+            )
         elif kind == "distance-gradient":
             out.append(_mp_grad_distance(P, x))
         elif kind == "mchn-gradient":
             out.append(_mp_grad_mchn(P, x, beta))
         elif kind == "global-gradient":
             if reading != "distance":
-                raise ValueError("the global-energy gradient is only specified for the "
-                                 "distance reading (E_t = Eq. 4); g_t is not differentiable")
+                raise ValueError(
+                    "the global-energy gradient is only specified for the "
+                    "distance reading (E_t = Eq. 4); g_t is not differentiable"
+                )
             out.append(_mp_grad_global(layers, x))
         else:
             raise ValueError(f"unknown reference kind {kind!r}")
     return out
 
 
-_REF_KINDS = ("distance-energy", "mchn-energy", "global-energy", "cccp-step", "mchn-step",
-              "distance-gradient", "mchn-gradient", "global-gradient")
+_REF_KINDS = (
+    "distance-energy",
+    "mchn-energy",
+    "global-energy",
+    "cccp-step",
+    "mchn-step",
+    "distance-gradient",
+    "mchn-gradient",
+    "global-gradient",
+)
 
 
-def reference(kind: str, patterns=None, x=None, *, beta=None, layers=None, values=None,
-              reading: str = "distance", dps: int = DPS) -> torch.Tensor:
+def reference(
+    kind: str,
+    patterns=None,
+    x=None,
+    *,
+    beta=None,
+    layers=None,
+    values=None,
+    reading: str = "distance",
+    dps: int = DPS,
+) -> torch.Tensor:
     """The paper's value as a float64 tensor, computed with mpmath at ``dps`` digits.
 
     ``kind``: one of ``distance-energy``, ``mchn-energy``, ``global-energy`` (shape (B,)),
@@ -434,16 +497,17 @@ def reference(kind: str, patterns=None, x=None, *, beta=None, layers=None, value
         raise ValueError(f"{kind} needs layers=[(d_t, n) patterns, …]")
     with mpmath.workdps(dps):
         vals = _mp_reference(kind, P, xs, beta, L, V, reading)
-        t = torch.tensor([[float(v) for v in r] if isinstance(r, list) else float(r)
-                          for r in vals], dtype=torch.float64)
+        t = torch.tensor(
+            [[float(v) for v in r] if isinstance(r, list) else float(r) for r in vals],
+            dtype=torch.float64,
+        )
     return t[0] if single else t
 
 
 # ============================================================================ regimes
 
 
-def describe_regime(patterns, x, regime: str = "", beta: float | None = None,
-                    layers=None) -> str:
+def describe_regime(patterns, x, regime: str = "", beta: float | None = None, layers=None) -> str:
     """A readable description of an instance: its strategy regime plus what stands out
     (d = 1, n = 1, large or tiny norms, (near-)duplicate patterns, far queries, extreme β)."""
     P = _rows(patterns) if patterns is not None else [r for m in layers for r in _rows(m)]
@@ -565,8 +629,9 @@ def _case(ctx: _Ctx, inst: Instance) -> _Case:
     layers = [_tensor(m, ctx.dtype) for m in p["layers"]] if "layers" in p else None
     values = _tensor(p["values"], ctx.dtype) if "values" in p else None
     beta = p.get("beta", ctx.beta)
-    return _Case(inst, P, X, beta, layers, values, p.get("targets"), p.get("separation"),
-                 p.get("radius"))
+    return _Case(
+        inst, P, X, beta, layers, values, p.get("targets"), p.get("separation"), p.get("radius")
+    )
 
 
 def _energy_scale(P, x, quantity, beta) -> float:
@@ -598,10 +663,10 @@ def _invoke(ctx: _Ctx, case: _Case, X: torch.Tensor, values=None, grad: bool = F
     guards = [t for t in (case.P, X, values) if t is not None] + list(case.layers or [])
     saved = [t.detach().clone() for t in guards]
     try:
-        raw = ctx.conv.call(ctx.fn, ctx.quantity, case.P, X, beta=case.beta,
-                            layers=case.layers, values=values)
-        out = ctx.conv.to_paper(ctx.quantity, raw, case.P, X, beta=case.beta,
-                                layers=case.layers)
+        raw = ctx.conv.call(
+            ctx.fn, ctx.quantity, case.P, X, beta=case.beta, layers=case.layers, values=values
+        )
+        out = ctx.conv.to_paper(ctx.quantity, raw, case.P, X, beta=case.beta, layers=case.layers)
     except Exception as exc:  # noqa: BLE001 - anything the user's code raises is reported
         raise _CallError(_user_error(exc)) from None
     for t, s in zip(guards, saved):
@@ -643,8 +708,7 @@ def _compare(observed: torch.Tensor, expected: list, scales: list, tol: float) -
     if obs.dim() == 0:
         idx = ""
     msg = "" if math.isfinite(t) else f"returned a non-finite value ({t})"
-    return _Outcome(worst, worst <= tol, msg, f"{t!r} at {idx or 'the scalar'}",
-                    f"{mf!r}", sc)
+    return _Outcome(worst, worst <= tol, msg, f"{t!r} at {idx or 'the scalar'}", f"{mf!r}", sc)
 
 
 # -------------------------------------------------------------------- the properties
@@ -663,20 +727,29 @@ def _prop_value(ctx: _Ctx, case: _Case, grad: bool = False) -> _Outcome:
         return _Outcome(math.inf, False, str(exc), "-", "-")
     if grad:
         if not out.requires_grad:
-            return _Outcome(math.inf, False, "the output does not depend on x through "
-                            "autograd (detached, or computed outside torch?)", "-", "-")
+            return _Outcome(
+                math.inf,
+                False,
+                "the output does not depend on x through "
+                "autograd (detached, or computed outside torch?)",
+                "-",
+                "-",
+            )
         try:
             (obs,) = torch.autograd.grad(out.sum(), X, allow_unused=True)
         except Exception as exc:  # noqa: BLE001 - the user's backward, reported
-            return _Outcome(math.inf, False, f"autograd through it {_user_error(exc)}",
-                            "-", "-")
+            return _Outcome(math.inf, False, f"autograd through it {_user_error(exc)}", "-", "-")
         if obs is None:
-            return _Outcome(math.inf, False, "autograd found no path from x to the output",
-                            "-", "-")
+            return _Outcome(
+                math.inf, False, "autograd found no path from x to the output", "-", "-"
+            )
     with mpmath.workdps(DPS):
         if grad:
-            rk = {"distance-energy": "distance-gradient", "mchn-energy": "mchn-gradient",
-                  "global-energy": "global-gradient"}[q]
+            rk = {
+                "distance-energy": "distance-gradient",
+                "mchn-energy": "mchn-gradient",
+                "global-energy": "global-gradient",
+            }[q]
             ref = _mp_reference(rk, P, xs, case.beta, L, reading=ctx.reading)
             base = [_step_scale(allP, x, q, case.beta) for x in xs]
             xinf = [max(abs(v) for v in x) for x in xs]
@@ -736,15 +809,17 @@ def _prop_fixed_point(ctx: _Ctx, case: _Case) -> _Outcome:
         try:
             out = _invoke(ctx, case, x)
         except _CallError as exc:
-            return _Outcome(math.inf, False, f"at step {t + 1}: {exc}", "-", "-",
-                            snippet_kw={"steps": t})
+            return _Outcome(
+                math.inf, False, f"at step {t + 1}: {exc}", "-", "-", snippet_kw={"steps": t}
+            )
         with mpmath.workdps(DPS):
             ref = _mp_reference(ctx.quantity, P, xs, case.beta)
         scales = [_step_scale(P, xx, ctx.quantity, beta) + ctx.floor for xx in xs]
         res = _compare(out, ref, scales, ctx.tol)
         if not res.ok:
-            res.message = (f"step {t + 1} of the iteration differs from the spec's update"
-                           + (f"; {res.message}" if res.message else ""))
+            res.message = f"step {t + 1} of the iteration differs from the spec's update" + (
+                f"; {res.message}" if res.message else ""
+            )
             res.snippet_kw = {"steps": t}
             return res
         step_worst = max(step_worst, res.error)
@@ -767,9 +842,16 @@ def _prop_fixed_point(ctx: _Ctx, case: _Case) -> _Outcome:
             worst = err
             obs, exp, scb = float(c), float(a), sc
     if worst > ctx.tol:
-        return _Outcome(worst, False, f"the energy rose over {steps} steps (MM descent, Eq. 6)",
-                        f"E after {steps} steps = {obs!r}", f"≤ E at the start = {exp!r}", scb,
-                        snippet_kw={"steps": steps, "energy": True}, settled=settled)
+        return _Outcome(
+            worst,
+            False,
+            f"the energy rose over {steps} steps (MM descent, Eq. 6)",
+            f"E after {steps} steps = {obs!r}",
+            f"≤ E at the start = {exp!r}",
+            scb,
+            snippet_kw={"steps": steps, "energy": True},
+            settled=settled,
+        )
     return _Outcome(max(step_worst, worst), True, settled=settled)
 
 
@@ -792,24 +874,36 @@ def _prop_retrieval(ctx: _Ctx, case: _Case) -> _Outcome:
         try:
             out = _invoke(ctx, case, x)
         except _CallError as exc:
-            return _Outcome(math.inf, False, f"at step {t + 1}: {exc}", "-", "-",
-                            snippet_kw={"steps": t})
+            return _Outcome(
+                math.inf, False, f"at step {t + 1}: {exc}", "-", "-", snippet_kw={"steps": t}
+            )
         for b, tgt in enumerate(case.targets):
             row = out[b].tolist()
-            dist = (math.dist(row, P[tgt]) if all(math.isfinite(v) for v in row)
-                    else math.inf)
+            dist = math.dist(row, P[tgt]) if all(math.isfinite(v) for v in row) else math.inf
             err = max(dist - bounds[b], 0.0) / scales[b]
             if info is None or err > worst:
                 worst, info = err, (t + 1, b, tgt, dist, bounds[b], scales[b], row)
         x = out.to(ctx.dtype)
     t, b, tgt, dist, bnd, sc, row = info
     ok = worst <= ctx.tol
-    msg = "" if ok else (f"query {b} started within r = {r:.4g} of pattern {tgt} "
-                         f"(separation Δ = {case.separation:.4g}) but after {t} step(s) is "
-                         f"{dist:.6g} away; the exact iteration stays within {bnd:.3g}")
-    return _Outcome(worst, ok, msg, f"x[{b}] after {t} step(s) = {row}",
-                    f"patterns[{tgt}] = {P[tgt]} (within {bnd:.3g})", sc,
-                    snippet_kw={"steps": ctx.retrieval_steps, "retrieval": True})
+    msg = (
+        ""
+        if ok
+        else (
+            f"query {b} started within r = {r:.4g} of pattern {tgt} "
+            f"(separation Δ = {case.separation:.4g}) but after {t} step(s) is "
+            f"{dist:.6g} away; the exact iteration stays within {bnd:.3g}"
+        )
+    )
+    return _Outcome(
+        worst,
+        ok,
+        msg,
+        f"x[{b}] after {t} step(s) = {row}",
+        f"patterns[{tgt}] = {P[tgt]} (within {bnd:.3g})",
+        sc,
+        snippet_kw={"steps": ctx.retrieval_steps, "retrieval": True},
+    )
 
 
 _PROP_FUNCS = {
@@ -837,8 +931,9 @@ def _strategy(ctx: _Ctx, prop: str):
         return S.batched_instances(max_d=6, max_n=4, max_b=2, n=n, beta=beta)
     if prop == "fixed-point":
         return S.batched_instances(max_d=8, max_n=4, max_b=2, n=n, beta=beta)
-    return S.batched_instances(max_d=12, max_n=6, max_b=3, n=n, beta=beta,
-                               values=prop == "values-distinct")
+    return S.batched_instances(
+        max_d=12, max_n=6, max_b=3, n=n, beta=beta, values=prop == "values-distinct"
+    )
 
 
 # -------------------------------------------------------------------- snippets
@@ -855,8 +950,13 @@ def _snippet(ctx: _Ctx, prop: str, case: _Case, kw: dict) -> str:
     if imp.startswith("from derivations.testing import load_callable\n"):
         head += ", load_callable"
         imp = imp.split("\n", 1)[1]
-    lines = ["import torch", head, "from derivations.conventions import get_convention", imp,
-             f"conv = get_convention({ctx.conv.spec()!r})"]
+    lines = [
+        "import torch",
+        head,
+        "from derivations.conventions import get_convention",
+        imp,
+        f"conv = get_convention({ctx.conv.spec()!r})",
+    ]
     if case.layers is not None:
         lines.append("layers = [" + ", ".join(_tsrc(m) for m in case.layers) + "]")
     if case.P is not None:
@@ -891,24 +991,30 @@ def _snippet(ctx: _Ctx, prop: str, case: _Case, kw: dict) -> str:
     if prop == "retrieval":
         tg = list(case.targets)
         lines.append("print(x)  # yours after the iteration")
-        lines.append(f"print(patterns[{tg}])  # the patterns the queries started within "
-                     f"r = {case.radius:.6g} of")
+        lines.append(
+            f"print(patterns[{tg}])  # the patterns the queries started within "
+            f"r = {case.radius:.6g} of"
+        )
         return "\n".join(lines)
     if kw.get("energy"):
-        lines.append(f"print(e0, reference({eq!r}, {ref_args}{ref_extra}))"
-                     "  # the energy must not rise")
+        lines.append(
+            f"print(e0, reference({eq!r}, {ref_args}{ref_extra}))  # the energy must not rise"
+        )
         return "\n".join(lines)
     if grad:
         rk = q.replace("energy", "gradient")
         gref = ("patterns, " if case.P is not None else "None, ") + "x.detach()"
         lines.append(f"(grad,) = torch.autograd.grad({convert}.sum(), x)")
         lines.append("print(grad)  # yours: autograd of your energy, paper's convention")
-        lines.append(f"print(reference({rk!r}, {gref}{ref_extra}))"
-                     f"  # the paper: SymPy diff, mpmath {DPS} digits")
+        lines.append(
+            f"print(reference({rk!r}, {gref}{ref_extra}))"
+            f"  # the paper: SymPy diff, mpmath {DPS} digits"
+        )
         return "\n".join(lines)
     lines.append(f"out = {call}")
-    lines.append(f"print(conv.to_paper({q!r}, out, {conv_args}{extra}))  # yours, "
-                 "in the paper's convention")
+    lines.append(
+        f"print(conv.to_paper({q!r}, out, {conv_args}{extra}))  # yours, in the paper's convention"
+    )
     ref = f"reference({q!r}, {ref_args}{ref_extra}"
     ref += ", values=values)" if prop == "values-distinct" else ")"
     if q not in ("cccp-step", "mchn-step") and ctx.conv.reduction != "none":
@@ -931,16 +1037,24 @@ def _one_thread():
         torch.set_num_threads(old)
 
 
-def _run_property(ctx: _Ctx, prop: str, examples: int, seed: int,
-                  shrink_seconds: float) -> PropertyResult:
+def _run_property(
+    ctx: _Ctx, prop: str, examples: int, seed: int, shrink_seconds: float
+) -> PropertyResult:
     t0 = time.perf_counter()
     st = {"trials": 0, "shrinks": 0, "max": 0.0, "fail": None, "t_fail": None, "settled": 0}
     func = _PROP_FUNCS[prop]
 
-    @settings(max_examples=examples, deadline=None, database=None, derandomize=False,
-              suppress_health_check=list(HealthCheck), report_multiple_bugs=False,
-              phases=(Phase.explicit, Phase.generate, Phase.target, Phase.shrink),
-              print_blob=False, verbosity=hypothesis.Verbosity.quiet)
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=False,
+        suppress_health_check=list(HealthCheck),
+        report_multiple_bugs=False,
+        phases=(Phase.explicit, Phase.generate, Phase.target, Phase.shrink),
+        print_blob=False,
+        verbosity=hypothesis.Verbosity.quiet,
+    )
     @hypothesis.seed(seed)
     @given(_strategy(ctx, prop))
     def probe(inst):
@@ -977,19 +1091,41 @@ def _run_property(ctx: _Ctx, prop: str, examples: int, seed: int,
     if prop == "fixed-point" and st["fail"] is None:
         note = f"{st['settled']}/{st['trials']} settled within {ctx.max_iter} steps"
     if st["fail"] is None:
-        return PropertyResult(prop, "passed", st["trials"], st["max"], ctx.tol, note=note,
-                              seconds=time.perf_counter() - t0)
+        return PropertyResult(
+            prop,
+            "passed",
+            st["trials"],
+            st["max"],
+            ctx.tol,
+            note=note,
+            seconds=time.perf_counter() - t0,
+        )
     case, res = st["fail"]
     cx = Counterexample(
-        property=prop, regime=case.regime(), message=res.message, observed=res.observed,
-        expected=res.expected, error=res.error, tolerance=ctx.tol, scale=res.scale,
-        snippet=_snippet(ctx, prop, case, res.snippet_kw), instance=case.inst.to_json(),
+        property=prop,
+        regime=case.regime(),
+        message=res.message,
+        observed=res.observed,
+        expected=res.expected,
+        error=res.error,
+        tolerance=ctx.tol,
+        scale=res.scale,
+        snippet=_snippet(ctx, prop, case, res.snippet_kw),
+        instance=case.inst.to_json(),
         shrink_calls=st["shrinks"],
     )
     short = res.message or f"{res.observed} vs {res.expected}"
     short = short if len(short) <= 70 else short[:67] + "..."
-    return PropertyResult(prop, "failed", st["trials"], max(st["max"], res.error), ctx.tol,
-                          counterexample=cx, note=short, seconds=time.perf_counter() - t0)
+    return PropertyResult(
+        prop,
+        "failed",
+        st["trials"],
+        max(st["max"], res.error),
+        ctx.tol,
+        counterexample=cx,
+        note=short,
+        seconds=time.perf_counter() - t0,
+    )
 
 
 def _describe_fn(fn, name: str | None) -> tuple[str, str]:
@@ -997,8 +1133,9 @@ def _describe_fn(fn, name: str | None) -> tuple[str, str]:
     if name:
         mod, _, attr = name.rpartition(":")
         if mod.endswith(".py") or os.sep in mod or "/" in mod:
-            return name, (f"from derivations.testing import load_callable\n"
-                          f"fn = load_callable({name!r})")
+            return name, (
+                f"from derivations.testing import load_callable\nfn = load_callable({name!r})"
+            )
         if "." not in attr:
             return name, f"from {mod} import {attr} as fn"
         return name, f"import {mod}\nfn = {mod}.{attr}"
@@ -1029,11 +1166,23 @@ def _smoke_case(ctx: _Ctx, beta: float | None) -> _Case:
     return _case(ctx, inst)
 
 
-def check(fn, kind: str, *, convention="paper", beta: float | None = None,
-          dtype: torch.dtype = torch.float64, examples: int = DEFAULT_EXAMPLES, seed: int = 0,
-          n: int | None = None, reading: str = "distance", properties=None,
-          max_iter: int = 50, retrieval_steps: int = 10, shrink_seconds: float = 2.0,
-          name: str | None = None) -> CheckResult:
+def check(
+    fn,
+    kind: str,
+    *,
+    convention="paper",
+    beta: float | None = None,
+    dtype: torch.dtype = torch.float64,
+    examples: int = DEFAULT_EXAMPLES,
+    seed: int = 0,
+    n: int | None = None,
+    reading: str = "distance",
+    properties=None,
+    max_iter: int = 50,
+    retrieval_steps: int = 10,
+    shrink_seconds: float = 2.0,
+    name: str | None = None,
+) -> CheckResult:
     """Property-test ``fn`` as ``kind`` against the specification; returns a CheckResult.
 
     ``convention``: a preset name, a spec string (``"paper,reduction=sum"``) or a
@@ -1062,13 +1211,17 @@ def check(fn, kind: str, *, convention="paper", beta: float | None = None,
         raise ValueError(f"n must be ≥ 1; got {n}")
     if quantity.startswith("mchn"):
         if beta is None and conv.beta == "fixed":
-            raise ValueError(f"convention {conv.spec()!r} passes no β to the function "
-                             "(beta='fixed'): give the function's β with beta=…")
+            raise ValueError(
+                f"convention {conv.spec()!r} passes no β to the function "
+                "(beta='fixed'): give the function's β with beta=…"
+            )
         if beta is not None and not (float(beta) > 0 and math.isfinite(float(beta))):
             raise ValueError(f"beta must be a finite number > 0; got {beta!r}")
     elif beta is not None:
-        raise ValueError(f"{kind} has no free β (Eq. 4 has no temperature; its step is "
-                         "attention with β = 2 and bias −‖ρ‖²); beta applies to the mchn kinds")
+        raise ValueError(
+            f"{kind} has no free β (Eq. 4 has no temperature; its step is "
+            "attention with β = 2 and bias −‖ρ‖²); beta applies to the mchn kinds"
+        )
     if conv.signature != "attention":
         props = tuple(p for p in props if p != "values-distinct")
     if quantity == "global-energy" and reading != "distance":
@@ -1076,27 +1229,45 @@ def check(fn, kind: str, *, convention="paper", beta: float | None = None,
     if properties is not None:
         unknown = [p for p in properties if p not in props]
         if unknown:
-            raise ValueError(f"properties {unknown} do not apply to kind {kind!r} in this "
-                             f"convention; available: {list(props)}")
+            raise ValueError(
+                f"properties {unknown} do not apply to kind {kind!r} in this "
+                f"convention; available: {list(props)}"
+            )
         props = tuple(p for p in props if p in properties)
     label, imp = _describe_fn(fn, name)
-    ctx = _Ctx(fn, imp, kind, quantity, conv, dtype, None if beta is None else float(beta), n,
-               reading, max_iter, retrieval_steps)
+    ctx = _Ctx(
+        fn,
+        imp,
+        kind,
+        quantity,
+        conv,
+        dtype,
+        None if beta is None else float(beta),
+        n,
+        reading,
+        max_iter,
+        retrieval_steps,
+    )
     result = CheckResult(label, kind, conv, dtype, seed, examples, ctx.beta)
     with _one_thread():
-        smoke = _smoke_case(ctx, ctx.beta if ctx.beta is not None
-                            else (1.5 if quantity.startswith("mchn") else None))
+        smoke = _smoke_case(
+            ctx,
+            ctx.beta if ctx.beta is not None else (1.5 if quantity.startswith("mchn") else None),
+        )
         try:
             _invoke(ctx, smoke, smoke.X)
         except _CallError as exc:
-            how = (f"as {conv.signature_text(quantity)} (convention {conv.spec()!r}, "
-                   f"{str(dtype).replace('torch.', '')} inputs)")
+            how = (
+                f"as {conv.signature_text(quantity)} (convention {conv.spec()!r}, "
+                f"{str(dtype).replace('torch.', '')} inputs)"
+            )
             result.error = f"called {how}, the function {exc}"
             hint = any(w in str(exc).lower() for w in ("dimension", "size", "shape"))
             if str(exc).startswith("raised") and ctx.n is None and hint:
                 result.error += "; a function of a fixed width n needs n=… (--n)"
-            result.properties = [PropertyResult(p, "error", note="not run: the call failed")
-                                 for p in props]
+            result.properties = [
+                PropertyResult(p, "error", note="not run: the call failed") for p in props
+            ]
             result.seconds = time.perf_counter() - t0
             return result
         for p in props:
@@ -1207,34 +1378,68 @@ def load_callable(spec: str):
     return obj
 
 
-_DTYPES = {"float64": torch.float64, "float32": torch.float32, "bfloat16": torch.bfloat16,
-           "float16": torch.float16}
+_DTYPES = {
+    "float64": torch.float64,
+    "float32": torch.float32,
+    "bfloat16": torch.bfloat16,
+    "float16": torch.float16,
+}
 
 
 def add_check_arguments(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """The ``check`` options, for a parser of its own or a subcommand of ``beyond-scaling``."""
-    p.add_argument("target", nargs="?", metavar="MODULE:FUNCTION",
-                   help="the callable to test: a dotted module or a path to a .py file, a "
-                        "colon, and the attribute (e.g. examples/user_attention.py:cccp_step)")
+    p.add_argument(
+        "target",
+        nargs="?",
+        metavar="MODULE:FUNCTION",
+        help="the callable to test: a dotted module or a path to a .py file, a "
+        "colon, and the attribute (e.g. examples/user_attention.py:cccp_step)",
+    )
     p.add_argument("--kind", choices=list(KINDS), help="what the function computes")
-    p.add_argument("--beta", type=float, default=None,
-                   help="β of the mchn kinds (default: drawn, when the convention passes β)")
-    p.add_argument("--convention", default="paper", metavar="C",
-                   help="a preset, optionally with field=value overrides, e.g. "
-                        "'paper,reduction=sum' or 'sdpa' (see --list-conventions)")
-    p.add_argument("--examples", type=int, default=DEFAULT_EXAMPLES,
-                   help=f"Hypothesis examples per property (default {DEFAULT_EXAMPLES})")
+    p.add_argument(
+        "--beta",
+        type=float,
+        default=None,
+        help="β of the mchn kinds (default: drawn, when the convention passes β)",
+    )
+    p.add_argument(
+        "--convention",
+        default="paper",
+        metavar="C",
+        help="a preset, optionally with field=value overrides, e.g. "
+        "'paper,reduction=sum' or 'sdpa' (see --list-conventions)",
+    )
+    p.add_argument(
+        "--examples",
+        type=int,
+        default=DEFAULT_EXAMPLES,
+        help=f"Hypothesis examples per property (default {DEFAULT_EXAMPLES})",
+    )
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--dtype", choices=list(_DTYPES), default="float64",
-                   help="dtype of the inputs (default float64)")
-    p.add_argument("--n", type=int, default=None,
-                   help="fix the dimension n (a module with a fixed width)")
-    p.add_argument("--reading", choices=("distance", "nearest"), default="distance",
-                   help="E_t of global-energy: Eq. 4 per layer, or g_t")
-    p.add_argument("--properties", default=None, metavar="P[,P…]",
-                   help="only these properties, e.g. one-step,retrieval")
-    p.add_argument("--list-conventions", action="store_true",
-                   help="print the convention presets and exit")
+    p.add_argument(
+        "--dtype",
+        choices=list(_DTYPES),
+        default="float64",
+        help="dtype of the inputs (default float64)",
+    )
+    p.add_argument(
+        "--n", type=int, default=None, help="fix the dimension n (a module with a fixed width)"
+    )
+    p.add_argument(
+        "--reading",
+        choices=("distance", "nearest"),
+        default="distance",
+        help="E_t of global-energy: Eq. 4 per layer, or g_t",
+    )
+    p.add_argument(
+        "--properties",
+        default=None,
+        metavar="P[,P…]",
+        help="only these properties, e.g. one-step,retrieval",
+    )
+    p.add_argument(
+        "--list-conventions", action="store_true", help="print the convention presets and exit"
+    )
     return p
 
 
@@ -1244,16 +1449,32 @@ def run_check_command(args) -> int:
         print(convention_table())
         return 0
     if not args.target or not args.kind:
-        print("beyond-scaling check: error: need MODULE:FUNCTION and --kind KIND "
-              f"(kinds: {', '.join(KINDS)})", file=sys.stderr)
+        print(
+            "beyond-scaling check: error: need MODULE:FUNCTION and --kind KIND "
+            f"(kinds: {', '.join(KINDS)})",
+            file=sys.stderr,
+        )
         return 2
     try:
         fn = load_callable(args.target)
-        props = None if args.properties is None else [
-            s.strip() for s in args.properties.split(",") if s.strip()]
-        result = check(fn, args.kind, convention=args.convention, beta=args.beta,
-                       dtype=_DTYPES[args.dtype], examples=args.examples, seed=args.seed,
-                       n=args.n, reading=args.reading, properties=props, name=args.target)
+        props = (
+            None
+            if args.properties is None
+            else [s.strip() for s in args.properties.split(",") if s.strip()]
+        )
+        result = check(
+            fn,
+            args.kind,
+            convention=args.convention,
+            beta=args.beta,
+            dtype=_DTYPES[args.dtype],
+            examples=args.examples,
+            seed=args.seed,
+            n=args.n,
+            reading=args.reading,
+            properties=props,
+            name=args.target,
+        )
     except ValueError as exc:
         print(f"beyond-scaling check: error: {exc}", file=sys.stderr)
         return 2
@@ -1269,10 +1490,12 @@ def check_main(argv=None) -> int:
     p = argparse.ArgumentParser(
         prog="beyond-scaling check",
         description="Property-test an energy, attention or Hopfield update implementation "
-                    "against the specification of arXiv:2405.08707v2 (Eq. 4, E^MCHN, Eq. 7 "
-                    "and their CCCP steps).",
-        epilog="presets: " + ", ".join(PRESETS) + ". Properties: "
-               + "; ".join(f"{k}: {v}" for k, v in PROPERTIES.items()),
+        "against the specification of arXiv:2405.08707v2 (Eq. 4, E^MCHN, Eq. 7 "
+        "and their CCCP steps).",
+        epilog="presets: "
+        + ", ".join(PRESETS)
+        + ". Properties: "
+        + "; ".join(f"{k}: {v}" for k, v in PROPERTIES.items()),
     )
     add_check_arguments(p)
     return run_check_command(p.parse_args(argv))

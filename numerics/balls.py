@@ -63,8 +63,9 @@ def _generator(generator: torch.Generator | None, seed: int | None) -> torch.Gen
     return g
 
 
-def sample_uniform_ball(n: int, r: float, m: int, generator: torch.Generator | None = None,
-                        seed: int | None = None) -> torch.Tensor:
+def sample_uniform_ball(
+    n: int, r: float, m: int, generator: torch.Generator | None = None, seed: int | None = None
+) -> torch.Tensor:
     """m points uniform in the n-ball of radius r, shape (m, n), float64, CPU."""
     n, r = _check_nr(n, r)
     if isinstance(m, bool) or not isinstance(m, int) or m < 2:
@@ -76,15 +77,22 @@ def sample_uniform_ball(n: int, r: float, m: int, generator: torch.Generator | N
     return z * (r * u.pow(1.0 / n))
 
 
-def mc_ball_integral_fn(f: Callable[[torch.Tensor], torch.Tensor], n: int, r: float,
-                        samples: int = 200_000, generator: torch.Generator | None = None,
-                        seed: int | None = None) -> tuple[float, float]:
+def mc_ball_integral_fn(
+    f: Callable[[torch.Tensor], torch.Tensor],
+    n: int,
+    r: float,
+    samples: int = 200_000,
+    generator: torch.Generator | None = None,
+    seed: int | None = None,
+) -> tuple[float, float]:
     """(estimate, standard error) of ∫_{‖y‖≤r} f(y) dy; ``f`` maps (m, n) to (m,)."""
     y = sample_uniform_ball(n, r, samples, generator, seed)  # (m, n)
     vals = f(y)
     if not isinstance(vals, torch.Tensor) or vals.shape != (samples,):
-        raise ValueError(f"f must return a tensor of shape ({samples},); got "
-                         f"{getattr(vals, 'shape', type(vals))}")
+        raise ValueError(
+            f"f must return a tensor of shape ({samples},); got "
+            f"{getattr(vals, 'shape', type(vals))}"
+        )
     vals = vals.to(torch.float64)
     if not torch.isfinite(vals).all():
         raise ValueError("f returned non-finite values inside the ball")
@@ -94,16 +102,24 @@ def mc_ball_integral_fn(f: Callable[[torch.Tensor], torch.Tensor], n: int, r: fl
     return est, se
 
 
-def mc_ball_integral(n: int, r: float, distance: str = "sq", samples: int = 200_000,
-                     generator: torch.Generator | None = None,
-                     seed: int | None = None) -> tuple[float, float]:
+def mc_ball_integral(
+    n: int,
+    r: float,
+    distance: str = "sq",
+    samples: int = 200_000,
+    generator: torch.Generator | None = None,
+    seed: int | None = None,
+) -> tuple[float, float]:
     """(estimate, standard error) of I_sq(n, r) (``"sq"``) or I_plain(n, r) (``"plain"``)."""
     if distance not in _DISTANCES:
         raise ValueError(f"unknown distance {distance!r}; expected one of {_DISTANCES}")
     if distance == "sq":
+
         def f(y):
             return torch.exp(-(y * y).sum(dim=1))
     else:
+
         def f(y):
             return torch.exp(-y.norm(dim=1))
+
     return mc_ball_integral_fn(f, n, r, samples, generator, seed)

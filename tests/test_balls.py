@@ -89,8 +89,11 @@ def _polar_map(k):
         p = sp.Symbol("phi", real=True)
         return [t * sp.cos(p), t * sp.sin(p)], [t, p], [(t, 0, R), (p, 0, 2 * sp.pi)]
     th, p = sp.Symbol("theta", real=True), sp.Symbol("phi", real=True)
-    return ([t * sp.sin(th) * sp.cos(p), t * sp.sin(th) * sp.sin(p), t * sp.cos(th)],
-            [t, th, p], [(t, 0, R), (th, 0, sp.pi), (p, 0, 2 * sp.pi)])
+    return (
+        [t * sp.sin(th) * sp.cos(p), t * sp.sin(th) * sp.sin(p), t * sp.cos(th)],
+        [t, th, p],
+        [(t, 0, R), (th, 0, sp.pi), (p, 0, 2 * sp.pi)],
+    )
 
 
 @pytest.mark.parametrize("k", [1, 2, 3])
@@ -119,8 +122,12 @@ def test_ball_volume_low_dimensions_and_recurrence():
     assert sp.simplify(tb.ball_volume(2, R) - sp.pi * R**2) == 0
     assert sp.simplify(tb.ball_volume(3, R) - sp.Rational(4, 3) * sp.pi * R**3) == 0
     # V_{n+2}(r) = 2π r²/(n+2) V_n(r)
-    assert sp.gammasimp(tb.ball_volume(NS + 2, R) - 2 * sp.pi * R**2 / (NS + 2)
-                        * tb.ball_volume(NS, R)) == 0
+    assert (
+        sp.gammasimp(
+            tb.ball_volume(NS + 2, R) - 2 * sp.pi * R**2 / (NS + 2) * tb.ball_volume(NS, R)
+        )
+        == 0
+    )
 
 
 def test_lemma5_times_sphere_area_is_ball_volume():
@@ -145,11 +152,17 @@ def test_partition_function_and_eq14_symbolic():
     assert sp.simplify(hi / lo - sp.exp(tb.r_star(NS))) == 0
 
 
-@pytest.mark.parametrize("bad", [
-    lambda: tb.ball_volume(0, 1), lambda: tb.ball_volume(2, -1), lambda: tb.lower_gamma(-1, 1),
-    lambda: tb.partition_function(2, 1, 3, "euclid"), lambda: tb.eq12_radial(2, 1, power=3),
-    lambda: tb.lemma5_bounds(3, 0),
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        lambda: tb.ball_volume(0, 1),
+        lambda: tb.ball_volume(2, -1),
+        lambda: tb.lower_gamma(-1, 1),
+        lambda: tb.partition_function(2, 1, 3, "euclid"),
+        lambda: tb.eq12_radial(2, 1, power=3),
+        lambda: tb.lemma5_bounds(3, 0),
+    ],
+)
 def test_sympy_validation(bad):
     with pytest.raises(ValueError):
         bad()
@@ -187,8 +200,9 @@ def test_log_lowergamma_recurrence_for_huge_order(s, frac):
         b = tb.mp_log_lowergamma(s_, x_)
         rhs = s_ - mpmath.exp(s_ * mpmath.log(x_) - x_ - b)
         assert mpmath.isfinite(a) and mpmath.isfinite(b)
-        assert _close(mpmath.exp(a - b), rhs, rel=mpmath.mpf(10) ** -25,
-                      abs_=mpmath.mpf(10) ** -25 * s_)
+        assert _close(
+            mpmath.exp(a - b), rhs, rel=mpmath.mpf(10) ** -25, abs_=mpmath.mpf(10) ** -25 * s_
+        )
 
 
 def test_log_lowergamma_against_mpmath_for_huge_order():
@@ -196,9 +210,14 @@ def test_log_lowergamma_against_mpmath_for_huge_order():
     for s, x in [(5e5, 58550), (1e6, 242), (1e6, 1e6), (1e6, 1.01e6), (3e6, 2.9e6)]:
         with mpmath.workdps(40):
             with mpmath.workdps(60):
-                ref = mpmath.log(mpmath.gammainc(s, 0, x)) if x <= s else (
-                    mpmath.loggamma(s) + mpmath.log1p(-mpmath.gammainc(s, x, mpmath.inf,
-                                                                       regularized=True)))
+                ref = (
+                    mpmath.log(mpmath.gammainc(s, 0, x))
+                    if x <= s
+                    else (
+                        mpmath.loggamma(s)
+                        + mpmath.log1p(-mpmath.gammainc(s, x, mpmath.inf, regularized=True))
+                    )
+                )
             assert _close(tb.mp_log_lowergamma(s, x), ref, rel=mpmath.mpf(10) ** -33)
 
 
@@ -216,10 +235,13 @@ def test_log_ball_integrals_against_radial_quadrature(n, r):
     with mpmath.workdps(50):
         for distance, power in (("sq", 2), ("plain", 1)):
             # |Δ log| < 1e-35: relative 1e-35 on the integral
-            assert abs(tb.mp_log_ball_integral(n, r, distance) - _radial(n, r, power)) \
+            assert (
+                abs(tb.mp_log_ball_integral(n, r, distance) - _radial(n, r, power))
                 < mpmath.mpf(10) ** -35
+            )
         assert tb.mp_log_eq12_printed(n, r) == pytest.approx(
-            tb.mp_log_ball_integral_plain(n, r), rel=1e-45)
+            tb.mp_log_ball_integral_plain(n, r), rel=1e-45
+        )
 
 
 @settings(deadline=None, max_examples=20)
@@ -277,8 +299,10 @@ def test_stirling_relative_error_asymptotics_at_huge_z():
     with mpmath.workdps(50):
         for z in (10**4, 10**6, 10**9):
             zz = mpmath.mpf(z)
-            assert abs(tb.mp_stirling_relative_error(z) - (-1 / (12 * zz) + 1 / (288 * zz**2))) \
+            assert (
+                abs(tb.mp_stirling_relative_error(z) - (-1 / (12 * zz) + 1 / (288 * zz**2)))
                 < 1 / zz**3
+            )
 
 
 def test_volume_at_r_star_identity_and_monotone_ratio():
@@ -287,12 +311,18 @@ def test_volume_at_r_star_identity_and_monotone_ratio():
         ratios = []
         for n in [1, 2, 3, 5, 10, 50, 100, 1024, 10**4, 10**5, 10**6]:
             v = tb.mp_ball_volume_at_r_star(n)
-            assert _close(v.ratio, 1 + tb.mp_stirling_relative_error(mpmath.mpf(n) / 2),
-                          rel=mpmath.mpf(10) ** -35)
+            assert _close(
+                v.ratio,
+                1 + tb.mp_stirling_relative_error(mpmath.mpf(n) / 2),
+                rel=mpmath.mpf(10) ** -35,
+            )
             assert _close(v.log_paper, -mpmath.log(mpmath.pi * n) / 2)
             with mpmath.workdps(60):
-                direct = mpmath.log(mpmath.mpf(sp.N(tb.ball_volume(n, tb.r_star(n)), 60))) \
-                    if n <= 1024 else None
+                direct = (
+                    mpmath.log(mpmath.mpf(sp.N(tb.ball_volume(n, tb.r_star(n)), 60)))
+                    if n <= 1024
+                    else None
+                )
             if direct is not None:
                 assert _close(v.log_exact, direct, rel=mpmath.mpf(10) ** -35)
             ratios.append(v.ratio)
@@ -318,8 +348,10 @@ def test_unit_partition_against_quadrature(n, dist):
         q = _radial(n, tb.mp_r_star(n), 2 if dist == "sq" else 1)
         assert abs(ud.log_d + q) < mpmath.mpf(10) ** -33
         assert _close(mpmath.log(ud.d), ud.log_d)
-        assert abs(tb.mp_log_partition_function(n, tb.mp_r_star(n), ud.d, dist)) \
+        assert (
+            abs(tb.mp_log_partition_function(n, tb.mp_r_star(n), ud.d, dist))
             < mpmath.mpf(10) ** -33
+        )
 
 
 def test_unit_partition_orderings_and_huge_n():
@@ -327,8 +359,9 @@ def test_unit_partition_orderings_and_huge_n():
     prev = {k: None for k in tb.UNIT_PARTITION_RULES}
     with mpmath.workdps(30):
         for n in grid:
-            ld = {k: tb.solve_d_for_unit_partition(n, None, k).log_d
-                  for k in tb.UNIT_PARTITION_RULES}
+            ld = {
+                k: tb.solve_d_for_unit_partition(n, None, k).log_d for k in tb.UNIT_PARTITION_RULES
+            }
             assert all(mpmath.isfinite(v) for v in ld.values())
             # I ≤ V_n(r) ⇒ d(V) ≤ d(I); Lemma 5 ⇒ d(plain) ≤ d(V e^{−r}).
             assert ld["paper_bound"] < ld["sq"] and ld["paper_bound"] < ld["plain"]
@@ -393,14 +426,20 @@ def test_1d_partition_distance_energy_closed_form(r):
     with mpmath.workdps(20):
         Z = tb.mp_partition_function(PATTERNS_1D, r, tb.distance_energy(PATTERNS_1D))
         rr = mpmath.mpf(r)
-        ref = mpmath.fsum(mpmath.sqrt(mpmath.pi) / 2 * (mpmath.erf(c + rr - p)
-                                                        - mpmath.erf(c - rr - p))
-                          for c in PATTERNS_1D for p in PATTERNS_1D)
+        ref = mpmath.fsum(
+            mpmath.sqrt(mpmath.pi) / 2 * (mpmath.erf(c + rr - p) - mpmath.erf(c - rr - p))
+            for c in PATTERNS_1D
+            for p in PATTERNS_1D
+        )
         assert _close(Z, ref, rel=mpmath.mpf(10) ** -17)
         ce = tb.mp_cross_entropy(PATTERNS_1D, r, tb.distance_energy(PATTERNS_1D))
-        mean_e = -mpmath.fsum(mpmath.log(mpmath.fsum(mpmath.exp(-(c - p) ** 2)
-                                                     for p in PATTERNS_1D))
-                              for c in PATTERNS_1D) / 3
+        mean_e = (
+            -mpmath.fsum(
+                mpmath.log(mpmath.fsum(mpmath.exp(-((c - p) ** 2)) for p in PATTERNS_1D))
+                for c in PATTERNS_1D
+            )
+            / 3
+        )
         assert _close(ce.L, mpmath.log(ref) + mean_e, rel=mpmath.mpf(10) ** -16)
 
 
@@ -409,7 +448,7 @@ def test_2d_partition_nearest_energy_closed_form():
         for r in ("0.3", "0.6", "0.9"):
             E = tb.nearest_energy(PATTERNS_2D)
             Z = tb.mp_partition_function(PATTERNS_2D, r, E)
-            ref = 3 * mpmath.pi * (1 - mpmath.exp(-mpmath.mpf(r) ** 2))
+            ref = 3 * mpmath.pi * (1 - mpmath.exp(-(mpmath.mpf(r) ** 2)))
             assert _close(Z, ref, rel=mpmath.mpf(10) ** -17)
             ce = tb.mp_cross_entropy(PATTERNS_2D, r, E, test_indices=[0, 2])
             assert ce.mean_energy == 0 and _close(ce.L, mpmath.log(ref), rel=mpmath.mpf(10) ** -17)
@@ -420,15 +459,22 @@ def test_2d_partition_distance_energy_polar_vs_erf_route():
     r = mpmath.mpf("0.6")
     with mpmath.workdps(20):
         Z = tb.mp_partition_function(PATTERNS_2D, r, tb.distance_energy(PATTERNS_2D))
-        Zc = tb.mp_partition_function(PATTERNS_2D, r, tb.distance_energy(PATTERNS_2D),
-                                      method="cartesian")
+        Zc = tb.mp_partition_function(
+            PATTERNS_2D, r, tb.distance_energy(PATTERNS_2D), method="cartesian"
+        )
         total = 0
         for c0, c1 in PATTERNS_2D:
             for p0, p1 in PATTERNS_2D:
+
                 def f(x, c0=c0, c1=c1, p0=p0, p1=p1):
                     h = mpmath.sqrt(max(r * r - (x - c0) ** 2, 0))
-                    return mpmath.exp(-(x - p0) ** 2) * mpmath.sqrt(mpmath.pi) / 2 * (
-                        mpmath.erf(c1 + h - p1) - mpmath.erf(c1 - h - p1))
+                    return (
+                        mpmath.exp(-((x - p0) ** 2))
+                        * mpmath.sqrt(mpmath.pi)
+                        / 2
+                        * (mpmath.erf(c1 + h - p1) - mpmath.erf(c1 - h - p1))
+                    )
+
                 total += mpmath.quad(f, [c0 - r, c0, c0 + r])
         assert _close(Z, total, rel=mpmath.mpf(10) ** -15)
         assert _close(Zc, total, rel=mpmath.mpf(10) ** -15)
@@ -448,8 +494,10 @@ def test_density_and_global_energy():
 
 
 @settings(deadline=None, max_examples=25)
-@given(x=st.tuples(st.floats(-4, 4), st.floats(-4, 4)), reading=st.sampled_from(
-    ["distance", "nearest", "printed"]))
+@given(
+    x=st.tuples(st.floats(-4, 4), st.floats(-4, 4)),
+    reading=st.sampled_from(["distance", "nearest", "printed"]),
+)
 def test_energy_factories_against_theory_energies(x, reading):
     # The inlined energies used inside quadrature equal theory.energies' mpmath twins.
     layers = [PATTERNS_2D[:2], PATTERNS_2D[2:]]
@@ -457,11 +505,16 @@ def test_energy_factories_against_theory_energies(x, reading):
     with mpmath.workdps(30):
         xv = [mpmath.mpf(v) for v in x]
         assert _close(tb.nearest_energy(PATTERNS_2D)(xv), mp_nearest_neighbour(PATTERNS_2D, xv))
-        assert _close(tb.distance_energy(PATTERNS_2D)(xv), mp_distance_energy(PATTERNS_2D, xv),
-                      rel="1e-27", abs_="1e-27")
+        assert _close(
+            tb.distance_energy(PATTERNS_2D)(xv),
+            mp_distance_energy(PATTERNS_2D, xv),
+            rel="1e-27",
+            abs_="1e-27",
+        )
         Z = Zs if reading == "printed" else [None, None]
-        ref = mp_global_energy([mp_layer_energy(p, xv, reading=reading, Z=z)
-                                for p, z in zip(layers, Z)])
+        ref = mp_global_energy(
+            [mp_layer_energy(p, xv, reading=reading, Z=z) for p, z in zip(layers, Z)]
+        )
         got = tb.global_energy(layers, reading, Zs if reading == "printed" else None)(xv)
         assert _close(got, ref, rel="1e-27", abs_="1e-27")
 
@@ -519,14 +572,22 @@ def test_monte_carlo_reproducible_and_uniform():
     assert abs(frac - 0.125) < 4 * (0.125 * 0.875 / 50_000) ** 0.5
     with mpmath.workdps(30):
         assert nb.ball_volume(5, 1.3) == pytest.approx(
-            float(mpmath.exp(tb.mp_log_ball_volume(5, 1.3))), rel=1e-14)
+            float(mpmath.exp(tb.mp_log_ball_volume(5, 1.3))), rel=1e-14
+        )
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"n": 0, "r": 1.0}, {"n": 11, "r": 1.0}, {"n": 2, "r": -1.0}, {"n": 2, "r": float("nan")},
-    {"n": 2, "r": 1.0, "distance": "l1"}, {"n": 2, "r": 1.0, "samples": 1},
-    {"n": 2, "r": 1.0, "seed": 1, "generator": torch.Generator()},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"n": 0, "r": 1.0},
+        {"n": 11, "r": 1.0},
+        {"n": 2, "r": -1.0},
+        {"n": 2, "r": float("nan")},
+        {"n": 2, "r": 1.0, "distance": "l1"},
+        {"n": 2, "r": 1.0, "samples": 1},
+        {"n": 2, "r": 1.0, "seed": 1, "generator": torch.Generator()},
+    ],
+)
 def test_monte_carlo_validation(kwargs):
     with pytest.raises(ValueError):
         nb.mc_ball_integral(**kwargs)

@@ -46,8 +46,7 @@ def test_float32_within_table(inst):
     P, x = inst.patterns, inst.x
     Pt, xt = torch.tensor(P, dtype=torch.float32), torch.tensor(x, dtype=torch.float32)
     with mpmath.workdps(30):
-        assert _close(ne.distance_energy(Pt, xt), te.mp_distance_energy(P, x), P, x,
-                      torch.float32)
+        assert _close(ne.distance_energy(Pt, xt), te.mp_distance_energy(P, x), P, x, torch.float32)
 
 
 @given(S.pattern_instances(max_d=8, max_n=4, families=("small", "duplicate", "well_separated")))

@@ -101,8 +101,11 @@ def test_fig1_grid_matches_mpmath(rendered):
             assert _close(_f(row, "mchn_beta1"), mp_mchn_energy(P, x, 1), scale)  # (c)
             neg_lse = -mp_lse(*[x[0] * p[0] + x[1] * p[1] for p in P])
             assert _close(_f(row, "neg_lse_beta1"), neg_lse, scale)  # (a)
-            regs = (x[0] ** 2 + x[1] ** 2) / 2 + mpmath.log(d) + max(
-                mpmath.mpf(p[0]) ** 2 + mpmath.mpf(p[1]) ** 2 for p in P) / 2
+            regs = (
+                (x[0] ** 2 + x[1] ** 2) / 2
+                + mpmath.log(d)
+                + max(mpmath.mpf(p[0]) ** 2 + mpmath.mpf(p[1]) ** 2 for p in P) / 2
+            )
             assert _close(_f(row, "regularisers_beta1"), regs, scale)  # (b)
 
 
@@ -139,9 +142,16 @@ def _mp_quantities(P, x):
     E = mp_distance_energy(P, x)
     m2 = mp_mchn_energy(P, x, 2)
     norms = [mpmath.fsum(mpmath.mpf(v) ** 2 for v in r) for r in P]
-    return {"g": g, "E": E, "mchn_beta2": m2, "E_minus_g": E - g,
-            "r2": E - (2 * m2 - mpmath.log(d)), "r3": g - 2 * m2,
-            "delta": max(norms) - min(norms), "log_d": mpmath.log(d)}
+    return {
+        "g": g,
+        "E": E,
+        "mchn_beta2": m2,
+        "E_minus_g": E - g,
+        "r2": E - (2 * m2 - mpmath.log(d)),
+        "r3": g - 2 * m2,
+        "delta": max(norms) - min(norms),
+        "log_d": mpmath.log(d),
+    }
 
 
 def test_prop_bands_path_matches_mpmath(rendered):
@@ -180,14 +190,18 @@ def test_prop_band_counts_recomputed_from_csv(rendered):
     counts = rec["summary"]["counts"]
     for where in ("path", "random"):
         rows = _table(rec["csv"], where)
-        below3 = sum(1 for r in rows
-                     if _f(r, "r3") < -_f(r, "delta") - _f(r, "tol"))
-        outside3c = sum(1 for r in rows
-                        if _f(r, "r3") < -_f(r, "delta") - _f(r, "log_d") - _f(r, "tol")
-                        or _f(r, "r3") > _f(r, "tol"))
-        outside1 = sum(1 for r in rows
-                       if not (-_f(r, "log_d") - _f(r, "tol") <= _f(r, "E_minus_g")
-                               <= _f(r, "tol")))
+        below3 = sum(1 for r in rows if _f(r, "r3") < -_f(r, "delta") - _f(r, "tol"))
+        outside3c = sum(
+            1
+            for r in rows
+            if _f(r, "r3") < -_f(r, "delta") - _f(r, "log_d") - _f(r, "tol")
+            or _f(r, "r3") > _f(r, "tol")
+        )
+        outside1 = sum(
+            1
+            for r in rows
+            if not (-_f(r, "log_d") - _f(r, "tol") <= _f(r, "E_minus_g") <= _f(r, "tol"))
+        )
         outside2 = sum(1 for r in rows if abs(_f(r, "r2")) > _f(r, "delta") + _f(r, "tol"))
         assert counts[where]["prop3"]["printed"]["below"] == below3
         assert counts[where]["prop3"]["corrected"]["outside"] == outside3c

@@ -21,8 +21,15 @@ from derivations.figures.io import jsonable, write_csv
 from derivations.figures.spec import check_data
 from theory.energies import mp_distance_energy, mp_global_energy
 
-NAMES = ("eq12_closed_form", "eq14_bounds", "unit_partition", "size_law",
-         "prop4_cross_entropy", "eq1_table2", "eq6_layer_iterates")
+NAMES = (
+    "eq12_closed_form",
+    "eq14_bounds",
+    "unit_partition",
+    "size_law",
+    "prop4_cross_entropy",
+    "eq1_table2",
+    "eq6_layer_iterates",
+)
 CLAIMS = {
     "eq12_closed_form": ("eq12",),
     "eq14_bounds": ("eq14", "rstar"),
@@ -48,8 +55,12 @@ def rendered(tmp_path_factory):
         check_data(name, data)
         path = out / f"{name}.csv"
         write_csv(data["tables"], path)
-        records[name] = {"csv": str(path), "summary": jsonable(data["summary"]),
-                         "caption": spec.caption(data), "tables": data["tables"]}
+        records[name] = {
+            "csv": str(path),
+            "summary": jsonable(data["summary"]),
+            "caption": spec.caption(data),
+            "tables": data["tables"],
+        }
     return {"dir": out, "records": records}
 
 
@@ -73,14 +84,19 @@ def _ref_log_I_sq(n, r):
     """log ∫_{‖y‖<r} e^{−‖y‖²} dy = log(π^{n/2} P(n/2, r²))."""
     n, r = mpmath.mpf(n), mpmath.mpf(r)
     return n / 2 * mpmath.log(mpmath.pi) + mpmath.log(
-        mpmath.gammainc(n / 2, 0, r * r, regularized=True))
+        mpmath.gammainc(n / 2, 0, r * r, regularized=True)
+    )
 
 
 def _ref_log_printed(n, r):
     """log of 2π^{n/2} γ(n, r)/Γ(n/2) (Eq. 12 as printed)."""
     n, r = mpmath.mpf(n), mpmath.mpf(r)
-    return (mpmath.log(2) + n / 2 * mpmath.log(mpmath.pi) + mpmath.log(mpmath.gammainc(n, 0, r))
-            - mpmath.loggamma(n / 2))
+    return (
+        mpmath.log(2)
+        + n / 2 * mpmath.log(mpmath.pi)
+        + mpmath.log(mpmath.gammainc(n, 0, r))
+        - mpmath.loggamma(n / 2)
+    )
 
 
 def _ref_log_V(n, r):
@@ -192,8 +208,9 @@ def test_eq14_exact_curve_matches_mpmath(rendered):
 
 def test_unit_partition_log_d(rendered):
     rows = _table(rendered["records"]["unit_partition"]["csv"], "unit_partition")
-    picks = [r for r in rows if _f(r, "n") in (1.0, 1024.0) or
-             round(math.log10(_f(r, "n")), 6) == 2.0]
+    picks = [
+        r for r in rows if _f(r, "n") in (1.0, 1024.0) or round(math.log10(_f(r, "n")), 6) == 2.0
+    ]
     assert len(picks) == 3
     with mpmath.workdps(30):
         for row in picks:
@@ -217,10 +234,36 @@ def test_size_law_table3_points_are_transcribed(rendered):
     assert [int(r["width"]) for r in pts] == [954, 1280, 1440]
     grid = _table(rec["csv"], "table3_grid")
     assert [_f(r, "D") / 1e6 for r in grid] == pytest.approx(
-        [167.06, 190.38, 214.18, 237.98, 214.18, 237.98, 261.78, 285.57,
-         261.78, 285.57, 309.37, 333.17], abs=1e-9)
-    assert [_f(r, "mse") for r in grid] == [0.07, 0.05, 0.04, 0.04, 0.05, 0.04, 0.02, 0.02,
-                                            0.05, 0.04, 0.02, 0.02]
+        [
+            167.06,
+            190.38,
+            214.18,
+            237.98,
+            214.18,
+            237.98,
+            261.78,
+            285.57,
+            261.78,
+            285.57,
+            309.37,
+            333.17,
+        ],
+        abs=1e-9,
+    )
+    assert [_f(r, "mse") for r in grid] == [
+        0.07,
+        0.05,
+        0.04,
+        0.04,
+        0.05,
+        0.04,
+        0.02,
+        0.02,
+        0.05,
+        0.04,
+        0.02,
+        0.02,
+    ]
     # The fitted slope and its standard error, recomputed with numpy from the plotted points.
     u = np.log([_f(r, "D_star_printed") for r in pts])
     w = np.log([_f(r, "N") for r in pts])
@@ -232,7 +275,8 @@ def test_size_law_table3_points_are_transcribed(rendered):
     assert f"slope {b:.3f} ± {se:.3f}" in rec["caption"]
     lines = _table(rec["csv"], "lines")
     ratio = (math.log(_f(lines[-1], "N_fit")) - math.log(_f(lines[0], "N_fit"))) / (
-        math.log(_f(lines[-1], "D")) - math.log(_f(lines[0], "D")))
+        math.log(_f(lines[-1], "D")) - math.log(_f(lines[0], "D"))
+    )
     assert ratio == pytest.approx(b, rel=1e-10)
 
 
@@ -242,9 +286,11 @@ def test_size_law_exponents(rendered):
     assert {_f(r, "width") for r in rows} == {4.0}
     (row,) = [r for r in rows if _f(r, "n") == 1024.0]
     with mpmath.workdps(30):
+
         def log_d(u):  # log d with d · I_sq(n, r*(n)) = 1, as a function of u = log n
             n = mpmath.exp(u)
             return -_ref_log_I_sq(n, _ref_r_star(n))
+
         k = 1 / mpmath.diff(log_d, mpmath.log(1024))
     assert _close(_f(row, "k_sq"), k, 1e-8)
 
@@ -285,22 +331,29 @@ def test_eq1_table2(rendered):
     rec = rendered["records"]["eq1_table2"]
     t2 = _table(rec["csv"], "table2")
     # Transcribed from the paper, Table 2 (as in PAPER.md).
-    assert [r["model"] for r in t2] == ["Transformer", "Chinchilla", "PaLM 2", "GPT-2",
-                                        "MiniCPM", "Nanotron"]
+    assert [r["model"] for r in t2] == [
+        "Transformer",
+        "Chinchilla",
+        "PaLM 2",
+        "GPT-2",
+        "MiniCPM",
+        "Nanotron",
+    ]
     assert [_f(r, "N") / 1e9 for r in t2] == pytest.approx([1.5, 70, 16, 8.7, 2.4, 1.2])
     assert [_f(r, "D") / 1e9 for r in t2] == pytest.approx([22, 1400, 100, 178, 140, 105])
     assert [_f(r, "reported") for r in t2] == [2.5, 2.2, 2.4, 2.3, 2.4, 2.4]
 
     def paper(N, D):  # Eq. (1) as printed
-        return 1.61 + 406.4 / N ** 0.34 + 410.7 / D ** 0.28
+        return 1.61 + 406.4 / N**0.34 + 410.7 / D**0.28
 
     def besiroglu(N, D):
-        return 1.82 + 482.01 / N ** 0.3478 + 2085.43 / D ** 0.3658
+        return 1.82 + 482.01 / N**0.3478 + 2085.43 / D**0.3658
 
     for r in t2:
         assert _f(r, "predicted_paper") == pytest.approx(paper(_f(r, "N"), _f(r, "D")), rel=1e-12)
         assert _f(r, "predicted_besiroglu2024") == pytest.approx(
-            besiroglu(_f(r, "N"), _f(r, "D")), rel=1e-12)
+            besiroglu(_f(r, "N"), _f(r, "D")), rel=1e-12
+        )
     for row in _table(rec["csv"], "slice_N")[::10]:
         assert _f(row, "L_paper") == pytest.approx(paper(_f(row, "N"), 1.4e12), rel=1e-12)
     assert rec["summary"]["reported"]["below_floor"] == 0
@@ -312,8 +365,10 @@ def test_eq1_table2(rendered):
 def test_eq6_iterates_respect_trust_region_and_energies(rendered):
     rec = rendered["records"]["eq6_layer_iterates"]
     pat_rows = _table(rec["csv"], "patterns")
-    layers = [[[_f(r, "x1"), _f(r, "x2")] for r in pat_rows if int(r["layer"]) == k]
-              for k in range(1, rec["summary"]["layers"] + 1)]
+    layers = [
+        [[_f(r, "x1"), _f(r, "x2")] for r in pat_rows if int(r["layer"]) == k]
+        for k in range(1, rec["summary"]["layers"] + 1)
+    ]
     paths = _table(rec["csv"], "paths")
     by_delta: dict[float, list] = {}
     for r in paths:
@@ -347,7 +402,7 @@ def test_eq6_minimiser_against_brute_force(rendered):
         x = np.array([_f(paths[t], "x1"), _f(paths[t], "x2")])
         g = np.linspace(-1.0, 1.0, 801)
         X = np.stack(np.meshgrid(g, g), -1).reshape(-1, 2)
-        X = c + X[(X ** 2).sum(1) <= 1.0]
+        X = c + X[(X**2).sum(1) <= 1.0]
         d2 = ((X[:, None, :] - P[None]) ** 2).sum(-1)
         e = -np.log(np.exp(-d2).sum(1))
         ex = -np.log(np.exp(-((x - P) ** 2).sum(1)).sum())
@@ -365,5 +420,6 @@ def test_seeded_figures_deterministic(rendered, tmp_path):
     other = get_figure("eq6_layer_iterates").compute(1)["tables"]["instances"]
     base = _table(rendered["records"]["eq6_layer_iterates"]["csv"], "instances")
     assert len(other["E_global_start"]) == len(base)
-    assert any(abs(a - _f(b, "E_global_start")) > 1e-9
-               for a, b in zip(other["E_global_start"], base))
+    assert any(
+        abs(a - _f(b, "E_global_start")) > 1e-9 for a, b in zip(other["E_global_start"], base)
+    )

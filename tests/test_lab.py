@@ -73,8 +73,11 @@ def test_loader_counts_match_the_files(qf_dir, split):
 
 def test_lm_sequences_follow_murty(qf_dir):
     tr, va, info = load_qf_lm(qf_dir, train_lines=300)
-    words = {w for s in ("train", "dev", "gen")
-             for w in split_path(qf_dir, s).read_text(encoding="utf-8").split()}
+    words = {
+        w
+        for s in ("train", "dev", "gen")
+        for w in split_path(qf_dir, s).read_text(encoding="utf-8").split()
+    }
     assert set(tr.vocab[1:-2]) == words and tr.vocab[0] == "<pad>"
     assert tr.vocab[-2:] == (EOS, SOS) and info["vocab_size"] == len(words) + 3
     ex0 = read_split(qf_dir, "train", limit=1)[0]
@@ -259,8 +262,17 @@ def test_model_shapes_and_parameter_count():
 
 def _tiny():
     tr, va = make_facts(FactsSpec(64, n_val=16, seed=1, n_keys_a=16, n_keys_b=16))
-    cfg = TrainConfig(n_layer=1, n_head=2, d_emb=16, steps=5, batch_size=8, eval_every=2,
-                      warmup=1, eval_max_seqs=16, train_eval_seqs=16)
+    cfg = TrainConfig(
+        n_layer=1,
+        n_head=2,
+        d_emb=16,
+        steps=5,
+        batch_size=8,
+        eval_every=2,
+        warmup=1,
+        eval_max_seqs=16,
+        train_eval_seqs=16,
+    )
     return cfg, tr, va
 
 
@@ -301,7 +313,7 @@ def test_d_star_rule_and_crossing():
     c = ex.d_star_crossing(grid, [0.5, 0.16, 0.01, 0.001], 0.04)
     # log-log interpolation between (200, 0.16) and (400, 0.01): halfway in log MSE → √2·200
     assert c["bracket"] == (200, 400) and c["grid"] == 400
-    assert c["interp"] == pytest.approx(200 * 2 ** 0.5)
+    assert c["interp"] == pytest.approx(200 * 2**0.5)
     assert ex.d_star_crossing(grid, [0.01] * 4, 0.04) is None  # left-censored
 
 
@@ -331,7 +343,7 @@ def test_bootstrap_interval_covers_the_planted_slope():
     grid = list(np.geomspace(100, 20_000, 12))
     sq = []
     for N in Ns:
-        dc = 5 * N ** 0.5
+        dc = 5 * N**0.5
         row = []
         for D in grid:  # squared errors whose mean is the planted MSE, with noise
             m = _synthetic_mse(N, dc, D)
@@ -347,30 +359,42 @@ def test_sizelaw_verdict_can_go_either_way():
     boot = {"ci": [0.4, 0.6], "draws": 100, "undefined": 0}
     assert ex.sizelaw_verdict(fit, boot, [0.45, 0.55])[0] == "supported"
     fit1 = {"slope": 1.0, "exponent": 1.0}
-    st, why, _ = ex.sizelaw_verdict(fit1, {"ci": [0.9, 1.1], "draws": 100, "undefined": 0},
-                                    [0.85, 1.2])
+    st, why, _ = ex.sizelaw_verdict(
+        fit1, {"ci": [0.9, 1.1], "draws": 100, "undefined": 0}, [0.85, 1.2]
+    )
     assert st == "refuted" and "capacity" in why
-    assert ex.sizelaw_verdict(fit, {"ci": [0.3, 1.2], "draws": 100, "undefined": 0},
-                              None)[0] == "inconclusive"
+    assert (
+        ex.sizelaw_verdict(fit, {"ci": [0.3, 1.2], "draws": 100, "undefined": 0}, None)[0]
+        == "inconclusive"
+    )
     # the grid bracket widens the interval
-    assert ex.sizelaw_verdict(fit1, {"ci": [0.9, 1.1], "draws": 100, "undefined": 0},
-                              [0.4, 1.1])[0] == "inconclusive"
+    assert (
+        ex.sizelaw_verdict(fit1, {"ci": [0.9, 1.1], "draws": 100, "undefined": 0}, [0.4, 1.1])[0]
+        == "inconclusive"
+    )
     assert ex.sizelaw_verdict({"slope": None}, boot, None)[0] == "inconclusive"
-    assert ex.sizelaw_verdict(fit, {"ci": [0.4, 0.6], "draws": 50, "undefined": 50},
-                              None)[0] == "inconclusive"
+    assert (
+        ex.sizelaw_verdict(fit, {"ci": [0.4, 0.6], "draws": 50, "undefined": 50}, None)[0]
+        == "inconclusive"
+    )
 
 
 def test_plateau_verdict_can_go_either_way():
     def run(fmt, plateau, floor, converged=True):
-        return {"format": fmt, "label": fmt, "plateau": plateau, "floor": floor,
-                "converged": converged, "drop": 0.0 if converged else 0.2}
+        return {
+            "format": fmt,
+            "label": fmt,
+            "plateau": plateau,
+            "floor": floor,
+            "converged": converged,
+            "drop": 0.0 if converged else 0.2,
+        }
 
     st, why = ex.plateau_verdict([run("murty", 1.02, 1.01)])
     assert st == "supported" and "Not discriminating" in why
     assert ex.plateau_verdict([run("murty", 1.02, 1.3)])[0] == "supported"
     assert "Not" not in ex.plateau_verdict([run("murty", 1.02, 1.3)])[1]
-    assert ex.plateau_verdict([run("murty", 1.0, 1.0), run("double", 0.7, 0.69)])[0] \
-        == "refuted"
+    assert ex.plateau_verdict([run("murty", 1.0, 1.0), run("double", 0.7, 0.69)])[0] == "refuted"
     assert ex.plateau_verdict([run("murty", 1.5, 1.0)])[0] == "inconclusive"
     assert ex.plateau_verdict([run("murty", 1.0, 1.0, converged=False)])[0] == "inconclusive"
 
@@ -385,13 +409,13 @@ def test_cli_reports_missing_data(tmp_path, capsys):
 def test_latest_results(tmp_path):
     assert latest_results(tmp_path) == []
     (tmp_path / "radius").mkdir()
-    (tmp_path / "radius" / "result.json").write_text(json.dumps(
-        {"experiment": "radius", "claim": {"id": "lab/radius", "status": "refuted"}}))
+    (tmp_path / "radius" / "result.json").write_text(
+        json.dumps({"experiment": "radius", "claim": {"id": "lab/radius", "status": "refuted"}})
+    )
     (tmp_path / "plateau").mkdir()
     (tmp_path / "plateau" / "result.json").write_text("{broken")
     res = latest_results(tmp_path)
-    assert [r["experiment"] for r in res] == ["radius"] and res[0]["path"].endswith(
-        "result.json")
+    assert [r["experiment"] for r in res] == ["radius"] and res[0]["path"].endswith("result.json")
 
 
 def test_ray_backend_without_ray_is_a_clear_error(tmp_path):
@@ -426,9 +450,16 @@ def _check_result(res, out, exp_id):
 
 @pytest.mark.slow
 def test_plateau_end_to_end(tmp_path, qf_dir):
-    ov = {"runs": [{"format": "murty", "n_layer": 1, "d_emb": 16, "n_head": 2},
-                   {"format": "double", "n_layer": 1, "d_emb": 16, "n_head": 2}],
-          "train_lines": 400, "steps": 40, "eval_every": 10, "train_eval_seqs": 100}
+    ov = {
+        "runs": [
+            {"format": "murty", "n_layer": 1, "d_emb": 16, "n_head": 2},
+            {"format": "double", "n_layer": 1, "d_emb": 16, "n_head": 2},
+        ],
+        "train_lines": 400,
+        "steps": 40,
+        "eval_every": 10,
+        "train_eval_seqs": 100,
+    }
     res = ex.run_plateau("cpu", tmp_path / "p", qf_dir, progress=False, overrides=ov)
     _check_result(res, tmp_path / "p", "lab/plateau")
     again = ex.run_plateau("cpu", tmp_path / "p", qf_dir, progress=False, overrides=ov)
@@ -441,8 +472,13 @@ def test_plateau_end_to_end(tmp_path, qf_dir):
 @pytest.mark.slow
 def test_radius_end_to_end(tmp_path, qf_dir):
     try:
-        res = ex.run_radius("cpu", tmp_path / "r", qf_dir, progress=False,
-                            overrides={"max_sentences": 300, "batch_size": 64})
+        res = ex.run_radius(
+            "cpu",
+            tmp_path / "r",
+            qf_dir,
+            progress=False,
+            overrides={"max_sentences": 300, "batch_size": 64},
+        )
     except ex.ModelUnavailableError as e:
         pytest.skip(f"radius model unavailable: {e}")
     _check_result(res, tmp_path / "r", "lab/radius")
@@ -461,14 +497,38 @@ def test_nearest_neighbour_distances_are_exact():
 
 @pytest.mark.slow
 def test_sizelaw_end_to_end(tmp_path, qf_dir):
-    ov = {"facts": {"widths": [8, 16], "n_layer": 1, "n_head": 2, "grid": [100, 200, 400],
-                    "n_val": 64, "keys": 32, "n_values": 16, "value_len": 2, "steps": 60,
-                    "batch_size": 32, "lr": 3e-3, "warmup": 5, "eval_every": 5},
-          "qf": {"widths": [8, 16], "n_layer": 1, "n_head": 2, "grid": [100, 300],
-                 "steps": 30, "batch_size": 16, "lr": 2e-3, "warmup": 5, "eval_every": 5},
-          "bootstrap": 50, "window_sweep": [0.25, "all"], "sigma2_sweep": [0.04, 0.16]}
-    res = ex.run_sizelaw("cpu", tmp_path / "s", qf_dir, progress=False, overrides=ov,
-                         max_workers=2)
+    ov = {
+        "facts": {
+            "widths": [8, 16],
+            "n_layer": 1,
+            "n_head": 2,
+            "grid": [100, 200, 400],
+            "n_val": 64,
+            "keys": 32,
+            "n_values": 16,
+            "value_len": 2,
+            "steps": 60,
+            "batch_size": 32,
+            "lr": 3e-3,
+            "warmup": 5,
+            "eval_every": 5,
+        },
+        "qf": {
+            "widths": [8, 16],
+            "n_layer": 1,
+            "n_head": 2,
+            "grid": [100, 300],
+            "steps": 30,
+            "batch_size": 16,
+            "lr": 2e-3,
+            "warmup": 5,
+            "eval_every": 5,
+        },
+        "bootstrap": 50,
+        "window_sweep": [0.25, "all"],
+        "sigma2_sweep": [0.04, 0.16],
+    }
+    res = ex.run_sizelaw("cpu", tmp_path / "s", qf_dir, progress=False, overrides=ov, max_workers=2)
     _check_result(res, tmp_path / "s", "lab/sizelaw")
     assert set(res["analyses"]) == {"facts", "qf"}
     sens = res["analyses"]["facts"]["sensitivity"]

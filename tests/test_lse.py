@@ -51,7 +51,8 @@ def test_sympy_evalf_matches_mpmath(z):
     expr = LogSumExp(*[sp.Rational(v) for v in z])
     with mpmath.workdps(40):
         assert abs(mpmath.mpf(str(expr.evalf(40))) - ref_lse(z)) < mpmath.mpf(10) ** -35 * (
-            1 + abs(ref_lse(z)))
+            1 + abs(ref_lse(z))
+        )
 
 
 @given(st.lists(st.floats(-30, 30), min_size=1, max_size=6), st.data())
@@ -70,10 +71,12 @@ def test_fdiff_is_softmax_and_matches_autograd(z, data):
 def test_huge_equal_arguments_do_not_overflow():
     # scipy's classic: LSE([1000, 1000]) = 1000 + log 2
     assert ne.lse(torch.tensor([1000.0, 1000.0], dtype=torch.float64)).item() == pytest.approx(
-        1000 + math.log(2), rel=1e-15)
+        1000 + math.log(2), rel=1e-15
+    )
     assert float(LogSumExp(1000, 1000).evalf(30)) == pytest.approx(1000 + math.log(2))
     assert ne.lse(torch.tensor([-1e4, -1e4 - 1.0], dtype=torch.float32)).item() == pytest.approx(
-        -1e4 + math.log1p(math.exp(-1.0)), rel=1e-6)
+        -1e4 + math.log1p(math.exp(-1.0)), rel=1e-6
+    )
 
 
 def test_special_values():
@@ -115,10 +118,16 @@ def test_lambdify_to_torch_matches_mpmath():
     """Trap from STYLE.md: check a lambdified torch function against mpmath's lambdification."""
     a, b, c = sp.symbols("a b c", real=True)
     expr = -LogSumExp(-a, -b, -c) + sp.Max(a, b)
-    ns_torch = {"LogSumExp": lambda *z: ne.lse(torch.stack(torch.broadcast_tensors(
-        *[torch.as_tensor(v, dtype=torch.float64) for v in z]), -1)),
-        "Max": lambda *z: torch.stack(torch.broadcast_tensors(
-            *[torch.as_tensor(v, dtype=torch.float64) for v in z]), -1).amax(-1)}
+    ns_torch = {
+        "LogSumExp": lambda *z: ne.lse(
+            torch.stack(
+                torch.broadcast_tensors(*[torch.as_tensor(v, dtype=torch.float64) for v in z]), -1
+            )
+        ),
+        "Max": lambda *z: torch.stack(
+            torch.broadcast_tensors(*[torch.as_tensor(v, dtype=torch.float64) for v in z]), -1
+        ).amax(-1),
+    }
     f_t = sp.lambdify((a, b, c), expr, modules=[ns_torch, "math"])
     f_m = sp.lambdify((a, b, c), expr, modules=[mpmath_namespace(), "mpmath"])
     vals = (1.5, -2.0, 40.0)

@@ -32,11 +32,20 @@ CX = {
 
 def _claim(cid, ref, status, latex, **kw):
     base = {
-        "id": cid, "ref": ref, "reading": "as printed", "kind": "inequality",
-        "status": status, "evidence": f"fixture evidence for {cid} <b>not bold</b> | a_b*c",
-        "trials": 123, "seconds": 0.25, "statement_latex": latex,
-        "assumptions": "patterns ρ ∈ ℝ^{d×n}, x ∈ ℝⁿ", "extension": False,
-        "steps": [], "values": {}, "counterexample": None,
+        "id": cid,
+        "ref": ref,
+        "reading": "as printed",
+        "kind": "inequality",
+        "status": status,
+        "evidence": f"fixture evidence for {cid} <b>not bold</b> | a_b*c",
+        "trials": 123,
+        "seconds": 0.25,
+        "statement_latex": latex,
+        "assumptions": "patterns ρ ∈ ℝ^{d×n}, x ∈ ℝⁿ",
+        "extension": False,
+        "steps": [],
+        "values": {},
+        "counterexample": None,
     }
     base.update(kw)
     return base
@@ -45,54 +54,136 @@ def _claim(cid, ref, status, latex, **kw):
 def synthetic_verdicts() -> dict:
     """A synthetic verdicts dict (fixture), claims deliberately out of the paper's order."""
     return {
-        "paper": "arXiv:2405.08707v2", "tool_version": "0.0-fixture", "seed": 0,
+        "paper": "arXiv:2405.08707v2",
+        "tool_version": "0.0-fixture",
+        "seed": 0,
         "examples": 50,
         "claims": [
-            _claim("ext/cccp-descent", "extension (ours), on Eq. (4)", "proven",
-                   r"E{\left(x^{+} \right)} \leq E{\left(x \right)}", extension=True),
-            _claim("prop5", "arXiv:2405.08707v2 §5, Proposition 5", "inconclusive",
-                   r"N = O{\left(D^{2} \right)}"),
-            _claim("eq12", "arXiv:2405.08707v2 §5, Eq. (12)", "refuted",
-                   r"\int_{0}^{r} t^{n - 1} e^{- t^{2}}\, dt = \frac{\gamma{\left(n,r \right)}}"
-                   r"{2}",
-                   counterexample={"patterns": None, "x": None, "params": {"n": 2, "r": 1},
-                                   "relation": "lhs == rhs", "lhs": "0.316", "rhs": "0.132",
-                                   "violation": "0.184"}),
-            _claim("prop3", "arXiv:2405.08707v2 §4, Proposition 3", "refuted",
-                   r"- \Delta \leq g{\left(x \right)} - 2 E^{MCHN}_{2}{\left(x \right)} \;\wedge\;"
-                   r" g{\left(x \right)} - 2 E^{MCHN}_{2}{\left(x \right)} \leq \Delta + "
-                   r"\log{\left(d \right)}",
-                   counterexample=copy.deepcopy(CX),
-                   steps=[{"latex": r"E \leq g", "why": "Proposition 1", "checked": True,
-                           "how": "instance of prop1"},
-                          {"latex": r"\frac{a}{b} \leq \Delta", "why": "Lemma 4",
-                           "checked": False, "how": "SymPy could not confirm"}],
-                   values={"max_violation": 1.61, "sizes": [[2, 1], [3, 2]]}),
-            _claim("prop1", "arXiv:2405.08707v2 §4, Proposition 1", "proven",
-                   r"g{\left(x \right)} - \log{\left(d \right)} \leq E{\left(x \right)}",
-                   steps=[{"latex": r"\max_{i} z_{i} \leq \operatorname{LSE}{\left(z \right)}",
-                           "why": "Lemma 2", "checked": True, "how": "cites lemma2"}]),
-            _claim("prop3/corrected", "arXiv:2405.08707v2 §4, Proposition 3", "supported",
-                   r"- \Delta - \log{\left(d \right)} \leq r_{3} \leq 0",
-                   reading="corrected"),
-            _claim("eq8/majorizes", "arXiv:2405.08707v2 §4, after Eq. (8)", "refuted",
-                   r"E_{global} \leq E_{t}", counterexample=copy.deepcopy(CX)),
-            _claim("lemma2", "arXiv:2405.08707v2 App. A, Lemma 2", "refuted",
-                   r"\max{\left(z \right)} < \operatorname{LSE}{\left(z \right)}",
-                   counterexample={"patterns": None, "x": None,
-                                   "params": {"z": ["-inf", 0.0]}, "relation": "max z < LSE",
-                                   "lhs": "0", "rhs": "0", "violation": "0"}),
-            _claim("softmax-grad", "arXiv:2405.08707v2 §2 (background)", "proven",
-                   r"\frac{d}{d {z}_{k}} \operatorname{LSE}{\left(z \right)} = "
-                   r"\operatorname{softmax}{\left(z \right)}", kind="identity"),
-            _claim("lemma1", "arXiv:2405.08707v2 App. A, Lemma 1", "supported",
-                   r"\operatorname{LSE}{\left(\lambda z + (1-\lambda) y \right)} \leq "
-                   r"\lambda \operatorname{LSE}{\left(z \right)}"),
-            _claim("tableE", "arXiv:2405.08707v2 App. E, GPT-2 medium count", "refuted",
-                   r"A \approx 10"),
-            _claim("eq4", "arXiv:2405.08707v2 §4, Eq. (4)", "supported",
-                   r"E{\left(x \right)} = - \log{\left(\sum_{i=1}^{d} e^{- \left\|x - \rho^{i}"
-                   r"\right\|^{2}} \right)}", kind="definition"),
+            _claim(
+                "ext/cccp-descent",
+                "extension (ours), on Eq. (4)",
+                "proven",
+                r"E{\left(x^{+} \right)} \leq E{\left(x \right)}",
+                extension=True,
+            ),
+            _claim(
+                "prop5",
+                "arXiv:2405.08707v2 §5, Proposition 5",
+                "inconclusive",
+                r"N = O{\left(D^{2} \right)}",
+            ),
+            _claim(
+                "eq12",
+                "arXiv:2405.08707v2 §5, Eq. (12)",
+                "refuted",
+                r"\int_{0}^{r} t^{n - 1} e^{- t^{2}}\, dt = \frac{\gamma{\left(n,r \right)}}"
+                r"{2}",
+                counterexample={
+                    "patterns": None,
+                    "x": None,
+                    "params": {"n": 2, "r": 1},
+                    "relation": "lhs == rhs",
+                    "lhs": "0.316",
+                    "rhs": "0.132",
+                    "violation": "0.184",
+                },
+            ),
+            _claim(
+                "prop3",
+                "arXiv:2405.08707v2 §4, Proposition 3",
+                "refuted",
+                r"- \Delta \leq g{\left(x \right)} - 2 E^{MCHN}_{2}{\left(x \right)} \;\wedge\;"
+                r" g{\left(x \right)} - 2 E^{MCHN}_{2}{\left(x \right)} \leq \Delta + "
+                r"\log{\left(d \right)}",
+                counterexample=copy.deepcopy(CX),
+                steps=[
+                    {
+                        "latex": r"E \leq g",
+                        "why": "Proposition 1",
+                        "checked": True,
+                        "how": "instance of prop1",
+                    },
+                    {
+                        "latex": r"\frac{a}{b} \leq \Delta",
+                        "why": "Lemma 4",
+                        "checked": False,
+                        "how": "SymPy could not confirm",
+                    },
+                ],
+                values={"max_violation": 1.61, "sizes": [[2, 1], [3, 2]]},
+            ),
+            _claim(
+                "prop1",
+                "arXiv:2405.08707v2 §4, Proposition 1",
+                "proven",
+                r"g{\left(x \right)} - \log{\left(d \right)} \leq E{\left(x \right)}",
+                steps=[
+                    {
+                        "latex": r"\max_{i} z_{i} \leq \operatorname{LSE}{\left(z \right)}",
+                        "why": "Lemma 2",
+                        "checked": True,
+                        "how": "cites lemma2",
+                    }
+                ],
+            ),
+            _claim(
+                "prop3/corrected",
+                "arXiv:2405.08707v2 §4, Proposition 3",
+                "supported",
+                r"- \Delta - \log{\left(d \right)} \leq r_{3} \leq 0",
+                reading="corrected",
+            ),
+            _claim(
+                "eq8/majorizes",
+                "arXiv:2405.08707v2 §4, after Eq. (8)",
+                "refuted",
+                r"E_{global} \leq E_{t}",
+                counterexample=copy.deepcopy(CX),
+            ),
+            _claim(
+                "lemma2",
+                "arXiv:2405.08707v2 App. A, Lemma 2",
+                "refuted",
+                r"\max{\left(z \right)} < \operatorname{LSE}{\left(z \right)}",
+                counterexample={
+                    "patterns": None,
+                    "x": None,
+                    "params": {"z": ["-inf", 0.0]},
+                    "relation": "max z < LSE",
+                    "lhs": "0",
+                    "rhs": "0",
+                    "violation": "0",
+                },
+            ),
+            _claim(
+                "softmax-grad",
+                "arXiv:2405.08707v2 §2 (background)",
+                "proven",
+                r"\frac{d}{d {z}_{k}} \operatorname{LSE}{\left(z \right)} = "
+                r"\operatorname{softmax}{\left(z \right)}",
+                kind="identity",
+            ),
+            _claim(
+                "lemma1",
+                "arXiv:2405.08707v2 App. A, Lemma 1",
+                "supported",
+                r"\operatorname{LSE}{\left(\lambda z + (1-\lambda) y \right)} \leq "
+                r"\lambda \operatorname{LSE}{\left(z \right)}",
+            ),
+            _claim(
+                "tableE",
+                "arXiv:2405.08707v2 App. E, GPT-2 medium count",
+                "refuted",
+                r"A \approx 10",
+            ),
+            _claim(
+                "eq4",
+                "arXiv:2405.08707v2 §4, Eq. (4)",
+                "supported",
+                r"E{\left(x \right)} = - \log{\left(\sum_{i=1}^{d} e^{- \left\|x - \rho^{i}"
+                r"\right\|^{2}} \right)}",
+                kind="definition",
+            ),
             _claim("weird", "somewhere unusual", "unknown-status", r"\text{a & b < c}"),
         ],
     }
@@ -114,8 +205,10 @@ def figure_records(tmp_path) -> list[dict]:
     recs = []
     fdir = tmp_path / "out" / "figures"
     fdir.mkdir(parents=True)
-    for name, claims in (("bands_fixture", ["prop1", "prop2", "prop3"]),
-                         ("orphan_fixture", ["no-such-claim"])):
+    for name, claims in (
+        ("bands_fixture", ["prop1", "prop2", "prop3"]),
+        ("orphan_fixture", ["no-such-claim"]),
+    ):
         fig, ax = plt.subplots(figsize=(2, 1.5))
         ax.plot([0, 1, 2], [1, 0, 2])
         png = fdir / f"{name}.png"
@@ -123,9 +216,17 @@ def figure_records(tmp_path) -> list[dict]:
         plt.close(fig)
         csv = fdir / f"{name}.csv"
         csv.write_text("table,x\nt,1\n")
-        recs.append({"name": name, "title": f"Title of {name}", "claims": claims,
-                     "caption": f"Caption of {name}: 3/5 points outside <band>.",
-                     "png": str(png), "csv": str(csv), "summary": {}})
+        recs.append(
+            {
+                "name": name,
+                "title": f"Title of {name}",
+                "claims": claims,
+                "caption": f"Caption of {name}: 3/5 points outside <band>.",
+                "png": str(png),
+                "csv": str(csv),
+                "summary": {},
+            }
+        )
     return recs
 
 
@@ -142,28 +243,48 @@ def report(tmp_path, verdicts, figure_records):
 
 
 def test_paper_order():
-    claims = [{"id": i, "ref": r, "extension": e} for i, r, e in [
-        ("x1", "extension (ours)", True),
-        ("p4", "v2 §5, Proposition 4", False),
-        ("e12", "v2 §5, Eq. (12)", False),
-        ("e11", "v2 §5, Eq. (11)", False),
-        ("e14", "v2 §5, Eq. (14)", False),
-        ("p5", "v2 §5, Proposition 5", False),
-        ("gd", "v2 App. G, Table 3", False),
-        ("fd", "v2 App. F.1", False),
-        ("ld", "v2 App. D.2, Lemma 5", False),
-        ("p1", "v2 §4, Proposition 1", False),
-        ("e8b", "v2 §4, after Eq. (8)", False),
-        ("e8", "v2 §4, Eq. (8)", False),
-        ("e3", "v2 §4, Eq. (3)", False),
-        ("l3", "v2 App. A, Lemma 3", False),
-        ("l1", "v2 App. A, Lemma 1", False),
-        ("bg", "v2 §2 (background)", False),
-        ("odd", "no reference", False),
-    ]]
+    claims = [
+        {"id": i, "ref": r, "extension": e}
+        for i, r, e in [
+            ("x1", "extension (ours)", True),
+            ("p4", "v2 §5, Proposition 4", False),
+            ("e12", "v2 §5, Eq. (12)", False),
+            ("e11", "v2 §5, Eq. (11)", False),
+            ("e14", "v2 §5, Eq. (14)", False),
+            ("p5", "v2 §5, Proposition 5", False),
+            ("gd", "v2 App. G, Table 3", False),
+            ("fd", "v2 App. F.1", False),
+            ("ld", "v2 App. D.2, Lemma 5", False),
+            ("p1", "v2 §4, Proposition 1", False),
+            ("e8b", "v2 §4, after Eq. (8)", False),
+            ("e8", "v2 §4, Eq. (8)", False),
+            ("e3", "v2 §4, Eq. (3)", False),
+            ("l3", "v2 App. A, Lemma 3", False),
+            ("l1", "v2 App. A, Lemma 1", False),
+            ("bg", "v2 §2 (background)", False),
+            ("odd", "no reference", False),
+        ]
+    ]
     got = [c["id"] for c in order_claims(claims)]
-    assert got == ["l1", "l3", "bg", "e3", "p1", "e8", "e8b", "e11", "p4", "e12", "e14", "p5",
-                   "ld", "fd", "gd", "odd", "x1"]
+    assert got == [
+        "l1",
+        "l3",
+        "bg",
+        "e3",
+        "p1",
+        "e8",
+        "e8b",
+        "e11",
+        "p4",
+        "e12",
+        "e14",
+        "p5",
+        "ld",
+        "fd",
+        "gd",
+        "odd",
+        "x1",
+    ]
 
 
 def test_files_written(report, verdicts):
@@ -178,16 +299,23 @@ def test_every_claim_in_markdown_and_html(report, verdicts):
     for c in verdicts["claims"]:
         assert f"claim-{re.sub(r'[^A-Za-z0-9_-]+', '-', c['id']).strip('-')}" in report["md"]
         assert f"{html_mod.escape(c['id'])}</a>" in report["html"]
-        assert f'id="claim-{re.sub(r"[^A-Za-z0-9_-]+", "-", c["id"]).strip("-")}"' \
-            in report["html"]
+        assert f'id="claim-{re.sub(r"[^A-Za-z0-9_-]+", "-", c["id"]).strip("-")}"' in report["html"]
     # sections appear in the paper's order: App. A lemmas first, extensions last
     md = report["md"]
     pos = [md.index(f"### {k}. ") for k in range(1, len(verdicts["claims"]) + 1)]
     assert pos == sorted(pos)
-    assert md.index("lemma1: ") < md.index("softmax-grad: ") < md.index("prop1: ") \
-        < md.index("prop3: ") < md.index("eq8/majorizes: ") < md.index("eq12: ") \
-        < md.index("prop5: ") < md.index("tableE: ") < md.index("weird: ") \
+    assert (
+        md.index("lemma1: ")
+        < md.index("softmax-grad: ")
+        < md.index("prop1: ")
+        < md.index("prop3: ")
+        < md.index("eq8/majorizes: ")
+        < md.index("eq12: ")
+        < md.index("prop5: ")
+        < md.index("tableE: ")
+        < md.index("weird: ")
         < md.index("ext/cccp-descent: ")
+    )
 
 
 def test_counterexample_shown_with_both_sides(report):
@@ -204,7 +332,7 @@ def test_steps_and_verdicts(report):
     assert "✔ checked" in h and "✘ not confirmed" in h
     assert "SymPy could not confirm" in h
     for st in ("proven", "supported", "refuted", "inconclusive"):
-        assert f'badge st-{st}' in h
+        assert f"badge st-{st}" in h
 
 
 def test_html_self_contained_and_escaped(report):
@@ -287,9 +415,18 @@ def _chromium() -> str | None:
 
 
 def _run_chromium(exe: str, args: list[str], timeout: int = 90) -> subprocess.CompletedProcess:
-    cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-           "--no-first-run", "--disable-extensions", "--mute-audio",
-           "--host-resolver-rules=MAP * ~NOTFOUND", *args]
+    cmd = [
+        exe,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-extensions",
+        "--mute-audio",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        *args,
+    ]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
 
 
@@ -311,8 +448,9 @@ def test_html_in_headless_chromium(report):
     assert res["math"] == h.count("<math ") and res["math"] >= 12
     assert res["mathml_elements"] == res["math"], "Chromium did not parse <math> as MathML"
     assert res["math_laid_out"] == res["math"]
-    assert res["fractions"] >= 2 and res["fractions_stacked"] == res["fractions"], \
+    assert res["fractions"] >= 2 and res["fractions_stacked"] == res["fractions"], (
         "fractions are not laid out as MathML (numerator above denominator)"
+    )
 
 
 def test_chromium_probe_detects_failures(tmp_path):
@@ -321,10 +459,13 @@ def test_chromium_probe_detects_failures(tmp_path):
     if exe is None:
         pytest.skip("headless browser check needs Chromium: apt-get install chromium")
     page = tmp_path / "bad.html"
-    page.write_text("<!DOCTYPE html><html><head>" + _PROBE + "</head><body>"
-                    '<img src="data:image/png;base64,AAAA" alt="broken">'
-                    "<math><mfrac><mi>a</mi><mi>b</mi></mfrac></math>"
-                    "<p>x</p></body></html>", encoding="utf-8")
+    page.write_text(
+        "<!DOCTYPE html><html><head>" + _PROBE + "</head><body>"
+        '<img src="data:image/png;base64,AAAA" alt="broken">'
+        "<math><mfrac><mi>a</mi><mi>b</mi></mfrac></math>"
+        "<p>x</p></body></html>",
+        encoding="utf-8",
+    )
     proc = _run_chromium(exe, ["--virtual-time-budget=5000", "--dump-dom", page.as_uri()])
     m = re.search(r'<pre id="probe-result">(.*?)</pre>', proc.stdout, re.S)
     assert m, f"Chromium gave no probe result; rc={proc.returncode}"

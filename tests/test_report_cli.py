@@ -7,8 +7,12 @@ from derivations.report import write_report
 
 
 def test_engine_verdicts_all_appear_in_the_report(tmp_path):
-    doc = run_verify(["prop3", "eq8/nonstrict", "table3/ratios", "eq12"], examples=15,
-                     progress=lambda m: None, jobs=1)
+    doc = run_verify(
+        ["prop3", "eq8/nonstrict", "table3/ratios", "eq12"],
+        examples=15,
+        progress=lambda m: None,
+        jobs=1,
+    )
     res = write_report(doc, [], tmp_path)
     md = (tmp_path / "report.md").read_text()
     html = (tmp_path / "report.html").read_text()
@@ -46,8 +50,15 @@ def test_lab_results_enter_the_report_with_their_figure(tmp_path):
     ax.plot([0, 1], [0, 1])
     fig.savefig(d / "radius.png")
     plt.close(fig)
-    claim = {"id": "lab/radius", "kind": "empirical", "ref": "v2 App. F.1", "status": "refuted",
-             "statement": "NN distances exceed 2r*", "evidence": "synthetic", "values": {}}
+    claim = {
+        "id": "lab/radius",
+        "kind": "empirical",
+        "ref": "v2 App. F.1",
+        "status": "refuted",
+        "statement": "NN distances exceed 2r*",
+        "evidence": "synthetic",
+        "values": {},
+    }
     (d / "result.json").write_text(json.dumps({"claim": claim, "files": ["radius.png"]}))
     claims, figs = _lab_claims(tmp_path)
     assert [c["id"] for c in claims] == ["lab/radius"]

@@ -83,8 +83,14 @@ def _gpt2_meta(cfg: ts.TransformerConfig) -> nn.Module:
 
 
 @settings(deadline=None, max_examples=20)
-@given(heads=st.integers(1, 8), per_head=st.integers(1, 32), layers=st.integers(1, 6),
-       ctx=st.integers(1, 512), vocab=st.integers(1, 5000), ff_mult=st.integers(1, 5))
+@given(
+    heads=st.integers(1, 8),
+    per_head=st.integers(1, 32),
+    layers=st.integers(1, 6),
+    ctx=st.integers(1, 512),
+    vocab=st.integers(1, 5000),
+    ff_mult=st.integers(1, 5),
+)
 def test_gpt2_count_against_torch_meta_model(heads, per_head, layers, ctx, vocab, ff_mult):
     d = heads * per_head
     cfg = ts.TransformerConfig(d, layers, heads, ctx, vocab, ff_mult * d)
@@ -125,8 +131,11 @@ def test_transformer_config_validation():
 
 
 @settings(deadline=None, max_examples=60)
-@given(cells=st.lists(st.integers(0, 100), min_size=1, max_size=8), s2=st.integers(1, 100),
-       strict=st.booleans())
+@given(
+    cells=st.lists(st.integers(0, 100), min_size=1, max_size=8),
+    s2=st.integers(1, 100),
+    strict=st.booleans(),
+)
 def test_d_star_against_brute_force(cells, s2, strict):
     mse = [sp.Rational(c, 1000) for c in cells]
     grid = [10 * (i + 1) for i in range(len(cells))]
@@ -135,7 +144,8 @@ def test_d_star_against_brute_force(cells, s2, strict):
     assert ts.d_star(mse, grid, sigma2, strict) == (passing[0] if passing else None)
     # decimal strings and floats are compared exactly too
     assert ts.d_star([str(m) for m in mse], grid, str(sigma2), strict) == ts.d_star(
-        mse, grid, sigma2, strict)
+        mse, grid, sigma2, strict
+    )
 
 
 def test_d_star_rule_on_table3():
@@ -179,8 +189,14 @@ def _ols_mpmath(x, y):
 
 
 @settings(deadline=None, max_examples=40)
-@given(pts=st.lists(st.tuples(st.floats(1e-3, 1e9), st.floats(1e-3, 1e9)), min_size=3,
-                    max_size=8, unique_by=lambda t: t[0]))
+@given(
+    pts=st.lists(
+        st.tuples(st.floats(1e-3, 1e9), st.floats(1e-3, 1e9)),
+        min_size=3,
+        max_size=8,
+        unique_by=lambda t: t[0],
+    )
+)
 def test_loglog_fit_against_normal_equations(pts):
     x, y = zip(*pts)
     with mpmath.workdps(40):
@@ -239,8 +255,9 @@ def test_table3_fit_and_shifts():
 
 
 @settings(deadline=None, max_examples=20)
-@given(vals=st.lists(st.integers(1, 100), min_size=2, max_size=6, unique=True),
-       strict=st.booleans())
+@given(
+    vals=st.lists(st.integers(1, 100), min_size=2, max_size=6, unique=True), strict=st.booleans()
+)
 def test_d_star_moves_monotonically_with_sigma2(vals, strict):
     s2 = sorted(sp.Rational(v, 1000) for v in vals)
     table = ts.slope_vs_sigma2(s2, strict)
@@ -249,8 +266,9 @@ def test_d_star_moves_monotonically_with_sigma2(vals, strict):
             if da is not None:
                 assert db is not None and db <= da
     for row in table:
-        assert (row["slope"] is None) == any(v is None for v in row["D_stars"]) or \
-            len(set(row["D_stars"])) == 1
+        assert (row["slope"] is None) == any(v is None for v in row["D_stars"]) or len(
+            set(row["D_stars"])
+        ) == 1
 
 
 # --------------------------------------------------------------------------- Eq. (1), Table 2
@@ -272,8 +290,11 @@ def test_eq1_fits_and_table2():
     fits = ts.EQ1_FITS
     assert fits["paper"].E != fits["hoffmann2022"].E
     assert {k: (v.A, v.B, v.alpha, v.beta) for k, v in fits.items()}["paper"] == (
-        fits["hoffmann2022"].A, fits["hoffmann2022"].B, fits["hoffmann2022"].alpha,
-        fits["hoffmann2022"].beta)
+        fits["hoffmann2022"].A,
+        fits["hoffmann2022"].B,
+        fits["hoffmann2022"].alpha,
+        fits["hoffmann2022"].beta,
+    )
     assert all(v.source for v in fits.values())
     # The two fits differ only in E, so their predictions differ by exactly ΔE everywhere.
     with mpmath.workdps(40):
@@ -296,8 +317,7 @@ def _numeric_exponent(rhs, D, subs, D1="1e9", D2="1e10"):
     return (mpmath.log(f(D2)) - mpmath.log(f(D1))) / (mpmath.log(D2) - mpmath.log(D1))
 
 
-VALS = {S["T_max"]: 1024, S["kappa"]: 3, S["A"]: 10, S["l"]: 24, S["d_emb"]: 1024,
-        S["n"]: 2**20}
+VALS = {S["T_max"]: 1024, S["kappa"]: 3, S["A"]: 10, S["l"]: 24, S["d_emb"]: 1024, S["n"]: 2**20}
 
 
 def test_prop5_paper_chain_by_substitution():
@@ -311,8 +331,10 @@ def test_prop5_paper_chain_by_substitution():
         N = kappa * n
         got = _mp(R.relation.rhs.subs({S["T_max"]: 1024, S["kappa"]: 3, S["D"]: 10**9}))
         assert abs(got / N - 1) < mpmath.mpf(10) ** -35
-        assert abs(_numeric_exponent(R.relation.rhs, S["D"], VALS) - _mp(R.exponent)) \
+        assert (
+            abs(_numeric_exponent(R.relation.rhs, S["D"], VALS) - _mp(R.exponent))
             < mpmath.mpf(10) ** -30
+        )
     assert R.exponent == 2 and R.extra["loglog_exponent_n_vs_d"] == 2
 
 
@@ -322,11 +344,12 @@ def test_prop5_width_reading_by_substitution():
         T, A, l, D = (mpmath.mpf(v) for v in (1024, 10, 24, 10**9))
         n = (D / T) ** 2 / mpmath.pi
         N = A * l * (n / T) ** 2
-        got = _mp(R.relation.rhs.subs({S["T_max"]: 1024, S["A"]: 10, S["l"]: 24,
-                                       S["D"]: 10**9}))
+        got = _mp(R.relation.rhs.subs({S["T_max"]: 1024, S["A"]: 10, S["l"]: 24, S["D"]: 10**9}))
         assert abs(got / N - 1) < mpmath.mpf(10) ** -35
-        assert abs(_numeric_exponent(R.relation.rhs, S["D"], VALS) - _mp(R.exponent)) \
+        assert (
+            abs(_numeric_exponent(R.relation.rhs, S["D"], VALS) - _mp(R.exponent))
             < mpmath.mpf(10) ** -30
+        )
     assert R.exponent == 4 and R.extra["exponent_N_vs_n"] == 2
 
 
@@ -374,10 +397,13 @@ def test_loglog_exponent_implicit_derivative():
     assert ts.loglog_exponent(sp.log(d) - 3 * sp.log(n)) == sp.Rational(1, 3)
     assert ts.prop5_bound_asymptotics("paper")["exponent"] == 2
     rho = sp.Symbol("rho", positive=True)
-    assert sp.simplify(ts.prop5_bound_asymptotics("plain")["exponent_in_r_star"]
-                       - 2 / (1 + rho)) == 0
-    assert sp.simplify(ts.prop5_bound_asymptotics("sq")["exponent_in_r_star"]
-                       - 2 / (1 + 2 * rho**2)) == 0
+    assert (
+        sp.simplify(ts.prop5_bound_asymptotics("plain")["exponent_in_r_star"] - 2 / (1 + rho)) == 0
+    )
+    assert (
+        sp.simplify(ts.prop5_bound_asymptotics("sq")["exponent_in_r_star"] - 2 / (1 + 2 * rho**2))
+        == 0
+    )
     with pytest.raises(ValueError):
         ts.loglog_exponent(sp.log(d))
 
@@ -387,8 +413,9 @@ def _log_d_by_quadrature(n, power):
         n = mpmath.mpf(n)
         r = mpmath.sqrt(n / (2 * mpmath.pi * mpmath.e))
         area = 2 * mpmath.pi ** (n / 2) / mpmath.gamma(n / 2)
-        return -mpmath.log(area * mpmath.quad(lambda t: t ** (n - 1) * mpmath.exp(-(t**power)),
-                                              [0, r]))
+        return -mpmath.log(
+            area * mpmath.quad(lambda t: t ** (n - 1) * mpmath.exp(-(t**power)), [0, r])
+        )
 
 
 @pytest.mark.parametrize("n", [2, 3, 5, 8])
@@ -398,8 +425,10 @@ def test_exact_partition_exponent_against_quadrature(n, distance, power):
         (row,) = ts.prop5_exact_partition([n], distance)
         h = mpmath.mpf(10) ** -10
         ld = _log_d_by_quadrature(n, power)
-        slope = (_log_d_by_quadrature(n * mpmath.exp(h), power)
-                 - _log_d_by_quadrature(n * mpmath.exp(-h), power)) / (2 * h)
+        slope = (
+            _log_d_by_quadrature(n * mpmath.exp(h), power)
+            - _log_d_by_quadrature(n * mpmath.exp(-h), power)
+        ) / (2 * h)
         assert abs(row.log_d - ld) < mpmath.mpf(10) ** -30
         assert abs(row.dlogd_dlogn - slope) < mpmath.mpf(10) ** -15
         assert abs(row.exponent - 1 / slope) < mpmath.mpf(10) ** -14
@@ -416,8 +445,9 @@ def test_exact_partition_exponents_up_to_a_million():
             lds = [r.log_d for r in rows]
             assert all(a < b for a, b in zip(lds, lds[1:]))
             # the closed-form asymptotics of prop5_bound_asymptotics at n = 10^6
-            k_asym = sp.lambdify(S["n"], ts.prop5_bound_asymptotics(distance)["exponent"],
-                                 "mpmath")(mpmath.mpf(10**6))
+            k_asym = sp.lambdify(
+                S["n"], ts.prop5_bound_asymptotics(distance)["exponent"], "mpmath"
+            )(mpmath.mpf(10**6))
             assert abs(ks[-1] / k_asym - 1) < mpmath.mpf(10) ** -3
             assert all(r.secant_exponent > 0 for r in rows[1:])
         pb = ts.prop5_exact_partition([10**6], "paper_bound")[0]

@@ -79,14 +79,17 @@ def test_presets_parse_and_round_trip():
     assert all(name in table for name in PRESETS)
 
 
-@pytest.mark.parametrize("spec, msg", [
-    ("nonsense", "unknown convention"),
-    ("paper,colour=red", "unknown convention field"),
-    ("paper,reduction", "field=value"),
-    ("paper,reduction=median", "reduction"),
-    ("paper,sign=2", "sign"),
-    ("ramsauer,reduction=sum", "single"),
-])
+@pytest.mark.parametrize(
+    "spec, msg",
+    [
+        ("nonsense", "unknown convention"),
+        ("paper,colour=red", "unknown convention field"),
+        ("paper,reduction", "field=value"),
+        ("paper,reduction=median", "reduction"),
+        ("paper,sign=2", "sign"),
+        ("ramsauer,reduction=sum", "single"),
+    ],
+)
 def test_bad_convention_specs_raise_value_error(spec, msg):
     with pytest.raises(ValueError, match=msg):
         get_convention(spec)
@@ -121,12 +124,15 @@ def test_to_paper_converts_each_convention_back_to_the_paper():
     # Eq. (4) with ½‖x − ρ‖²: E_half(√2ρ, √2x) = E(ρ, x); its step is rescaled by 1/√2
     half = PRESETS["half-distance"]
     e_half = -torch.logsumexp(-0.5 * torch.cdist(X0 * 2**0.5, P0 * 2**0.5) ** 2, -1)
-    assert torch.allclose(half.to_paper("distance-energy", e_half, P0, X0),
-                          ne.distance_energy(P0, X0), rtol=1e-13)
-    step_half = half.call(lambda P, x: torch.softmax(x @ P.T - 0.5 * (P * P).sum(-1), -1) @ P,
-                          "cccp-step", P0, X0)
-    assert torch.allclose(half.to_paper("cccp-step", step_half, P0, X0),
-                          ne.cccp_step(P0, X0), rtol=1e-13)
+    assert torch.allclose(
+        half.to_paper("distance-energy", e_half, P0, X0), ne.distance_energy(P0, X0), rtol=1e-13
+    )
+    step_half = half.call(
+        lambda P, x: torch.softmax(x @ P.T - 0.5 * (P * P).sum(-1), -1) @ P, "cccp-step", P0, X0
+    )
+    assert torch.allclose(
+        half.to_paper("cccp-step", step_half, P0, X0), ne.cccp_step(P0, X0), rtol=1e-13
+    )
 
 
 def test_to_paper_rejects_wrong_type_shape_and_dtype():
@@ -165,9 +171,16 @@ def test_call_source_is_the_call_the_checker_makes():
                 conv.check_applicable(q)
             except ValueError:
                 continue
-            for vals in ([None, values] if conv.signature == "attention" else [None]):
-                ns = {"torch": torch, "fn": _recorder, "patterns": P0, "x": X0, "beta": 0.7,
-                      "layers": layers, "values": vals}
+            for vals in [None, values] if conv.signature == "attention" else [None]:
+                ns = {
+                    "torch": torch,
+                    "fn": _recorder,
+                    "patterns": P0,
+                    "x": X0,
+                    "beta": 0.7,
+                    "layers": layers,
+                    "values": vals,
+                }
                 if conv.queries == "single":
                     continue  # the recorder's output cannot be stacked; covered below
                 made = conv.call(_recorder, q, P0, X0, beta=0.7, layers=layers, values=vals)
@@ -193,21 +206,26 @@ def test_single_query_convention_calls_once_per_query():
 def test_reference_agrees_with_the_torch_twins():
     layers = [P0[:2], P0[2:]]
     assert torch.allclose(reference("distance-energy", P0, X0), ne.distance_energy(P0, X0))
-    assert torch.allclose(reference("mchn-energy", P0, X0, beta=0.3),
-                          ne.mchn_energy(P0, X0, 0.3))
+    assert torch.allclose(reference("mchn-energy", P0, X0, beta=0.3), ne.mchn_energy(P0, X0, 0.3))
     assert torch.allclose(reference("cccp-step", P0, X0), ne.cccp_step(P0, X0))
     e = torch.stack([ne.distance_energy(p, X0) for p in layers], -1)
-    assert torch.allclose(reference("global-energy", None, X0, layers=layers),
-                          ne.global_energy(e))
+    assert torch.allclose(reference("global-energy", None, X0, layers=layers), ne.global_energy(e))
     assert reference("distance-energy", P0, X0[0]).shape == ()
 
 
-@pytest.mark.parametrize("kind, energy", [
-    ("distance-gradient", lambda x: ne.distance_energy(P0, x)),
-    ("mchn-gradient", lambda x: ne.mchn_energy(P0, x, 1.7)),
-    ("global-gradient", lambda x: ne.global_energy(
-        torch.stack([ne.distance_energy(p, x) for p in (P0[:2], P0[2:])], -1))),
-])
+@pytest.mark.parametrize(
+    "kind, energy",
+    [
+        ("distance-gradient", lambda x: ne.distance_energy(P0, x)),
+        ("mchn-gradient", lambda x: ne.mchn_energy(P0, x, 1.7)),
+        (
+            "global-gradient",
+            lambda x: ne.global_energy(
+                torch.stack([ne.distance_energy(p, x) for p in (P0[:2], P0[2:])], -1)
+            ),
+        ),
+    ],
+)
 def test_symbolic_gradient_matches_autograd_of_the_twin(kind, energy):
     x = X0.clone().requires_grad_(True)
     (g,) = torch.autograd.grad(energy(x).sum(), x)
@@ -217,8 +235,14 @@ def test_symbolic_gradient_matches_autograd_of_the_twin(kind, energy):
 
 def test_describe_regime_names_what_stands_out():
     text = describe_regime([[0.0], [1e-9]], [[40.0]], "near_duplicate/far", beta=50.0)
-    for bit in ("d = 2, n = 1, B = 1", "large norms", "near-duplicate", "far from every",
-                "large β", "patterns near_duplicate, queries far"):
+    for bit in (
+        "d = 2, n = 1, B = 1",
+        "large norms",
+        "near-duplicate",
+        "far from every",
+        "large β",
+        "patterns near_duplicate, queries far",
+    ):
         assert bit in text, bit
 
 
@@ -239,8 +263,10 @@ def test_separated_instances_put_queries_inside_well_separated_balls(inst):
 
 
 @settings(max_examples=30, deadline=None)
-@given(S.batched_instances(max_d=5, max_n=3, max_b=3, beta=S.nontrivial_betas(), values=True),
-       S.dtypes(low_precision=True))
+@given(
+    S.batched_instances(max_d=5, max_n=3, max_b=3, beta=S.nontrivial_betas(), values=True),
+    S.dtypes(low_precision=True),
+)
 def test_batched_instances_have_consistent_shapes(inst, dtype):
     p = inst.p
     d, n = len(inst.patterns), len(inst.patterns[0])
@@ -264,8 +290,12 @@ def test_sdpa_passes_as_a_cccp_step_with_the_default_examples():
     t0 = time.perf_counter()
     res = check(F.scaled_dot_product_attention, "cccp-step", convention="sdpa")
     assert res.passed, str(res)
-    assert [p.name for p in res.properties] == ["one-step", "fixed-point", "retrieval",
-                                                "values-distinct"]
+    assert [p.name for p in res.properties] == [
+        "one-step",
+        "fixed-point",
+        "retrieval",
+        "values-distinct",
+    ]
     assert all(p.trials == DEFAULT_EXAMPLES for p in res.properties)
     assert time.perf_counter() - t0 < 30
     assert "torch.nn.functional:scaled_dot_product_attention" in str(res)
@@ -279,26 +309,36 @@ def test_multihead_attention_as_pure_retrieval_passes_as_a_cccp_step():
     assert time.perf_counter() - t0 < 30
 
 
-@pytest.mark.parametrize("fn, kind, kw", [
-    (U.distance_energy, "distance-energy", {}),
-    (U.mchn_energy, "mchn-energy", {}),
-    (U.hopfield_energy, "mchn-energy", {"convention": "no-constants"}),
-    (U.global_energy, "global-energy", {}),
-    (U.cccp_step, "cccp-step", {}),
-    (U.mchn_step, "mchn-step", {}),
-    (U.mchn_step, "mchn-step", {"beta": 8.0}),
-    (F.scaled_dot_product_attention, "mchn-step", {"convention": "sdpa"}),
-    # SDPA without a scale scales by 1/√n itself, like common attention code
-    (F.scaled_dot_product_attention, "cccp-step", {"convention": "sdpa,beta=inv_sqrt_dk"}),
-    (U.retrieval_mha, "mchn-step", {"convention": "mha", "n": 4}),
-    (U.cccp_step, "cccp-step", {"dtype": torch.float32}),
-    (U.cccp_step, "retrieval", {}),
-    (U.global_energy, "global-gradient", {}),
-    (U.mchn_energy, "mchn-gradient", {"beta": 0.25}),
-    (lambda layers, x: -torch.logsumexp(-torch.stack(
-        [(torch.cdist(x, p) ** 2).amin(-1) for p in layers], -1), -1),
-     "global-energy", {"reading": "nearest"}),
-], ids=lambda v: getattr(v, "__name__", None) if callable(v) else None)
+@pytest.mark.parametrize(
+    "fn, kind, kw",
+    [
+        (U.distance_energy, "distance-energy", {}),
+        (U.mchn_energy, "mchn-energy", {}),
+        (U.hopfield_energy, "mchn-energy", {"convention": "no-constants"}),
+        (U.global_energy, "global-energy", {}),
+        (U.cccp_step, "cccp-step", {}),
+        (U.mchn_step, "mchn-step", {}),
+        (U.mchn_step, "mchn-step", {"beta": 8.0}),
+        (F.scaled_dot_product_attention, "mchn-step", {"convention": "sdpa"}),
+        # SDPA without a scale scales by 1/√n itself, like common attention code
+        (F.scaled_dot_product_attention, "cccp-step", {"convention": "sdpa,beta=inv_sqrt_dk"}),
+        (U.retrieval_mha, "mchn-step", {"convention": "mha", "n": 4}),
+        (U.cccp_step, "cccp-step", {"dtype": torch.float32}),
+        (U.cccp_step, "retrieval", {}),
+        (U.global_energy, "global-gradient", {}),
+        (U.mchn_energy, "mchn-gradient", {"beta": 0.25}),
+        (
+            lambda layers, x: (
+                -torch.logsumexp(
+                    -torch.stack([(torch.cdist(x, p) ** 2).amin(-1) for p in layers], -1), -1
+                )
+            ),
+            "global-energy",
+            {"reading": "nearest"},
+        ),
+    ],
+    ids=lambda v: getattr(v, "__name__", None) if callable(v) else None,
+)
 def test_correct_implementations_pass(fn, kind, kw):
     res = check(fn, kind, examples=25, **kw)
     assert res.passed, str(res)
@@ -326,19 +366,26 @@ def _gaussian_kernel_energy(patterns, x):  # ½‖x − ρ‖²
 
 
 def _ramsauer_energy(X, xi, beta):  # X (n, d), ξ (n,) -> scalar
-    return (-torch.logsumexp(beta * X.T @ xi, 0) / beta + 0.5 * xi @ xi
-            + math.log(X.shape[1]) / beta + 0.5 * (X * X).sum(0).max())
+    return (
+        -torch.logsumexp(beta * X.T @ xi, 0) / beta
+        + 0.5 * xi @ xi
+        + math.log(X.shape[1]) / beta
+        + 0.5 * (X * X).sum(0).max()
+    )
 
 
-@pytest.mark.parametrize("fn, kind, conv", [
-    (_paper_m_energy, "distance-energy", "paper-M"),
-    (_x_first_step, "mchn-step", "x-first"),
-    (_beta_scaled, "mchn-energy", "beta-scaled"),
-    (_log_likelihood, "distance-energy", "paper,sign=-1"),
-    (_gaussian_kernel_energy, "distance-energy", "half-distance"),
-    (_ramsauer_energy, "mchn-energy", "ramsauer"),
-    (lambda P, x: U.distance_energy(P, x).mean(), "distance-energy", "mean-over-queries"),
-])
+@pytest.mark.parametrize(
+    "fn, kind, conv",
+    [
+        (_paper_m_energy, "distance-energy", "paper-M"),
+        (_x_first_step, "mchn-step", "x-first"),
+        (_beta_scaled, "mchn-energy", "beta-scaled"),
+        (_log_likelihood, "distance-energy", "paper,sign=-1"),
+        (_gaussian_kernel_energy, "distance-energy", "half-distance"),
+        (_ramsauer_energy, "mchn-energy", "ramsauer"),
+        (lambda P, x: U.distance_energy(P, x).mean(), "distance-energy", "mean-over-queries"),
+    ],
+)
 def test_each_convention_is_tested_in_its_own_terms(fn, kind, conv):
     res = check(fn, kind, convention=conv, examples=15)
     assert res.passed, str(res)
@@ -357,12 +404,19 @@ BROKEN = {
     "missing ½": (U.mchn_energy_missing_half, "mchn-energy", {}, "value"),
     "β applied twice": (U.mchn_step_beta_twice, "mchn-step", {}, "one-step"),
     "no max-shift": (U.distance_energy_no_shift, "distance-energy", {}, "value"),
-    "keys and values swapped": (U.attention_keys_values_swapped, "cccp-step",
-                                {"convention": "sdpa"}, "values-distinct"),
-    "mean where the LSE sums": (U.distance_energy_log_mean_exp, "distance-energy", {},
-                                "value"),
-    "mean where the loss sums": (U.energy_loss_mean, "distance-energy",
-                                 {"convention": "sum-over-queries"}, "value"),
+    "keys and values swapped": (
+        U.attention_keys_values_swapped,
+        "cccp-step",
+        {"convention": "sdpa"},
+        "values-distinct",
+    ),
+    "mean where the LSE sums": (U.distance_energy_log_mean_exp, "distance-energy", {}, "value"),
+    "mean where the loss sums": (
+        U.energy_loss_mean,
+        "distance-energy",
+        {"convention": "sum-over-queries"},
+        "value",
+    ),
 }
 
 
@@ -434,13 +488,16 @@ def _numpy_out(patterns, x):
     return U.distance_energy(patterns, x).numpy()
 
 
-@pytest.mark.parametrize("fn, words", [
-    (_one_arg, ["TypeError", "fn(patterns (d, n), x (B, n)) -> (B,)"]),
-    (_wrong_shape, ["returned shape (2, 1); expected (2,)"]),
-    (_wrong_dtype, ["dtype torch.float32 for torch.float64"]),
-    (_raises, ["RuntimeError: boom", "test_testing.py"]),
-    (_numpy_out, ["returned ndarray"]),
-])
+@pytest.mark.parametrize(
+    "fn, words",
+    [
+        (_one_arg, ["TypeError", "fn(patterns (d, n), x (B, n)) -> (B,)"]),
+        (_wrong_shape, ["returned shape (2, 1); expected (2,)"]),
+        (_wrong_dtype, ["dtype torch.float32 for torch.float64"]),
+        (_raises, ["RuntimeError: boom", "test_testing.py"]),
+        (_numpy_out, ["returned ndarray"]),
+    ],
+)
 def test_bad_functions_are_reported_clearly(fn, words):
     res = check(fn, "distance-energy", examples=5)
     assert res.error is not None and not res.passed
@@ -482,16 +539,21 @@ def test_in_place_modification_of_the_input_is_a_failure():
     assert "in place" in res.error
 
 
-@pytest.mark.parametrize("call, msg", [
-    (lambda: check(U.distance_energy, "no-such-kind"), "unknown kind"),
-    (lambda: check(42, "distance-energy"), "callable"),
-    (lambda: check(U.mchn_energy, "mchn-energy", convention="paper,beta=fixed"), "beta"),
-    (lambda: check(U.cccp_step, "cccp-step", beta=2.0), "no free β"),
-    (lambda: check(U.distance_energy, "distance-energy", dtype=torch.int64), "tolerance"),
-    (lambda: check(U.distance_energy, "distance-energy", properties=["retrieval"]),
-     "do not apply"),
-    (lambda: check(U.distance_energy, "distance-energy", convention="sdpa"), "attention"),
-])
+@pytest.mark.parametrize(
+    "call, msg",
+    [
+        (lambda: check(U.distance_energy, "no-such-kind"), "unknown kind"),
+        (lambda: check(42, "distance-energy"), "callable"),
+        (lambda: check(U.mchn_energy, "mchn-energy", convention="paper,beta=fixed"), "beta"),
+        (lambda: check(U.cccp_step, "cccp-step", beta=2.0), "no free β"),
+        (lambda: check(U.distance_energy, "distance-energy", dtype=torch.int64), "tolerance"),
+        (
+            lambda: check(U.distance_energy, "distance-energy", properties=["retrieval"]),
+            "do not apply",
+        ),
+        (lambda: check(U.distance_energy, "distance-energy", convention="sdpa"), "attention"),
+    ],
+)
 def test_bad_checker_arguments_raise_value_error(call, msg):
     with pytest.raises(ValueError, match=msg):
         call()
@@ -511,30 +573,58 @@ def test_load_callable_from_a_module_and_from_a_file():
     f = load_callable("examples/user_attention.py:mchn_step")
     assert f.__name__ == "mchn_step"
     assert load_callable("torch.nn.functional:scaled_dot_product_attention") is (
-        F.scaled_dot_product_attention)
-    for spec, msg in [("no_colon", "MODULE:FUNCTION"), ("no.such.module:f", "cannot import"),
-                      ("examples.user_attention:nope", "no attribute"),
-                      ("examples/nope.py:f", "no such file"),
-                      ("examples.user_attention:math", "not a callable")]:
+        F.scaled_dot_product_attention
+    )
+    for spec, msg in [
+        ("no_colon", "MODULE:FUNCTION"),
+        ("no.such.module:f", "cannot import"),
+        ("examples.user_attention:nope", "no attribute"),
+        ("examples/nope.py:f", "no such file"),
+        ("examples.user_attention:math", "not a callable"),
+    ]:
         with pytest.raises(ValueError, match=msg):
             load_callable(spec)
 
 
 def test_cli_passes_fails_and_errors(capsys):
-    rc = check_main(["examples/user_attention.py:cccp_step", "--kind", "cccp-step",
-                     "--examples", "10"])
+    rc = check_main(
+        ["examples/user_attention.py:cccp_step", "--kind", "cccp-step", "--examples", "10"]
+    )
     out = capsys.readouterr().out
     assert rc == 0 and "PASSED" in out and "one-step" in out
 
-    rc = check_main(["examples.user_attention:mchn_step_beta_twice", "--kind", "mchn-step",
-                     "--beta", "2", "--examples", "20", "--seed", "3"])
+    rc = check_main(
+        [
+            "examples.user_attention:mchn_step_beta_twice",
+            "--kind",
+            "mchn-step",
+            "--beta",
+            "2",
+            "--examples",
+            "20",
+            "--seed",
+            "3",
+        ]
+    )
     out = capsys.readouterr().out
     assert rc == 1 and "FAILED" in out
     assert "from examples.user_attention import mchn_step_beta_twice as fn" in out
 
-    rc = check_main(["examples/user_attention.py:retrieval_mha", "--kind", "cccp-step",
-                     "--convention", "mha", "--n", "4", "--examples", "5",
-                     "--properties", "one-step,values-distinct"])
+    rc = check_main(
+        [
+            "examples/user_attention.py:retrieval_mha",
+            "--kind",
+            "cccp-step",
+            "--convention",
+            "mha",
+            "--n",
+            "4",
+            "--examples",
+            "5",
+            "--properties",
+            "one-step,values-distinct",
+        ]
+    )
     assert rc == 0, capsys.readouterr().out
     capsys.readouterr()
 
@@ -542,8 +632,9 @@ def test_cli_passes_fails_and_errors(capsys):
     assert rc == 2 and "no attribute" in capsys.readouterr().err
     rc = check_main(["examples.user_attention:cccp_step"])
     assert rc == 2 and "--kind" in capsys.readouterr().err
-    rc = check_main(["examples.user_attention:mchn_energy", "--kind", "cccp-step",
-                     "--examples", "3"])
+    rc = check_main(
+        ["examples.user_attention:mchn_energy", "--kind", "cccp-step", "--examples", "3"]
+    )
     assert rc == 2 and "TypeError" in capsys.readouterr().out
     rc = check_main(["--list-conventions"])
     assert rc == 0 and "mha" in capsys.readouterr().out
@@ -566,11 +657,13 @@ def test_pytest_plugin_fixture_passes_and_fails_with_the_reproduction(pytester):
         """
     )
     # once the package is installed, the pytest11 entry point loads the plugin by itself
-    installed = any(ep.value == "derivations.pytest_plugin"
-                    for ep in entry_points(group="pytest11"))
+    installed = any(
+        ep.value == "derivations.pytest_plugin" for ep in entry_points(group="pytest11")
+    )
     autoload = installed and not os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     plugin = [] if autoload else ["-p", "derivations.pytest_plugin"]
-    result = pytester.runpytest_inprocess(*plugin, "--theory-examples", "7",
-                                          "-p", "no:cacheprovider")
+    result = pytester.runpytest_inprocess(
+        *plugin, "--theory-examples", "7", "-p", "no:cacheprovider"
+    )
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*reproduce:*", "*from examples.user_attention import*"])

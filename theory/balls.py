@@ -201,7 +201,7 @@ def eq12_radial(n, r, t=None, power: int = 2):
 def ball_integral_sq_bounds(n, r):
     """(e^{−r²} V_n(r), V_n(r)): I_sq lies between them because e^{−r²} ≤ e^{−‖y‖²} ≤ 1."""
     v = ball_volume(n, r)
-    return sp.exp(-sp.sympify(r) ** 2) * v, v
+    return sp.exp(-(sp.sympify(r) ** 2)) * v, v
 
 
 def lemma5_bounds(n, r):
@@ -330,8 +330,9 @@ def _log_uppergamma_cf(s, x):
         if abs(delta - 1) < mpmath.eps:
             break
         if i > 10**7:  # pragma: no cover - x ≥ s + 1 keeps i ≲ 40 √s
-            raise ValueError(f"upper-gamma continued fraction did not converge for s = {s}, "
-                             f"x = {x}")
+            raise ValueError(
+                f"upper-gamma continued fraction did not converge for s = {s}, x = {x}"
+            )
     return s * mpmath.log(x) - x + mpmath.log(h)
 
 
@@ -363,8 +364,9 @@ def mp_log_ball_integral_sq(n, r) -> mpmath.mpf:
     n = _mp_positive(n, "dimension n")
     r = _mp_positive(r, "radius r", allow_zero=True)
     with mpmath.extradps(_GUARD):
-        res = (n / 2 * mpmath.log(mpmath.pi) + mp_log_lowergamma(n / 2, r * r)
-               - mpmath.loggamma(n / 2))
+        res = (
+            n / 2 * mpmath.log(mpmath.pi) + mp_log_lowergamma(n / 2, r * r) - mpmath.loggamma(n / 2)
+        )
     return +res
 
 
@@ -382,8 +384,12 @@ def mp_log_eq12_printed(n, r) -> mpmath.mpf:
     n = _mp_positive(n, "dimension n")
     r = _mp_positive(r, "radius r", allow_zero=True)
     with mpmath.extradps(_GUARD):
-        res = (mpmath.log(2) + n / 2 * mpmath.log(mpmath.pi) + mp_log_lowergamma(n, r)
-               - mpmath.loggamma(n / 2))
+        res = (
+            mpmath.log(2)
+            + n / 2 * mpmath.log(mpmath.pi)
+            + mp_log_lowergamma(n, r)
+            - mpmath.loggamma(n / 2)
+        )
     return +res
 
 
@@ -562,8 +568,10 @@ def _pattern_rows(patterns) -> list[list[mpmath.mpf]]:
         raise ValueError("patterns must be a non-empty list of vectors (or scalars for n = 1)")
     n = len(rows[0])
     if any(len(r) != n for r in rows):
-        raise ValueError(f"all patterns must have the same dimension; got lengths "
-                         f"{sorted({len(r) for r in rows})}")
+        raise ValueError(
+            f"all patterns must have the same dimension; got lengths "
+            f"{sorted({len(r) for r in rows})}"
+        )
     if n not in (1, 2):
         raise ValueError(f"the quadrature densities support n = 1 or n = 2; got n = {n}")
     for r in rows:
@@ -644,16 +652,18 @@ def global_energy(layer_patterns: Sequence, reading: str = "distance", Z=None) -
         raise ValueError("global_energy needs at least one layer of patterns")
     if reading == "printed":
         if Z is None or len(Z) != len(layer_patterns):
-            raise ValueError(f"the printed reading needs one Z_t per layer "
-                             f"({len(layer_patterns)}); got {Z!r}")
+            raise ValueError(
+                f"the printed reading needs one Z_t per layer ({len(layer_patterns)}); got {Z!r}"
+            )
         layers = [printed_layer_energy(p, z) for p, z in zip(layer_patterns, Z)]
     elif reading == "distance":
         layers = [distance_energy(p) for p in layer_patterns]
     elif reading == "nearest":
         layers = [nearest_energy(p) for p in layer_patterns]
     else:
-        raise ValueError(f"unknown layer-energy reading {reading!r}; expected one of "
-                         f"{LAYER_READINGS}")
+        raise ValueError(
+            f"unknown layer-energy reading {reading!r}; expected one of {LAYER_READINGS}"
+        )
 
     def energy(x):
         return mp_global_energy([e(x) for e in layers])
@@ -669,14 +679,18 @@ def _ball_integral_1d(center, r, energy):
 def _ball_integral_2d(center, r, energy, method):
     c0, c1 = center
     if method == "polar":
+
         def f(t, phi):
             return t * mpmath.exp(-energy([c0 + t * mpmath.cos(phi), c1 + t * mpmath.sin(phi)]))
+
         return mpmath.quad(f, [0, r], [0, 2 * mpmath.pi], method="gauss-legendre")
+
     # cartesian: x = c0 + r sin θ (θ ∈ [−π/2, π/2]) so the chord half-width r cos θ is smooth;
     # y = c1 + r cos θ · s, s ∈ [−1, 1]; dx dy = r² cos² θ dθ ds.
     def g(theta, s):
         ct = mpmath.cos(theta)
         return r * r * ct * ct * mpmath.exp(-energy([c0 + r * mpmath.sin(theta), c1 + r * ct * s]))
+
     return mpmath.quad(g, [-mpmath.pi / 2, 0, mpmath.pi / 2], [-1, 0, 1], method="gauss-legendre")
 
 
@@ -726,8 +740,9 @@ class CrossEntropy(NamedTuple):
     Z: mpmath.mpf
 
 
-def mp_cross_entropy(patterns, radius, energy: Callable, test_indices=None,
-                     method: str = "polar") -> CrossEntropy:
+def mp_cross_entropy(
+    patterns, radius, energy: Callable, test_indices=None, method: str = "polar"
+) -> CrossEntropy:
     """Cross-entropy of Eq. (11)'s test distribution (mass 1/d′ on stored patterns) under p.
 
     p(x) = exp(−E(x))/Z on Ω (the union of the balls around ``patterns``); the test patterns

@@ -78,8 +78,14 @@ class MinOver(sp.Function):
     def _latex(self, printer):
         expr, i, lo, hi = self.args
         return (
-            r"\min_{" + printer._print(i) + "=" + printer._print(lo) + "}^{" + printer._print(hi)
-            + r"} " + printer._print(expr)
+            r"\min_{"
+            + printer._print(i)
+            + "="
+            + printer._print(lo)
+            + "}^{"
+            + printer._print(hi)
+            + r"} "
+            + printer._print(expr)
         )
 
 
@@ -116,8 +122,10 @@ def as_patterns(P) -> sp.Matrix:
         raise ValueError("patterns must be a non-empty list of non-empty vectors (d × n)")
     n = len(rows[0])
     if any(len(r) != n for r in rows):
-        raise ValueError(f"all patterns must have the same dimension; got lengths "
-                         f"{sorted({len(r) for r in rows})}")
+        raise ValueError(
+            f"all patterns must have the same dimension; got lengths "
+            f"{sorted({len(r) for r in rows})}"
+        )
     return sp.Matrix([[_exact(v) for v in r] for r in rows])
 
 
@@ -182,7 +190,8 @@ def mchn_energy(P, x=None, beta=1):
         xx = sp.Sum(xv[P.k] ** 2, (P.k, 1, P.n))
         return (
             -sp.log(sp.Sum(sp.exp(beta * dot), (P.i, 1, P.d))) / beta
-            + xx / 2 + sp.log(P.d) / beta
+            + xx / 2
+            + sp.log(P.d) / beta
             + sp.Function(r"\max_i")(P.norm2_i()) / 2
         )
     P = as_patterns(P)
@@ -191,9 +200,7 @@ def mchn_energy(P, x=None, beta=1):
     d = P.shape[0]
     dots = [sp.Add(*[a * b for a, b in zip(x, P.row(i))]) for i in range(d)]
     norms = [sp.Add(*[b**2 for b in P.row(i)]) for i in range(d)]
-    return (
-        -lse(dots, beta) + sp.Add(*[a**2 for a in x]) / 2 + sp.log(d) / beta + sp.Max(*norms) / 2
-    )
+    return -lse(dots, beta) + sp.Add(*[a**2 for a in x]) / 2 + sp.log(d) / beta + sp.Max(*norms) / 2
 
 
 def layer_energy(P, x, reading: str = "distance", Z=None):
@@ -314,8 +321,9 @@ def mp_cccp_step(P, x) -> list:
     """x⁺ = M softmax(2Mᵀx − ‖ρ‖²) at the current mpmath precision."""
     rows = _mp_rows(P)
     xv = _mp_vec(x, len(rows[0]))
-    u = [2 * mpmath.fsum(a * b for a, b in zip(xv, r)) - mpmath.fsum(b * b for b in r)
-         for r in rows]
+    u = [
+        2 * mpmath.fsum(a * b for a, b in zip(xv, r)) - mpmath.fsum(b * b for b in r) for r in rows
+    ]
     s = mp_lse(*u)
     w = [mpmath.exp(ui - s) for ui in u]
     return [mpmath.fsum(w[i] * rows[i][k] for i in range(len(rows))) for k in range(len(xv))]

@@ -74,7 +74,6 @@ class LogSumExp(sp.Function):
     * ``rewrite(sp.log)`` gives ``log(exp(z₁) + … + exp(z_m))``.
     """
 
-
     @classmethod
     def eval(cls, *args):
         if len(args) == 0:

@@ -92,9 +92,7 @@ def _pos(name: str) -> sp.Symbol:
     return sp.Symbol(name, positive=True)
 
 
-SYMBOLS = {
-    k: _pos(k) for k in ("N", "D", "d", "n", "T_max", "d_emb", "l", "A", "kappa", "d_ff")
-}
+SYMBOLS = {k: _pos(k) for k in ("N", "D", "d", "n", "T_max", "d_emb", "l", "A", "kappa", "d_ff")}
 
 
 def _num(x) -> sp.Rational:
@@ -173,13 +171,19 @@ class TransformerConfig:
             if not isinstance(v, int) or v <= 0:
                 raise ValueError(f"{k} must be a positive integer; got {v!r}")
         if self.d_model % self.n_head:
-            raise ValueError(f"d_model = {self.d_model} must be divisible by n_head = "
-                             f"{self.n_head}")
+            raise ValueError(
+                f"d_model = {self.d_model} must be divisible by n_head = {self.n_head}"
+            )
 
 
 #: Transcribed from the paper, Appendix E (note d_FF = 3072 as printed).
 APPENDIX_E_PRINTED = TransformerConfig(
-    d_model=1024, n_layer=24, n_head=16, n_ctx=1024, vocab=50257, d_ff=3072,
+    d_model=1024,
+    n_layer=24,
+    n_head=16,
+    n_ctx=1024,
+    vocab=50257,
+    d_ff=3072,
     source="arXiv:2405.08707v2, Appendix E (as printed)",
 )
 
@@ -196,7 +200,12 @@ APPENDIX_E_PRINTED_SUMS = {
 #: Hugging Face ``gpt2-medium`` config: n_embd 1024, n_layer 24, n_head 16, n_ctx 1024,
 #: vocab 50257, MLP width 4 · n_embd).
 GPT2_MEDIUM_PUBLISHED = TransformerConfig(
-    d_model=1024, n_layer=24, n_head=16, n_ctx=1024, vocab=50257, d_ff=4 * 1024,
+    d_model=1024,
+    n_layer=24,
+    n_head=16,
+    n_ctx=1024,
+    vocab=50257,
+    d_ff=4 * 1024,
     source="Radford et al. 2019 released config (gpt2-medium)",
 )
 
@@ -302,12 +311,27 @@ def _m(x: str) -> sp.Rational:
 
 #: Transcribed from the paper, Appendix G, Table 3 (8 layers; N and D in units, not millions).
 TABLE3 = (
-    Table3Row(_m("39.95"), 954, tuple(map(_m, ("167.06", "190.38", "214.18", "237.98"))),
-              tuple(map(sp.Rational, ("0.07", "0.05", "0.04", "0.04"))), _m("214.18")),
-    Table3Row(_m("60.26"), 1280, tuple(map(_m, ("214.18", "237.98", "261.78", "285.57"))),
-              tuple(map(sp.Rational, ("0.05", "0.04", "0.02", "0.02"))), _m("261.78")),
-    Table3Row(_m("80.20"), 1440, tuple(map(_m, ("261.78", "285.57", "309.37", "333.17"))),
-              tuple(map(sp.Rational, ("0.05", "0.04", "0.02", "0.02"))), _m("309.37")),
+    Table3Row(
+        _m("39.95"),
+        954,
+        tuple(map(_m, ("167.06", "190.38", "214.18", "237.98"))),
+        tuple(map(sp.Rational, ("0.07", "0.05", "0.04", "0.04"))),
+        _m("214.18"),
+    ),
+    Table3Row(
+        _m("60.26"),
+        1280,
+        tuple(map(_m, ("214.18", "237.98", "261.78", "285.57"))),
+        tuple(map(sp.Rational, ("0.05", "0.04", "0.02", "0.02"))),
+        _m("261.78"),
+    ),
+    Table3Row(
+        _m("80.20"),
+        1440,
+        tuple(map(_m, ("261.78", "285.57", "309.37", "333.17"))),
+        tuple(map(sp.Rational, ("0.05", "0.04", "0.02", "0.02"))),
+        _m("309.37"),
+    ),
 )
 #: Transcribed: the threshold of App. G's rule "MSE < σ² = 0.04".
 TABLE3_SIGMA2 = sp.Rational("0.04")
@@ -321,8 +345,10 @@ def d_star(mse_row: Sequence, d_grid: Sequence, sigma2, strict: bool = True):
     Comparisons are exact (decimals become Rationals). Returns ``None`` when no cell passes.
     """
     if len(mse_row) != len(d_grid) or not d_grid:
-        raise ValueError(f"mse_row and d_grid must be non-empty and of equal length; got "
-                         f"{len(mse_row)} and {len(d_grid)}")
+        raise ValueError(
+            f"mse_row and d_grid must be non-empty and of equal length; got "
+            f"{len(mse_row)} and {len(d_grid)}"
+        )
     s2 = _num(sigma2)
     if s2 <= 0:
         raise ValueError(f"sigma2 must be > 0; got {sigma2}")
@@ -366,9 +392,11 @@ def loglog_fit(x: Sequence, y: Sequence) -> LogLogFit:
         raise ValueError(f"x and y must have equal length; got {len(x)} and {len(y)}")
     if len(x) < 2:
         raise ValueError(f"a log–log fit needs at least two points; got {len(x)}")
+
     def conv(v):
         v = sp.sympify(v)
         return mpmath.mpf(v.evalf(mpmath.mp.dps + 10)) if isinstance(v, sp.Basic) else v
+
     xs, ys = [mpmath.mpf(conv(v)) for v in x], [mpmath.mpf(conv(v)) for v in y]
     if any(v <= 0 for v in xs + ys):
         raise ValueError("log–log fit needs positive x and y")
@@ -416,13 +444,11 @@ def slope_under_shifts(table=TABLE3, d_stars=None) -> list[dict]:
         for k in (-1, 1):
             D = _shift(row, base[i], k)
             if D is None:
-                out.append({"row": i, "shift": k, "D_stars": None, "slope": None,
-                            "stderr": None})
+                out.append({"row": i, "shift": k, "D_stars": None, "slope": None, "stderr": None})
                 continue
-            ds = base[:i] + [D] + base[i + 1:]
+            ds = base[:i] + [D] + base[i + 1 :]
             f = table3_fit(ds, table)
-            out.append({"row": i, "shift": k, "D_stars": ds, "slope": f.slope,
-                        "stderr": f.stderr})
+            out.append({"row": i, "shift": k, "D_stars": ds, "slope": f.slope, "stderr": f.stderr})
     return out
 
 
@@ -440,8 +466,13 @@ def slope_range_under_shifts(table=TABLE3, d_stars=None) -> dict:
             continue
     lo = min(slopes, key=lambda t: t[0])
     hi = max(slopes, key=lambda t: t[0])
-    return {"min": lo[0], "min_shifts": lo[1], "max": hi[0], "max_shifts": hi[1],
-            "count": len(slopes)}
+    return {
+        "min": lo[0],
+        "min_shifts": lo[1],
+        "max": hi[0],
+        "max_shifts": hi[1],
+        "count": len(slopes),
+    }
 
 
 def slope_vs_sigma2(sigma2_values: Sequence, strict: bool = True, table=TABLE3) -> list[dict]:
@@ -484,10 +515,12 @@ def _fit(E, A, B, a, b, src):
 #: "Chinchilla Scaling: A replication attempt" (as quoted in PAPER.md).
 EQ1_FITS = {
     "paper": _fit("1.61", "406.4", "410.7", "0.34", "0.28", "arXiv:2405.08707v2, Eq. (1)"),
-    "hoffmann2022": _fit("1.69", "406.4", "410.7", "0.34", "0.28",
-                         "Hoffmann et al. 2022, Approach 3"),
-    "besiroglu2024": _fit("1.82", "482.01", "2085.43", "0.3478", "0.3658",
-                          "Besiroglu et al. 2024, replication"),
+    "hoffmann2022": _fit(
+        "1.69", "406.4", "410.7", "0.34", "0.28", "Hoffmann et al. 2022, Approach 3"
+    ),
+    "besiroglu2024": _fit(
+        "1.82", "482.01", "2085.43", "0.3478", "0.3658", "Besiroglu et al. 2024, replication"
+    ),
 }
 
 
@@ -495,8 +528,10 @@ def _get_fit(fit) -> ScalingFit:
     if isinstance(fit, ScalingFit):
         return fit
     if fit not in EQ1_FITS:
-        raise ValueError(f"unknown Eq. (1) constant set {fit!r}; expected one of "
-                         f"{sorted(EQ1_FITS)} or a ScalingFit")
+        raise ValueError(
+            f"unknown Eq. (1) constant set {fit!r}; expected one of "
+            f"{sorted(EQ1_FITS)} or a ScalingFit"
+        )
     return EQ1_FITS[fit]
 
 
@@ -515,8 +550,7 @@ def mp_chinchilla_loss(N, D, fit="paper") -> mpmath.mpf:
     Nm, Dm = mpmath.mpf(sp.N(_num(N), prec)), mpmath.mpf(sp.N(_num(D), prec))
     if Nm <= 0 or Dm <= 0:
         raise ValueError(f"N and D must be > 0; got N = {N}, D = {D}")
-    c = {k: mpmath.mpf(sp.N(getattr(f, k), prec))
-         for k in ("E", "A", "B", "alpha", "beta")}
+    c = {k: mpmath.mpf(sp.N(getattr(f, k), prec)) for k in ("E", "A", "B", "alpha", "beta")}
     return c["E"] + c["A"] / Nm ** c["alpha"] + c["B"] / Dm ** c["beta"]
 
 
@@ -544,8 +578,16 @@ TABLE2 = (
 
 def table2_predictions(fit="paper") -> list[dict]:
     """L̂(N, D) of every Table 2 row beside the reported loss."""
-    return [{"model": r.model, "N": r.N, "D": r.D, "reported": r.loss,
-             "predicted": mp_chinchilla_loss(r.N, r.D, fit)} for r in TABLE2]
+    return [
+        {
+            "model": r.model,
+            "N": r.N,
+            "D": r.D,
+            "reported": r.loss,
+            "predicted": mp_chinchilla_loss(r.N, r.D, fit),
+        }
+        for r in TABLE2
+    ]
 
 
 # --------------------------------------------------------------------------- Proposition 5
@@ -604,8 +646,11 @@ def prop5_paper_chain() -> Prop5Reading:
     N_of_D = (s["kappa"] * n_of_d).subs(s["d"], _d_of_D())
     return Prop5Reading(
         name="paper_chain",
-        assumptions=("Z_t ≈ d V_n(r*) ≈ d/√(πn) (Eq. 14 upper side + Stirling)",
-                     "N = κ n with κ constant (Eq. 2 read as N ∝ n)", "D = T_max d, T_max fixed"),
+        assumptions=(
+            "Z_t ≈ d V_n(r*) ≈ d/√(πn) (Eq. 14 upper side + Stirling)",
+            "N = κ n with κ constant (Eq. 2 read as N ∝ n)",
+            "D = T_max d, T_max fixed",
+        ),
         steps=(("Z_t", Z), ("n solving Z_t = 1", n_of_d), ("N(D)", N_of_D)),
         relation=sp.Eq(s["N"], N_of_D),
         exponent=_exponent(N_of_D, s["D"]),
@@ -622,8 +667,12 @@ def prop5_width_at_fixed_depth() -> Prop5Reading:
     N_of_D = N_of_n.subs(s["n"], n_of_d).subs(s["d"], _d_of_D())
     return Prop5Reading(
         name="width_at_fixed_depth",
-        assumptions=("Z_t ≈ d/√(πn) = 1", "N = A l d_emb², n = T_max d_emb (Eq. 2)",
-                     "l, T_max fixed; d_emb grows", "D = T_max d"),
+        assumptions=(
+            "Z_t ≈ d/√(πn) = 1",
+            "N = A l d_emb², n = T_max d_emb (Eq. 2)",
+            "l, T_max fixed; d_emb grows",
+            "D = T_max d",
+        ),
         steps=(("d_emb(n)", d_emb_of_n), ("N(n)", N_of_n), ("n(d)", n_of_d), ("N(D)", N_of_D)),
         relation=sp.Eq(s["N"], N_of_D),
         exponent=_exponent(N_of_D, s["D"]),
@@ -647,24 +696,37 @@ def prop5_depth_at_fixed_width(per_layer: bool = False) -> Prop5Reading:
     D_of_l = T * d_sol * (l if per_layer else 1)
     dlogD_dl = sp.simplify(sp.diff(sp.log(D_of_l), l))
     dlogN_dl = sp.simplify(sp.diff(sp.log(N_of_l), l))
-    steps = (("d (per layer)" if per_layer else "d", d_sol), ("D(l)", D_of_l), ("N(l)", N_of_l),
-             ("d log D / d l", dlogD_dl), ("d log N / d l", dlogN_dl))
+    steps = (
+        ("d (per layer)" if per_layer else "d", d_sol),
+        ("D(l)", D_of_l),
+        ("N(l)", N_of_l),
+        ("d log D / d l", dlogD_dl),
+        ("d log N / d l", dlogN_dl),
+    )
     if dlogD_dl == 0:
         return Prop5Reading(
             name="depth_at_fixed_width",
-            assumptions=("n = T_max d_emb fixed", "N = A l d_emb² grows with l",
-                         "one Z_t = d/√(πn) over all patterns"),
-            steps=steps, relation=None, exponent=None,
+            assumptions=(
+                "n = T_max d_emb fixed",
+                "N = A l d_emb² grows with l",
+                "one Z_t = d/√(πn) over all patterns",
+            ),
+            steps=steps,
+            relation=None,
+            exponent=None,
             note="D = T_max √(πn) does not depend on l: N grows while D stays fixed; "
-                 "d log N / d log D is undefined (d log D / d log N = 0).",
+            "d log N / d log D is undefined (d log D / d log N = 0).",
             extra={"dlogD_dlogN": sp.simplify(dlogD_dl / dlogN_dl)},
         )
     exponent = sp.simplify(dlogN_dl / dlogD_dl)
     (l_of_D,) = sp.solve(sp.Eq(s["D"], D_of_l), l)
     return Prop5Reading(
         name="depth_at_fixed_width_per_layer",
-        assumptions=("n = T_max d_emb fixed", "N = A l d_emb² grows with l",
-                     "each layer stores d_t patterns with Z_t = d_t/√(πn) = 1; D = T_max l d_t"),
+        assumptions=(
+            "n = T_max d_emb fixed",
+            "N = A l d_emb² grows with l",
+            "each layer stores d_t patterns with Z_t = d_t/√(πn) = 1; D = T_max l d_t",
+        ),
         steps=steps + (("l(D)", l_of_D),),
         relation=sp.Eq(s["N"], N_of_l.subs(l, l_of_D)),
         exponent=exponent,
@@ -689,9 +751,11 @@ def prop5_constant_eq2_coefficient(vary: str = "context") -> Prop5Reading:
         (l_sol,) = sp.solve(sp.Eq(coeff, kappa), l)
         N_of_D = (kappa * n_of_d).subs(d, _d_of_D())
         return Prop5Reading(
-            name="constant_coefficient_depth", steps=(("l(d_emb)", l_sol), ("N(D)", N_of_D)),
+            name="constant_coefficient_depth",
+            steps=(("l(d_emb)", l_sol), ("N(D)", N_of_D)),
             assumptions=("A l d_emb / T_max = κ constant", "T_max fixed", "Z_t ≈ d/√(πn) = 1"),
-            relation=sp.Eq(s["N"], N_of_D), exponent=_exponent(N_of_D, s["D"]),
+            relation=sp.Eq(s["N"], N_of_D),
+            exponent=_exponent(N_of_D, s["D"]),
             note="requires depth ∝ 1/width",
         )
     if vary != "context":
@@ -705,11 +769,20 @@ def prop5_constant_eq2_coefficient(vary: str = "context") -> Prop5Reading:
     N_of_D = sp.simplify(kappa * n_of_D)
     return Prop5Reading(
         name="constant_coefficient_context",
-        assumptions=("A l d_emb / T_max = κ constant", "l fixed; T_max ∝ d_emb",
-                     "Z_t ≈ d/√(πn) = 1", "D = T_max d"),
-        steps=(("T_max(d_emb)", T_sol), ("T_max(n)", T_of_n), ("D(n)", sp.simplify(D_of_n)),
-               ("N(D)", N_of_D)),
-        relation=sp.Eq(s["N"], N_of_D), exponent=_exponent(N_of_D, s["D"]),
+        assumptions=(
+            "A l d_emb / T_max = κ constant",
+            "l fixed; T_max ∝ d_emb",
+            "Z_t ≈ d/√(πn) = 1",
+            "D = T_max d",
+        ),
+        steps=(
+            ("T_max(d_emb)", T_sol),
+            ("T_max(n)", T_of_n),
+            ("D(n)", sp.simplify(D_of_n)),
+            ("N(D)", N_of_D),
+        ),
+        relation=sp.Eq(s["N"], N_of_D),
+        exponent=_exponent(N_of_D, s["D"]),
     )
 
 
@@ -732,8 +805,11 @@ def prop5_bound_asymptotics(distance: str = "plain") -> dict:
     F = forms[distance]
     k = loglog_exponent(F, n, d)
     rho = sp.Symbol("rho", positive=True)
-    return {"log_Z": F, "exponent": k,
-            "exponent_in_r_star": sp.simplify(k.subs(n, 2 * sp.pi * sp.E * rho**2))}
+    return {
+        "log_Z": F,
+        "exponent": k,
+        "exponent_in_r_star": sp.simplify(k.subs(n, 2 * sp.pi * sp.E * rho**2)),
+    }
 
 
 @dataclass(frozen=True)
@@ -773,8 +849,7 @@ def prop5_exact_partition(ns: Sequence, distance: str = "sq", r=None) -> list[Ex
             if not n > 0:
                 raise ValueError(f"dimensions must be > 0; got {nv!r}")
             log_d = _log_d_exact(n, distance, r)
-            slope = mpmath.diff(lambda u: _log_d_exact(mpmath.exp(u), distance, r),
-                                mpmath.log(n))
+            slope = mpmath.diff(lambda u: _log_d_exact(mpmath.exp(u), distance, r), mpmath.log(n))
             k = 1 / slope if slope != 0 else None
             sec = None
             if prev is not None and log_d != prev[1]:

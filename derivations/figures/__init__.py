@@ -49,8 +49,9 @@ def _load_registry() -> dict[str, Figure]:
         if not isinstance(spec, Figure):
             raise TypeError(f"module {mod.__name__} must define FIGURE = Figure(...)")
         if spec.name != mod_name:
-            raise ValueError(f"module {mod_name!r} defines a figure named {spec.name!r}; "
-                             "the two must agree")
+            raise ValueError(
+                f"module {mod_name!r} defines a figure named {spec.name!r}; the two must agree"
+            )
         registry[spec.name] = spec
     return registry
 
@@ -118,19 +119,24 @@ def render_figures(
         say(f"[{k}/{len(specs)}] {spec.name}: drawing ...")
         with styled():
             fig = spec.draw(data)
-            paths = write_figure(spec, data, fig, out_dir, provenance(seed, dict(spec.constants)),
-                                 caption)
+            paths = write_figure(
+                spec, data, fig, out_dir, provenance(seed, dict(spec.constants)), caption
+            )
         seconds = time.perf_counter() - t0
-        say(f"[{k}/{len(specs)}] {spec.name}: wrote {paths['png']} (+ .svg .csv .json) "
-            f"in {seconds:.1f} s")
-        records.append({
-            "name": spec.name,
-            "title": spec.title,
-            "claims": list(spec.claims),
-            "caption": caption,
-            "description": spec.description,
-            **paths,
-            "summary": jsonable(data["summary"]),
-            "seconds": round(seconds, 3),
-        })
+        say(
+            f"[{k}/{len(specs)}] {spec.name}: wrote {paths['png']} (+ .svg .csv .json) "
+            f"in {seconds:.1f} s"
+        )
+        records.append(
+            {
+                "name": spec.name,
+                "title": spec.title,
+                "claims": list(spec.claims),
+                "caption": caption,
+                "description": spec.description,
+                **paths,
+                "summary": jsonable(data["summary"]),
+                "seconds": round(seconds, 3),
+            }
+        )
     return records

@@ -84,14 +84,19 @@ def compute(seed: int = 0) -> dict:
 
     ks, bs = np.meshgrid(np.arange(STEPS + 1), np.arange(B), indexing="ij")
     traj = {
-        "start": bs.ravel().astype(np.int64), "step": ks.ravel().astype(np.int64),
-        "x1": X[:, :, 0].ravel(), "x2": X[:, :, 1].ravel(),
-        "energy": E.ravel(), "energy_gap": gap.ravel(),
+        "start": bs.ravel().astype(np.int64),
+        "step": ks.ravel().astype(np.int64),
+        "x1": X[:, :, 0].ravel(),
+        "x2": X[:, :, 1].ravel(),
+        "energy": E.ravel(),
+        "energy_gap": gap.ravel(),
     }
     g1, g2 = grid_2d(GRID["lo"], GRID["hi"], GRID["num"])
     grid = {"x1": g1, "x2": g2, "eq4": distance_energy(P, tensor(np.stack([g1, g2], 1))).numpy()}
     summary = {
-        "starts": B, "random_starts": RANDOM_STARTS, "steps": STEPS,
+        "starts": B,
+        "random_starts": RANDOM_STARTS,
+        "steps": STEPS,
         "grid_shape": [GRID["num"], GRID["num"]],
         "largest_step_increase": float(incr.max()),
         "increases_beyond_tolerance": int((incr > tol).sum()),
@@ -99,17 +104,26 @@ def compute(seed: int = 0) -> dict:
         "final_fixed_point_residual_max": float(residual.max()),
         "mpmath_first_step_max_abs_deviation": dev,
         "per_start": [
-            {"start": X[0, b].tolist(), "final": final[b].tolist(),
-             "E0": float(E[0, b]), "E_final": float(E[-1, b]),
-             "nearest_pattern": int(nearest[b]) + 1,
-             "distance_to_nearest_pattern": float(dist[b, nearest[b]]),
-             "residual": float(residual[b])}
+            {
+                "start": X[0, b].tolist(),
+                "final": final[b].tolist(),
+                "E0": float(E[0, b]),
+                "E_final": float(E[-1, b]),
+                "nearest_pattern": int(nearest[b]) + 1,
+                "distance_to_nearest_pattern": float(dist[b, nearest[b]]),
+                "residual": float(residual[b]),
+            }
             for b in range(B)
         ],
     }
-    return {"tables": {"trajectories": traj, "grid": grid,
-                       "patterns": {"x1": pats[:, 0], "x2": pats[:, 1]}},
-            "summary": summary}
+    return {
+        "tables": {
+            "trajectories": traj,
+            "grid": grid,
+            "patterns": {"x1": pats[:, 0], "x2": pats[:, 1]},
+        },
+        "summary": summary,
+    }
 
 
 def caption(data: dict) -> str:
@@ -124,8 +138,11 @@ def caption(data: dict) -> str:
         for k, v in ends.items()
     )
     mono = s["non_increasing_trajectories"]
-    verdict = ("consistent with a descent method" if mono == s["starts"]
-               else f"the energy rises on {s['starts'] - mono} trajectories")
+    verdict = (
+        "consistent with a descent method"
+        if mono == s["starts"]
+        else f"the energy rises on {s['starts'] - mono} trajectories"
+    )
     return (
         f"CCCP iteration x⁺ = M softmax(2Mᵀx − ‖ρ‖²) from {s['starts']} starts "
         f"({s['random_starts']} seeded uniform in [−3, 3]², the origin, the midpoint of ρ¹ "
@@ -170,8 +187,9 @@ def draw(data: dict):
     for b in range(B):
         ax.plot(x1[:, b], x2[:, b], "-", color=colors[b], lw=1.1, marker=".", ms=4)
         ax.plot(x1[0, b], x2[0, b], "s", color=colors[b], ms=5, mec="white", mew=0.6)
-    ax.scatter(t["patterns"]["x1"], t["patterns"]["x2"], label=r"patterns $\rho^i$",
-               **PATTERN_MARKER)
+    ax.scatter(
+        t["patterns"]["x1"], t["patterns"]["x2"], label=r"patterns $\rho^i$", **PATTERN_MARKER
+    )
     ax.set_aspect("equal")
     ax.grid(False)
     ax.set_xlabel(r"$x_1$")
@@ -182,12 +200,18 @@ def draw(data: dict):
     kmax = min(K - 1, 10)
     ax = fig.add_subplot(gs[1])
     for b in range(B):
-        ax.plot(np.arange(kmax + 1), E[: kmax + 1, b], "-", color=colors[b], lw=1.1,
-                marker=".", ms=4)
+        ax.plot(
+            np.arange(kmax + 1), E[: kmax + 1, b], "-", color=colors[b], lw=1.1, marker=".", ms=4
+        )
     ax.set_xlabel(r"step $k$")
     ax.set_ylabel(r"$E(x_k)$ (Eq. 4)")
-    label_panel(ax, "b", f"energy, steps 0–{kmax} ({s['non_increasing_trajectories']}/{B} "
-                "trajectories non-increasing)", fontsize=8.5)
+    label_panel(
+        ax,
+        "b",
+        f"energy, steps 0–{kmax} ({s['non_increasing_trajectories']}/{B} "
+        "trajectories non-increasing)",
+        fontsize=8.5,
+    )
 
     ax = fig.add_subplot(gs[2])
     for b in range(B):

@@ -75,7 +75,7 @@ def local_minima_2d(grid: np.ndarray) -> list[tuple[int, int]]:
         for dc in (-1, 0, 1):
             if dr == 0 and dc == 0:
                 continue
-            is_min &= core < z[1 + dr:rows - 1 + dr, 1 + dc:cols - 1 + dc]
+            is_min &= core < z[1 + dr : rows - 1 + dr, 1 + dc : cols - 1 + dc]
     return [(int(r) + 1, int(c) + 1) for r, c in zip(*np.nonzero(is_min))]
 
 
@@ -87,8 +87,9 @@ def mchn_update(patterns: torch.Tensor, x: torch.Tensor, beta: float) -> torch.T
     return softmax(x @ patterns.T, beta) @ patterns
 
 
-def descend(patterns: torch.Tensor, x: torch.Tensor, energy: str, steps: int = 2000,
-            beta: float = 1.0) -> torch.Tensor:
+def descend(
+    patterns: torch.Tensor, x: torch.Tensor, energy: str, steps: int = 2000, beta: float = 1.0
+) -> torch.Tensor:
     """Run a descent update from ``x``: ``energy="eq4"`` uses the CCCP step of Eq. (4),
     ``energy="mchn"`` the MCHN update at ``beta``. Stops once no query moves by > 1e-15."""
     for _ in range(steps):

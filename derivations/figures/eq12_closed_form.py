@@ -54,8 +54,10 @@ def radii() -> np.ndarray:
 
 def _crossing(n: int, lo: float, hi: float) -> float:
     """The radius in [lo, hi] where log printed(n, r) = log I_sq(n, r) (bracketing solver)."""
+
     def f(r):
         return mp_log_eq12_printed(n, r) - mp_log_ball_integral_sq(n, r)
+
     return float(mpmath.findroot(f, (mpmath.mpf(lo), mpmath.mpf(hi)), solver="anderson"))
 
 
@@ -82,17 +84,20 @@ def compute(seed: int = 0) -> dict:
             # identity check printed − plain, at full precision (not via floats)
         ident = max(
             abs(mp_log_eq12_printed(n, r) - mp_log_ball_integral_plain(n, r))
-            for n in NS for r in rs[:: 6]
+            for n in NS
+            for r in rs[::6]
         )
     curves = {k: np.array(v, dtype=np.int64 if k == "n" else float) for k, v in cols.items()}
     curves["log10_printed_over_sq"] = (curves["log_printed"] - curves["log_sq"]) / math.log(10)
-    curves["log10_printed_over_plain"] = ((curves["log_printed"] - curves["log_plain"])
-                                          / math.log(10))
+    curves["log10_printed_over_plain"] = (curves["log_printed"] - curves["log_plain"]) / math.log(
+        10
+    )
 
     # Monte Carlo: both integrals, same seeded generator, against the closed forms.
     gen = torch.Generator().manual_seed(int(seed))
-    mc: dict[str, list] = {k: [] for k in ("n", "mc_sq", "se_sq", "mc_plain", "se_plain",
-                                          "exact_sq", "printed")}
+    mc: dict[str, list] = {
+        k: [] for k in ("n", "mc_sq", "se_sq", "mc_plain", "se_plain", "exact_sq", "printed")
+    }
     r_mc = MC["r"]
     with mpmath.workdps(DPS):
         for n in MC["ns"]:
@@ -120,10 +125,10 @@ def compute(seed: int = 0) -> dict:
     for n in NS:
         m = curves["n"] == n
         per_n[str(n)] = {
-            "log10_ratio_min": float(lr[m].min()), "log10_ratio_max": float(lr[m].max()),
+            "log10_ratio_min": float(lr[m].min()),
+            "log10_ratio_max": float(lr[m].max()),
             "agree_points": int(agree[m].sum()),
-            "largest_agreeing_r": float(curves["r"][m][agree[m]].max()) if agree[m].any()
-            else None,
+            "largest_agreeing_r": float(curves["r"][m][agree[m]].max()) if agree[m].any() else None,
         }
     summary = {
         "dimensions": list(NS),
@@ -131,17 +136,22 @@ def compute(seed: int = 0) -> dict:
         "grid_points": int(len(lr)),
         "printed_minus_plain_max_abs_log": float(ident),
         "printed_minus_plain_max_abs_log10_float": float(
-            np.abs(curves["log10_printed_over_plain"]).max()),
+            np.abs(curves["log10_printed_over_plain"]).max()
+        ),
         "printed_over_sq_log10_min": float(lr.min()),
         "printed_over_sq_log10_max": float(lr.max()),
         "printed_over_sq_agree_points": int(agree.sum()),
         "agree_points_small_r": int((agree & (curves["r"] < SMALL_R)).sum()),
-        "agree_radii_other": sorted({round(float(r), 4)
-                                     for r in curves["r"][agree & (curves["r"] >= SMALL_R)]}),
+        "agree_radii_other": sorted(
+            {round(float(r), 4) for r in curves["r"][agree & (curves["r"] >= SMALL_R)]}
+        ),
         "per_n": per_n,
         "crossing_radius": crossings,
         "monte_carlo": {
-            "r": r_mc, "samples": MC["samples"], "seed": int(seed), "ns": list(MC["ns"]),
+            "r": r_mc,
+            "samples": MC["samples"],
+            "seed": int(seed),
+            "ns": list(MC["ns"]),
             "max_abs_z_sq_vs_exact_sq": float(np.abs(z_sq_exact).max()),
             "max_abs_z_plain_vs_printed": float(np.abs(z_plain_printed).max()),
             "min_abs_z_sq_vs_printed": float(np.abs(z_sq_printed).min()),
@@ -153,8 +163,9 @@ def compute(seed: int = 0) -> dict:
 def caption(data: dict) -> str:
     s = data["summary"]
     mc = s["monte_carlo"]
-    cross = ", ".join(f"{'/'.join(f'{r:.3g}' for r in rs)} (n = {n})"
-                      for n, rs in s["crossing_radius"].items())
+    cross = ", ".join(
+        f"{'/'.join(f'{r:.3g}' for r in rs)} (n = {n})" for n, rs in s["crossing_radius"].items()
+    )
     same_as_plain = s["printed_minus_plain_max_abs_log"] < 1e-20
     far = s["printed_over_sq_agree_points"]
     other = ", ".join(f"{r:g}" for r in s["agree_radii_other"]) or "none"
@@ -193,12 +204,30 @@ def draw(data: dict):
     for k, n in enumerate(NS_PANEL_A):
         m = cv["n"] == n
         c = COLORS[k]
-        ax.plot(cv["r"][m], cv["log_sq"][m] / ln10, "-", color=c,
-                label=rf"$n={n}$: exact, $e^{{-\Vert y\Vert^2}}$")
-        ax.plot(cv["r"][m], cv["log_plain"][m] / ln10, "--", color=c, lw=1.1,
-                label=rf"$n={n}$: exact, $e^{{-\Vert y\Vert}}$")
-        ax.plot(cv["r"][m][::3], cv["log_printed"][m][::3] / ln10, "o", color=c, ms=3.5,
-                mfc="none", label=rf"$n={n}$: printed $2\pi^{{n/2}}\gamma(n,r)/\Gamma(n/2)$")
+        ax.plot(
+            cv["r"][m],
+            cv["log_sq"][m] / ln10,
+            "-",
+            color=c,
+            label=rf"$n={n}$: exact, $e^{{-\Vert y\Vert^2}}$",
+        )
+        ax.plot(
+            cv["r"][m],
+            cv["log_plain"][m] / ln10,
+            "--",
+            color=c,
+            lw=1.1,
+            label=rf"$n={n}$: exact, $e^{{-\Vert y\Vert}}$",
+        )
+        ax.plot(
+            cv["r"][m][::3],
+            cv["log_printed"][m][::3] / ln10,
+            "o",
+            color=c,
+            ms=3.5,
+            mfc="none",
+            label=rf"$n={n}$: printed $2\pi^{{n/2}}\gamma(n,r)/\Gamma(n/2)$",
+        )
     ax.set_xscale("log")
     ax.set_xlabel(r"ball radius $r$ (log scale)")
     ax.set_ylabel(r"$\log_{10}$ of the integral over $\Vert y\Vert<r$")
@@ -208,8 +237,13 @@ def draw(data: dict):
     ax = axes[1]
     for k, n in enumerate(NS):
         m = cv["n"] == n
-        ax.plot(cv["r"][m], cv["log10_printed_over_sq"][m], "-", color=COLORS[k % len(COLORS)],
-                label=rf"$n={n}$")
+        ax.plot(
+            cv["r"][m],
+            cv["log10_printed_over_sq"][m],
+            "-",
+            color=COLORS[k % len(COLORS)],
+            label=rf"$n={n}$",
+        )
     for rs in s["crossing_radius"].values():
         ax.plot(rs, [0.0] * len(rs), "|", color="black", ms=8)
     ax.axhline(0.0, color="black", lw=0.8)
@@ -218,19 +252,41 @@ def draw(data: dict):
     ax.set_xlabel(r"ball radius $r$ (log scale)")
     ax.set_ylabel(r"$\log_{10}$ (printed / $\int e^{-\Vert y\Vert^2}$)  (symlog)")
     ax.legend(fontsize=7, ncol=2, loc="lower left", framealpha=0.85)
-    label_panel(ax, "b", "printed form ÷ squared-distance integral (ticks: crossings)",
-                fontsize=8.5)
+    label_panel(
+        ax, "b", "printed form ÷ squared-distance integral (ticks: crossings)", fontsize=8.5
+    )
 
     ax = axes[2]
     ns = mc["n"]
-    ax.errorbar(ns - 0.1, mc["mc_sq"] / mc["printed"], yerr=2 * mc["se_sq"] / mc["printed"],
-                fmt="o", ms=4, color=COLORS[0], capsize=2,
-                label=r"MC $\int e^{-\Vert y\Vert^2}$ ÷ printed")
-    ax.errorbar(ns + 0.1, mc["mc_plain"] / mc["printed"], yerr=2 * mc["se_plain"] / mc["printed"],
-                fmt="s", ms=4, color=COLORS[1], capsize=2,
-                label=r"MC $\int e^{-\Vert y\Vert}$ ÷ printed")
-    ax.plot(ns, mc["exact_sq"] / mc["printed"], "_", color=COLORS[0], ms=12, mew=1.5,
-            label=r"$\pi^{n/2}\gamma(n/2,r^2)/\Gamma(n/2)$ ÷ printed")
+    ax.errorbar(
+        ns - 0.1,
+        mc["mc_sq"] / mc["printed"],
+        yerr=2 * mc["se_sq"] / mc["printed"],
+        fmt="o",
+        ms=4,
+        color=COLORS[0],
+        capsize=2,
+        label=r"MC $\int e^{-\Vert y\Vert^2}$ ÷ printed",
+    )
+    ax.errorbar(
+        ns + 0.1,
+        mc["mc_plain"] / mc["printed"],
+        yerr=2 * mc["se_plain"] / mc["printed"],
+        fmt="s",
+        ms=4,
+        color=COLORS[1],
+        capsize=2,
+        label=r"MC $\int e^{-\Vert y\Vert}$ ÷ printed",
+    )
+    ax.plot(
+        ns,
+        mc["exact_sq"] / mc["printed"],
+        "_",
+        color=COLORS[0],
+        ms=12,
+        mew=1.5,
+        label=r"$\pi^{n/2}\gamma(n/2,r^2)/\Gamma(n/2)$ ÷ printed",
+    )
     ax.axhline(1.0, color="black", lw=0.8)
     ax.set_yscale("log")
     ax.set_xticks(ns)
@@ -238,8 +294,9 @@ def draw(data: dict):
     ax.set_ylabel("ratio to the printed closed form (log scale; bars ±2 SE)")
     ax.legend(fontsize=7, loc="lower left", framealpha=0.85)
     mcs = s["monte_carlo"]
-    label_panel(ax, "c", f"Monte Carlo at r = {mcs['r']:g}, {mcs['samples']} points per n",
-                fontsize=8.5)
+    label_panel(
+        ax, "c", f"Monte Carlo at r = {mcs['r']:g}, {mcs['samples']} points per n", fontsize=8.5
+    )
     return fig
 
 

@@ -28,8 +28,12 @@ from theory.balls import (
 NAME = "eq14_bounds"
 DPS = 30
 N_GRID = {"lo_exp": 0, "hi_exp": 6, "per_decade": 10}
-CONSTANTS = {"n_grid_logspaced": N_GRID, "mpmath_dps": DPS, "d": 1,
-             "radius": "r* = sqrt(n / (2 pi e))"}
+CONSTANTS = {
+    "n_grid_logspaced": N_GRID,
+    "mpmath_dps": DPS,
+    "d": 1,
+    "radius": "r* = sqrt(n / (2 pi e))",
+}
 
 
 def dimensions() -> np.ndarray:
@@ -42,8 +46,14 @@ def _row(n) -> dict:
     lo, hi = mp_log_eq14_bounds(n, 1, rs)
     a = mp_log_ball_integral_sq(n, rs)
     b = mp_log_ball_integral_plain(n, rs)
-    return {"r_star": rs, "log_upper": hi, "log_lower": lo, "log_sq_lower_elementary": hi - rs * rs,
-            "log_I_sq": a, "log_I_plain": b}
+    return {
+        "r_star": rs,
+        "log_upper": hi,
+        "log_lower": lo,
+        "log_sq_lower_elementary": hi - rs * rs,
+        "log_I_sq": a,
+        "log_I_plain": b,
+    }
 
 
 def _lower_gap_sq(n):
@@ -65,34 +75,50 @@ def compute(seed: int = 0) -> dict:
         # where the squared-distance lower side changes sign (first sign change on the grid)
         m = t["margin_lower_sq"]
         flips = np.nonzero(np.sign(m[1:]) != np.sign(m[:-1]))[0]
-        crossings = [float(mpmath.findroot(_lower_gap_sq,
-                                           (mpmath.mpf(ns[i]), mpmath.mpf(ns[i + 1])),
-                                           solver="anderson")) for i in flips]
+        crossings = [
+            float(
+                mpmath.findroot(
+                    _lower_gap_sq, (mpmath.mpf(ns[i]), mpmath.mpf(ns[i + 1])), solver="anderson"
+                )
+            )
+            for i in flips
+        ]
     per = {}
     for dist in ("sq", "plain"):
         lo, hi = t[f"margin_lower_{dist}"], t[f"margin_upper_{dist}"]
         fails = ns[lo < 0]
         per[dist] = {
-            "lower_holds": int((lo >= 0).sum()), "upper_holds": int((hi >= 0).sum()),
+            "lower_holds": int((lo >= 0).sum()),
+            "upper_holds": int((hi >= 0).sum()),
             "both_hold": int(((lo >= 0) & (hi >= 0)).sum()),
-            "min_lower_margin": float(lo.min()), "min_upper_margin": float(hi.min()),
+            "min_lower_margin": float(lo.min()),
+            "min_upper_margin": float(hi.min()),
             "smallest_n_lower_fails": float(fails.min()) if len(fails) else None,
-            "at_max_n": {"n": float(ns[-1]), "log_I": float(t[f"log_I_{dist}"][-1]),
-                         "log_lower": float(t["log_lower"][-1]),
-                         "log_upper": float(t["log_upper"][-1])},
+            "at_max_n": {
+                "n": float(ns[-1]),
+                "log_I": float(t[f"log_I_{dist}"][-1]),
+                "log_lower": float(t["log_lower"][-1]),
+                "log_upper": float(t["log_upper"][-1]),
+            },
         }
-    summary = {"points": int(len(ns)), "n_min": float(ns[0]), "n_max": float(ns[-1]),
-               "per_distance": per, "sq_lower_crossings_n": crossings,
-               "r_star_at_max_n": float(t["r_star"][-1]),
-               "sq_elementary_lower_holds": int((t["log_I_sq"]
-                                                 >= t["log_sq_lower_elementary"]).sum())}
+    summary = {
+        "points": int(len(ns)),
+        "n_min": float(ns[0]),
+        "n_max": float(ns[-1]),
+        "per_distance": per,
+        "sq_lower_crossings_n": crossings,
+        "r_star_at_max_n": float(t["r_star"][-1]),
+        "sq_elementary_lower_holds": int((t["log_I_sq"] >= t["log_sq_lower_elementary"]).sum()),
+    }
     return {"tables": {"bounds": t}, "summary": summary}
 
 
 def _side_text(p: dict, pts: int) -> str:
-    return (f"lower side holds at {p['lower_holds']}/{pts} n (smallest margin "
-            f"{p['min_lower_margin']:+.3g} nats), upper side at {p['upper_holds']}/{pts} "
-            f"(smallest margin {p['min_upper_margin']:+.3g})")
+    return (
+        f"lower side holds at {p['lower_holds']}/{pts} n (smallest margin "
+        f"{p['min_lower_margin']:+.3g} nats), upper side at {p['upper_holds']}/{pts} "
+        f"(smallest margin {p['min_upper_margin']:+.3g})"
+    )
 
 
 def caption(data: dict) -> str:
@@ -122,14 +148,27 @@ def draw(data: dict):
     axes = fig.subplots(1, 2)
 
     ax = axes[0]
-    ax.fill_between(n, -t["log_upper"], -t["log_lower"], color=COLORS[4], alpha=0.25, lw=0,
-                    label=r"printed Eq. (14) band $[V_n(r^*)e^{-r^*},\ V_n(r^*)]$")
+    ax.fill_between(
+        n,
+        -t["log_upper"],
+        -t["log_lower"],
+        color=COLORS[4],
+        alpha=0.25,
+        lw=0,
+        label=r"printed Eq. (14) band $[V_n(r^*)e^{-r^*},\ V_n(r^*)]$",
+    )
     ax.plot(n, -t["log_upper"], "--", color=COLORS[4], lw=1.0)
     ax.plot(n, -t["log_lower"], "--", color=COLORS[4], lw=1.0)
     ax.plot(n, -t["log_I_plain"], "-", color=COLORS[1], label=r"exact $\int e^{-\Vert y\Vert}$")
     ax.plot(n, -t["log_I_sq"], "-", color=COLORS[0], label=r"exact $\int e^{-\Vert y\Vert^2}$")
-    ax.plot(n, -t["log_sq_lower_elementary"], ":", color=COLORS[0], lw=1.2,
-            label=r"$V_n(r^*)e^{-r^{*2}}$ (bound for $\int e^{-\Vert y\Vert^2}$)")
+    ax.plot(
+        n,
+        -t["log_sq_lower_elementary"],
+        ":",
+        color=COLORS[0],
+        lw=1.2,
+        label=r"$V_n(r^*)e^{-r^{*2}}$ (bound for $\int e^{-\Vert y\Vert^2}$)",
+    )
     for c in s["sq_lower_crossings_n"]:
         ax.axvline(c, color="grey", ls=":", lw=0.9)
     ax.set_xscale("log")
@@ -137,23 +176,46 @@ def draw(data: dict):
     ax.set_xlabel(r"dimension $n$ (log scale)")
     ax.set_ylabel(r"$-\log$ (mass of one ball of radius $r^*$)  [nats, log scale]")
     ax.legend(fontsize=7, loc="upper left", framealpha=0.85)
-    label_panel(ax, "a", r"per-pattern mass $Z_t/d$ at $r^*=\sqrt{n/2\pi e}$ "
-                "(higher = smaller mass)", fontsize=8.5)
+    label_panel(
+        ax,
+        "a",
+        r"per-pattern mass $Z_t/d$ at $r^*=\sqrt{n/2\pi e}$ "
+        "(higher = smaller mass)",
+        fontsize=8.5,
+    )
 
     ax = axes[1]
-    sty = {"sq": (COLORS[0], r"$\int e^{-\Vert y\Vert^2}$"),
-           "plain": (COLORS[1], r"$\int e^{-\Vert y\Vert}$")}
+    sty = {
+        "sq": (COLORS[0], r"$\int e^{-\Vert y\Vert^2}$"),
+        "plain": (COLORS[1], r"$\int e^{-\Vert y\Vert}$"),
+    }
     for dist, (c, lab) in sty.items():
         p = s["per_distance"][dist]
-        ax.plot(n, t[f"margin_lower_{dist}"], "-", color=c,
-                label=f"{lab}: log I − log lower ({p['lower_holds']}/{s['points']} ≥ 0)")
-        ax.plot(n, t[f"margin_upper_{dist}"], "--", color=c,
-                label=f"{lab}: log upper − log I ({p['upper_holds']}/{s['points']} ≥ 0)")
+        ax.plot(
+            n,
+            t[f"margin_lower_{dist}"],
+            "-",
+            color=c,
+            label=f"{lab}: log I − log lower ({p['lower_holds']}/{s['points']} ≥ 0)",
+        )
+        ax.plot(
+            n,
+            t[f"margin_upper_{dist}"],
+            "--",
+            color=c,
+            label=f"{lab}: log upper − log I ({p['upper_holds']}/{s['points']} ≥ 0)",
+        )
     ax.axhline(0.0, color="black", lw=0.8)
     for c in s["sq_lower_crossings_n"]:
         ax.axvline(c, color="grey", ls=":", lw=0.9)
-        ax.annotate(f"n = {c:.3g}", (c, 0.0), xytext=(4, 6), textcoords="offset points",
-                    fontsize=7, color="grey")
+        ax.annotate(
+            f"n = {c:.3g}",
+            (c, 0.0),
+            xytext=(4, 6),
+            textcoords="offset points",
+            fontsize=7,
+            color="grey",
+        )
     ax.set_xscale("log")
     ax.set_yscale("symlog", linthresh=1.0)
     ax.set_xlabel(r"dimension $n$ (log scale)")

@@ -28,17 +28,28 @@ from theory.sizes import EQ1_FITS, SYMBOLS, TABLE2, chinchilla_loss, mp_chinchil
 NAME = "eq1_table2"
 DPS = 30
 FITS = tuple(EQ1_FITS)
-FIT_LABELS = {"paper": "Eq. (1) as printed", "hoffmann2022": "Hoffmann et al. 2022",
-              "besiroglu2024": "Besiroglu et al. 2024"}
+FIT_LABELS = {
+    "paper": "Eq. (1) as printed",
+    "hoffmann2022": "Hoffmann et al. 2022",
+    "besiroglu2024": "Besiroglu et al. 2024",
+}
 D_FIXED = 1.4e12
 N_FIXED = 7.0e10
 N_RANGE = (1e7, 1e14)
 D_RANGE = (1e8, 1e15)
 FLOOR = 1.0
-CONSTANTS = {"fits": {k: {f: str(getattr(v, f)) for f in ("E", "A", "B", "alpha", "beta")}
-                      for k, v in EQ1_FITS.items()},
-             "D_fixed_panel_a": D_FIXED, "N_fixed_panel_b": N_FIXED, "N_range": N_RANGE,
-             "D_range": D_RANGE, "floor": FLOOR, "mpmath_dps": DPS}
+CONSTANTS = {
+    "fits": {
+        k: {f: str(getattr(v, f)) for f in ("E", "A", "B", "alpha", "beta")}
+        for k, v in EQ1_FITS.items()
+    },
+    "D_fixed_panel_a": D_FIXED,
+    "N_fixed_panel_b": N_FIXED,
+    "N_range": N_RANGE,
+    "D_range": D_RANGE,
+    "floor": FLOOR,
+    "mpmath_dps": DPS,
+}
 
 
 def _loss(N, D, fit) -> float:
@@ -56,47 +67,72 @@ def compute(seed: int = 0) -> dict:
     Ns = np.logspace(math.log10(N_RANGE[0]), math.log10(N_RANGE[1]), 43)
     Ds = np.logspace(math.log10(D_RANGE[0]), math.log10(D_RANGE[1]), 43)
     with mpmath.workdps(DPS):
-        slice_N = {"N": Ns, **{f"L_{k}": _slice(k, Ns, np.full(len(Ns), D_FIXED))
-                               for k in FITS}}
-        slice_D = {"D": Ds, **{f"L_{k}": _slice(k, np.full(len(Ds), N_FIXED), Ds)
-                               for k in FITS}}
-        t2 = {"model": [r.model for r in TABLE2],
-              "N": np.array([float(r.N) for r in TABLE2]),
-              "D": np.array([float(r.D) for r in TABLE2]),
-              "reported": np.array([float(r.loss) for r in TABLE2]),
-              **{f"predicted_{k}": np.array([_loss(r.N, r.D, k) for r in TABLE2]) for k in FITS}}
-    fits = {k: {"E": float(v.E), "A": float(v.A), "B": float(v.B), "alpha": float(v.alpha),
-                "beta": float(v.beta), "source": v.source} for k, v in EQ1_FITS.items()}
-    differ = {k: [f for f in ("E", "A", "B", "alpha", "beta")
-                  if getattr(EQ1_FITS[k], f) != getattr(EQ1_FITS["paper"], f)]
-              for k in FITS if k != "paper"}
+        slice_N = {"N": Ns, **{f"L_{k}": _slice(k, Ns, np.full(len(Ns), D_FIXED)) for k in FITS}}
+        slice_D = {"D": Ds, **{f"L_{k}": _slice(k, np.full(len(Ds), N_FIXED), Ds) for k in FITS}}
+        t2 = {
+            "model": [r.model for r in TABLE2],
+            "N": np.array([float(r.N) for r in TABLE2]),
+            "D": np.array([float(r.D) for r in TABLE2]),
+            "reported": np.array([float(r.loss) for r in TABLE2]),
+            **{f"predicted_{k}": np.array([_loss(r.N, r.D, k) for r in TABLE2]) for k in FITS},
+        }
+    fits = {
+        k: {
+            "E": float(v.E),
+            "A": float(v.A),
+            "B": float(v.B),
+            "alpha": float(v.alpha),
+            "beta": float(v.beta),
+            "source": v.source,
+        }
+        for k, v in EQ1_FITS.items()
+    }
+    differ = {
+        k: [
+            f
+            for f in ("E", "A", "B", "alpha", "beta")
+            if getattr(EQ1_FITS[k], f) != getattr(EQ1_FITS["paper"], f)
+        ]
+        for k in FITS
+        if k != "paper"
+    }
     rep = t2["reported"]
     summary = {
         "fits": fits,
         "constants_differing_from_paper": differ,
-        "reported": {"min": float(rep.min()), "max": float(rep.max()),
-                     "min_model": t2["model"][int(np.argmin(rep))],
-                     "below_floor": int((rep < FLOOR).sum()),
-                     "min_gap_to_floor": float(rep.min() - FLOOR), "models": len(rep)},
-        "predicted": {k: {"min": float(t2[f"predicted_{k}"].min()),
-                          "max": float(t2[f"predicted_{k}"].max()),
-                          "mean_abs_error": float(np.abs(t2[f"predicted_{k}"] - rep).mean()),
-                          "max_abs_error": float(np.abs(t2[f"predicted_{k}"] - rep).max())}
-                      for k in FITS},
+        "reported": {
+            "min": float(rep.min()),
+            "max": float(rep.max()),
+            "min_model": t2["model"][int(np.argmin(rep))],
+            "below_floor": int((rep < FLOOR).sum()),
+            "min_gap_to_floor": float(rep.min() - FLOOR),
+            "models": len(rep),
+        },
+        "predicted": {
+            k: {
+                "min": float(t2[f"predicted_{k}"].min()),
+                "max": float(t2[f"predicted_{k}"].max()),
+                "mean_abs_error": float(np.abs(t2[f"predicted_{k}"] - rep).mean()),
+                "max_abs_error": float(np.abs(t2[f"predicted_{k}"] - rep).max()),
+            }
+            for k in FITS
+        },
         "fits_E_above_floor": int(sum(v["E"] > FLOOR for v in fits.values())),
-        "slice_minimum": {k: float(min(slice_N[f"L_{k}"].min(), slice_D[f"L_{k}"].min()))
-                          for k in FITS},
+        "slice_minimum": {
+            k: float(min(slice_N[f"L_{k}"].min(), slice_D[f"L_{k}"].min())) for k in FITS
+        },
         "floor": FLOOR,
     }
-    return {"tables": {"slice_N": slice_N, "slice_D": slice_D, "table2": t2},
-            "summary": summary}
+    return {"tables": {"slice_N": slice_N, "slice_D": slice_D, "table2": t2}, "summary": summary}
 
 
 def caption(data: dict) -> str:
     s = data["summary"]
     r, p = s["reported"], s["predicted"]
-    diffs = "; ".join(f"{FIT_LABELS[k]} differs from the print in {', '.join(v) or 'nothing'}"
-                      for k, v in s["constants_differing_from_paper"].items())
+    diffs = "; ".join(
+        f"{FIT_LABELS[k]} differs from the print in {', '.join(v) or 'nothing'}"
+        for k, v in s["constants_differing_from_paper"].items()
+    )
     return (
         "Eq. (1) with three constant sets: E = "
         + ", ".join(f"{s['fits'][k]['E']:g} ({FIT_LABELS[k]})" for k in FITS)
@@ -104,11 +140,15 @@ def caption(data: dict) -> str:
         f"the floor {s['floor']:g}. Table 2's {r['models']} reported losses range "
         f"{r['min']:g}–{r['max']:g} ({r['below_floor']} below {s['floor']:g}; the smallest, "
         f"{r['min_model']}, is {r['min_gap_to_floor']:.2g} above it). L̂ at the reported "
-        f"(N, D): " + "; ".join(
+        f"(N, D): "
+        + "; ".join(
             f"{FIT_LABELS[k]} {p[k]['min']:.3g}–{p[k]['max']:.3g} (mean |L̂ − reported| "
-            f"{p[k]['mean_abs_error']:.3g})" for k in FITS)
+            f"{p[k]['mean_abs_error']:.3g})"
+            for k in FITS
+        )
         + f". Slices at D = {D_FIXED:.2g} and N = {N_FIXED:.2g}: smallest L̂ "
-        + ", ".join(f"{s['slice_minimum'][k]:.3g}" for k in FITS) + "."
+        + ", ".join(f"{s['slice_minimum'][k]:.3g}" for k in FITS)
+        + "."
     )
 
 
@@ -121,15 +161,24 @@ def draw(data: dict):
     col = {k: COLORS[i] for i, k in enumerate(FITS)}
 
     def floors(ax, legend=True):
-        ax.axhline(s["floor"], color="black", ls="--", lw=1.0,
-                   label="Prop. 4 floor 1 (v2 ≥ 1; v1 “about 1”)" if legend else None)
+        ax.axhline(
+            s["floor"],
+            color="black",
+            ls="--",
+            lw=1.0,
+            label="Prop. 4 floor 1 (v2 ≥ 1; v1 “about 1”)" if legend else None,
+        )
         for k in FITS:
             ax.axhline(s["fits"][k]["E"], color=col[k], ls=":", lw=0.9)
 
     ax = axes[0]
     for k in FITS:
-        ax.plot(t["slice_N"]["N"], t["slice_N"][f"L_{k}"], color=col[k],
-                label=f"{FIT_LABELS[k]} (E = {s['fits'][k]['E']:g}, dotted)")
+        ax.plot(
+            t["slice_N"]["N"],
+            t["slice_N"][f"L_{k}"],
+            color=col[k],
+            label=f"{FIT_LABELS[k]} (E = {s['fits'][k]['E']:g}, dotted)",
+        )
     floors(ax)
     ax.set_xscale("log")
     ax.set_ylim(0.8, 4.0)
@@ -154,11 +203,21 @@ def draw(data: dict):
     x = np.arange(len(tb["model"]))
     ax.plot(x, tb["reported"], "o", color="black", ms=7, label="reported (Table 2)", zorder=5)
     for i, k in enumerate(FITS):
-        ax.plot(x + 0.12 * (i - 1), tb[f"predicted_{k}"], "_", color=col[k], ms=11, mew=2,
-                label=rf"$\hat L$ at (N, D), {FIT_LABELS[k]}")
+        ax.plot(
+            x + 0.12 * (i - 1),
+            tb[f"predicted_{k}"],
+            "_",
+            color=col[k],
+            ms=11,
+            mew=2,
+            label=rf"$\hat L$ at (N, D), {FIT_LABELS[k]}",
+        )
     floors(ax)
-    ax.set_xticks(x, [f"{m}\n{n / 1e9:.3g}B/{d / 1e9:.4g}B" for m, n, d in
-                      zip(tb["model"], tb["N"], tb["D"])], fontsize=6.5)
+    ax.set_xticks(
+        x,
+        [f"{m}\n{n / 1e9:.3g}B/{d / 1e9:.4g}B" for m, n, d in zip(tb["model"], tb["N"], tb["D"])],
+        fontsize=6.5,
+    )
     ax.set_ylim(0.8, 3.0)
     ax.set_ylabel("loss (nats)")
     ax.legend(fontsize=6.5, loc="lower left", framealpha=0.9)

@@ -38,11 +38,19 @@ REFINE = {"points": 21, "rounds": 2}
 GRID = {"lo": -4.0, "hi": 4.0, "num": 101}
 TOL_FACTOR = 100.0
 
-CONSTANTS = {"layers": LAYERS, "patterns_per_layer": PER_LAYER, "box": BOX,
-             "deltas_squared_distance": DELTAS, "random_instances": INSTANCES,
-             "polar_grid": POLAR, "refine": REFINE, "landscape_grid": GRID,
-             "layer_energy": "E_t = Eq. (4) over layer t's patterns ('distance' reading)",
-             "rise_tolerance": f"{TOL_FACTOR} * rtol(float64) * (1 + |E|)", "dtype": "float64"}
+CONSTANTS = {
+    "layers": LAYERS,
+    "patterns_per_layer": PER_LAYER,
+    "box": BOX,
+    "deltas_squared_distance": DELTAS,
+    "random_instances": INSTANCES,
+    "polar_grid": POLAR,
+    "refine": REFINE,
+    "landscape_grid": GRID,
+    "layer_energy": "E_t = Eq. (4) over layer t's patterns ('distance' reading)",
+    "rise_tolerance": f"{TOL_FACTOR} * rtol(float64) * (1 + |E|)",
+    "dtype": "float64",
+}
 
 _DT = torch.float64
 
@@ -71,8 +79,9 @@ def minimise_in_disc(P: torch.Tensor, c: torch.Tensor, rho: float) -> torch.Tens
     rr = torch.linspace(0.0, rho, POLAR["radii"], dtype=_DT)[1:]
     th = torch.arange(POLAR["angles"], dtype=_DT) * (2 * math.pi / POLAR["angles"])
     R, T = torch.meshgrid(rr, th, indexing="ij")
-    cand = torch.cat([c[None], c + torch.stack([R * torch.cos(T), R * torch.sin(T)], -1)
-                      .reshape(-1, 2)])
+    cand = torch.cat(
+        [c[None], c + torch.stack([R * torch.cos(T), R * torch.sin(T)], -1).reshape(-1, 2)]
+    )
     e = distance_energy(P, cand)
     best, best_e = cand[int(torch.argmin(e))], e.min()
     half = max(rho / (POLAR["radii"] - 1), rho * math.pi / POLAR["angles"])
@@ -105,8 +114,10 @@ def compute(seed: int = 0) -> dict:
     gen = torch.Generator().manual_seed(int(seed))
     l, logl = LAYERS, math.log(LAYERS)
     shown_pats, shown_x0 = _instance(gen)
-    paths = {k: [] for k in ("delta", "t", "x1", "x2", "E_global", "E_own", "E_own_prev",
-                             "min_E", "eq8_lo")}
+    paths = {
+        k: []
+        for k in ("delta", "t", "x1", "x2", "E_global", "E_own", "E_own_prev", "min_E", "eq8_lo")
+    }
     per_delta = {}
     for delta in DELTAS:
         xs = run_layers(shown_pats, shown_x0, delta)
@@ -125,10 +136,19 @@ def compute(seed: int = 0) -> dict:
     paths = {k: np.array(v, dtype=np.int64 if k == "t" else float) for k, v in paths.items()}
 
     # Random instances: counts per δ.
-    stats = {d: {"steps": 0, "rises": 0, "own_rises": 0, "eq8_outside": 0, "iterates": 0,
-                 "final_above_start": 0, "largest_rise": -math.inf} for d in DELTAS}
-    inst_rows = {k: [] for k in ("instance", "delta", "rises", "E_global_start",
-                                 "E_global_final")}
+    stats = {
+        d: {
+            "steps": 0,
+            "rises": 0,
+            "own_rises": 0,
+            "eq8_outside": 0,
+            "iterates": 0,
+            "final_above_start": 0,
+            "largest_rise": -math.inf,
+        }
+        for d in DELTAS
+    }
+    inst_rows = {k: [] for k in ("instance", "delta", "rises", "E_global_start", "E_global_final")}
     for k in range(INSTANCES):
         pats, x0 = (shown_pats, shown_x0) if k == 0 else _instance(gen)
         for delta in DELTAS:
@@ -155,36 +175,56 @@ def compute(seed: int = 0) -> dict:
             inst_rows["E_global_final"].append(float(Eg[-1]))
     for d in DELTAS:
         per_delta[str(d)] = stats[d]
-    instances = {k: np.array(v, dtype=np.int64 if k in ("instance", "rises") else float)
-                 for k, v in inst_rows.items()}
+    instances = {
+        k: np.array(v, dtype=np.int64 if k in ("instance", "rises") else float)
+        for k, v in inst_rows.items()
+    }
 
     g1, g2 = grid_2d(GRID["lo"], GRID["hi"], GRID["num"])
     X = torch.tensor(np.stack([g1, g2], 1), dtype=_DT)
-    landscape = {"x1": g1, "x2": g2,
-                 "E_global": global_energy(_layer_energies(shown_pats, X)).numpy()}
+    landscape = {
+        "x1": g1,
+        "x2": g2,
+        "E_global": global_energy(_layer_energies(shown_pats, X)).numpy(),
+    }
     P = shown_pats.numpy()
-    pattern_table = {"layer": np.repeat(np.arange(1, l + 1), PER_LAYER).astype(np.int64),
-                     "x1": P[:, :, 0].ravel(), "x2": P[:, :, 1].ravel()}
+    pattern_table = {
+        "layer": np.repeat(np.arange(1, l + 1), PER_LAYER).astype(np.int64),
+        "x1": P[:, :, 0].ravel(),
+        "x2": P[:, :, 1].ravel(),
+    }
     shown = {}
     for d in DELTAS:
         m = paths["delta"] == d
         eg = paths["E_global"][m]
-        shown[str(d)] = {"E_global": eg.tolist(),
-                         "rises": int((np.diff(eg) > TOL_FACTOR * rtol(_DT) * (1 + np.abs(eg[:-1])))
-                                      .sum())}
+        shown[str(d)] = {
+            "E_global": eg.tolist(),
+            "rises": int((np.diff(eg) > TOL_FACTOR * rtol(_DT) * (1 + np.abs(eg[:-1]))).sum()),
+        }
     summary = {
-        "layers": l, "patterns_per_layer": PER_LAYER, "instances": INSTANCES,
-        "seed": int(seed), "deltas": list(DELTAS), "grid_shape": [GRID["num"], GRID["num"]],
-        "shown_instance": shown, "random": per_delta,
+        "layers": l,
+        "patterns_per_layer": PER_LAYER,
+        "instances": INSTANCES,
+        "seed": int(seed),
+        "deltas": list(DELTAS),
+        "grid_shape": [GRID["num"], GRID["num"]],
+        "shown_instance": shown,
+        "random": per_delta,
         "total_steps": int(sum(s["steps"] for s in stats.values())),
         "total_rises": int(sum(s["rises"] for s in stats.values())),
         "total_own_rises": int(sum(s["own_rises"] for s in stats.values())),
         "total_eq8_outside": int(sum(s["eq8_outside"] for s in stats.values())),
         "total_iterates": int(sum(s["iterates"] for s in stats.values())),
     }
-    return {"tables": {"paths": paths, "instances": instances, "landscape": landscape,
-                       "patterns": pattern_table},
-            "summary": summary}
+    return {
+        "tables": {
+            "paths": paths,
+            "instances": instances,
+            "landscape": landscape,
+            "patterns": pattern_table,
+        },
+        "summary": summary,
+    }
 
 
 def caption(data: dict) -> str:
@@ -194,7 +234,8 @@ def caption(data: dict) -> str:
         f"δ = {d:g}: {rnd[str(d)]['rises']}/{rnd[str(d)]['steps']} steps raise E_global "
         f"(largest rise {rnd[str(d)]['largest_rise']:+.3g}), E_global(x⁽ˡ⁾) > E_global(x⁽⁰⁾) "
         f"in {rnd[str(d)]['final_above_start']}/{s['instances']}"
-        for d in s["deltas"])
+        for d in s["deltas"]
+    )
     shown = ", ".join(f"{v['rises']} (δ = {float(d):g})" for d, v in s["shown_instance"].items())
     return (
         f"Eq. (6) on {s['instances']} seeded 2-D instances (seed {s['seed']}; l = {s['layers']} "
@@ -233,17 +274,34 @@ def draw(data: dict):
     markers = ("o", "s", "^", "D", "v", "P")
     for layer in range(1, s["layers"] + 1):
         m = pt["layer"] == layer
-        ax.scatter(pt["x1"][m], pt["x2"][m], marker=markers[(layer - 1) % len(markers)], s=46,
-                   c="white", edgecolors="black", linewidths=0.8, zorder=6,
-                   label=f"layer {layer} patterns")
+        ax.scatter(
+            pt["x1"][m],
+            pt["x2"][m],
+            marker=markers[(layer - 1) % len(markers)],
+            s=46,
+            c="white",
+            edgecolors="black",
+            linewidths=0.8,
+            zorder=6,
+            label=f"layer {layer} patterns",
+        )
     p = t["paths"]
     for d in deltas:
         m = p["delta"] == d
-        ax.plot(p["x1"][m], p["x2"][m], "-", color=dcol[d], lw=1.3, marker=".", ms=6,
-                label=f"δ = {d:g}")
+        ax.plot(
+            p["x1"][m], p["x2"][m], "-", color=dcol[d], lw=1.3, marker=".", ms=6, label=f"δ = {d:g}"
+        )
     m0 = p["t"] == 0
-    ax.plot(p["x1"][m0][:1], p["x2"][m0][:1], "*", color="white", mec="black", ms=11,
-            zorder=7, label=r"start $x^{(0)}$")
+    ax.plot(
+        p["x1"][m0][:1],
+        p["x2"][m0][:1],
+        "*",
+        color="white",
+        mec="black",
+        ms=11,
+        zorder=7,
+        label=r"start $x^{(0)}$",
+    )
     ax.set_aspect("equal")
     ax.grid(False)
     ax.set_xlim(axis[0], axis[-1])
@@ -256,8 +314,14 @@ def draw(data: dict):
     ax = fig.add_subplot(gs[1])
     for d in deltas:
         m = p["delta"] == d
-        ax.plot(p["t"][m], p["E_global"][m], "-o", color=dcol[d], ms=4,
-                label=f"δ = {d:g}: {s['shown_instance'][str(d)]['rises']} rises")
+        ax.plot(
+            p["t"][m],
+            p["E_global"][m],
+            "-o",
+            color=dcol[d],
+            ms=4,
+            label=f"δ = {d:g}: {s['shown_instance'][str(d)]['rises']} rises",
+        )
     ax.set_xticks(range(s["layers"] + 1))
     ax.set_xlabel(r"layer step $t$ (layer $t$ minimises its own $E_t$)")
     ax.set_ylabel(r"$E_{\mathrm{global}}(x^{(t)})$ (Eq. 7)")
@@ -271,17 +335,41 @@ def draw(data: dict):
     rises = np.array([rnd[str(d)]["rises"] for d in deltas], dtype=float)
     finals = np.array([rnd[str(d)]["final_above_start"] for d in deltas], dtype=float)
     own = np.array([rnd[str(d)]["own_rises"] for d in deltas], dtype=float)
-    ax.bar(x - 0.27, 100 * rises / steps, width=0.27, color=COLORS[1],
-           label=r"layer steps where $E_{\mathrm{global}}$ rises")
-    ax.bar(x, 100 * finals / s["instances"], width=0.27, color=COLORS[0],
-           label=r"instances with $E_{\mathrm{global}}(x^{(l)}) > E_{\mathrm{global}}(x^{(0)})$")
-    ax.bar(x + 0.27, 100 * own / steps, width=0.27, color=COLORS[2],
-           label=r"layer steps where own $E_t$ rises")
-    for xs_, vals in ((x - 0.27, 100 * rises / steps), (x, 100 * finals / s["instances"]),
-                      (x + 0.27, 100 * own / steps)):
+    ax.bar(
+        x - 0.27,
+        100 * rises / steps,
+        width=0.27,
+        color=COLORS[1],
+        label=r"layer steps where $E_{\mathrm{global}}$ rises",
+    )
+    ax.bar(
+        x,
+        100 * finals / s["instances"],
+        width=0.27,
+        color=COLORS[0],
+        label=r"instances with $E_{\mathrm{global}}(x^{(l)}) > E_{\mathrm{global}}(x^{(0)})$",
+    )
+    ax.bar(
+        x + 0.27,
+        100 * own / steps,
+        width=0.27,
+        color=COLORS[2],
+        label=r"layer steps where own $E_t$ rises",
+    )
+    for xs_, vals in (
+        (x - 0.27, 100 * rises / steps),
+        (x, 100 * finals / s["instances"]),
+        (x + 0.27, 100 * own / steps),
+    ):
         for xv, v in zip(xs_, vals):
-            ax.annotate(f"{v:.0f}", (xv, v), xytext=(0, 2), textcoords="offset points",
-                        ha="center", fontsize=6.5)
+            ax.annotate(
+                f"{v:.0f}",
+                (xv, v),
+                xytext=(0, 2),
+                textcoords="offset points",
+                ha="center",
+                fontsize=6.5,
+            )
     ax.set_xticks(x, [f"{d:g}" for d in deltas])
     ax.set_xlabel(r"trust radius $\delta$ (squared distance)")
     ax.set_ylabel("percent")

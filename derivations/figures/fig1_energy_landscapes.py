@@ -87,9 +87,12 @@ def compute(seed: int = 0) -> dict:
     mchn1 = mchn_energy(P2, pts, 1.0)
     eq4 = distance_energy(P2, pts)
     grid = {
-        "x1": x1, "x2": x2,
-        "neg_lse_beta1": neg_lse.numpy(), "regularisers_beta1": regs.numpy(),
-        "mchn_beta1": mchn1.numpy(), "eq4": eq4.numpy(),
+        "x1": x1,
+        "x2": x2,
+        "neg_lse_beta1": neg_lse.numpy(),
+        "regularisers_beta1": regs.numpy(),
+        "mchn_beta1": mchn1.numpy(),
+        "eq4": eq4.numpy(),
     }
 
     # Independent mpmath evaluation at a few grid points.
@@ -99,12 +102,15 @@ def compute(seed: int = 0) -> dict:
         for i in np.linspace(0, len(x1) - 1, CHECK_POINTS).astype(int):
             x = [mpmath.mpf(float(x1[i])), mpmath.mpf(float(x2[i]))]
             ref_a = -mp_lse(*[sum(a * b for a, b in zip(x, r)) for r in rows])
-            dev = max(dev,
-                      abs(float(ref_a) - grid["neg_lse_beta1"][i]),
-                      abs(float(mp_mchn_energy(rows, x, 1)) - grid["mchn_beta1"][i]),
-                      abs(float(mp_distance_energy(rows, x)) - grid["eq4"][i]))
-    parts_gap = float(np.max(np.abs(grid["neg_lse_beta1"] + grid["regularisers_beta1"]
-                                    - grid["mchn_beta1"])))
+            dev = max(
+                dev,
+                abs(float(ref_a) - grid["neg_lse_beta1"][i]),
+                abs(float(mp_mchn_energy(rows, x, 1)) - grid["mchn_beta1"][i]),
+                abs(float(mp_distance_energy(rows, x)) - grid["eq4"][i]),
+            )
+    parts_gap = float(
+        np.max(np.abs(grid["neg_lse_beta1"] + grid["regularisers_beta1"] - grid["mchn_beta1"]))
+    )
 
     shape = (GRID["num"], GRID["num"])
     coords2 = np.stack([x1, x2], axis=1)
@@ -119,15 +125,17 @@ def compute(seed: int = 0) -> dict:
         line[f"mchn_beta{b:g}"] = mchn_energy(P1, q, b).numpy()
     minima_1d = {"eq4": _minima(P1, line["eq4"], xs[:, None], None, "eq4")}
     for b in BETAS_1D:
-        minima_1d[f"mchn_beta{b:g}"] = _minima(P1, line[f"mchn_beta{b:g}"], xs[:, None], None,
-                                               "mchn", b)
+        minima_1d[f"mchn_beta{b:g}"] = _minima(
+            P1, line[f"mchn_beta{b:g}"], xs[:, None], None, "mchn", b
+        )
 
     pat2 = np.array(FIG1_PATTERNS_2D)
     pat1 = np.array(FIG1_PATTERNS_1D)
 
     def near_count(points, pats):
-        return sum(1 for p in pats if len(points) and np.min(np.linalg.norm(points - p, axis=1))
-                   < NEAR)
+        return sum(
+            1 for p in pats if len(points) and np.min(np.linalg.norm(points - p, axis=1)) < NEAR
+        )
 
     tables = {
         "grid": grid,
@@ -145,18 +153,23 @@ def compute(seed: int = 0) -> dict:
         "mpmath_max_abs_deviation": dev,
         "parts_sum_max_abs_gap": parts_gap,
         "minima_2d": {
-            "eq4": {"points": min_eq4.tolist(),
-                    "distance_to_nearest_pattern": _nearest_pattern_distance(min_eq4, pat2),
-                    "patterns_with_minimum_nearby": near_count(min_eq4, pat2)},
-            "mchn_beta1": {"points": min_mchn.tolist(),
-                           "distance_to_nearest_pattern": _nearest_pattern_distance(min_mchn,
-                                                                                    pat2),
-                           "patterns_with_minimum_nearby": near_count(min_mchn, pat2)},
+            "eq4": {
+                "points": min_eq4.tolist(),
+                "distance_to_nearest_pattern": _nearest_pattern_distance(min_eq4, pat2),
+                "patterns_with_minimum_nearby": near_count(min_eq4, pat2),
+            },
+            "mchn_beta1": {
+                "points": min_mchn.tolist(),
+                "distance_to_nearest_pattern": _nearest_pattern_distance(min_mchn, pat2),
+                "patterns_with_minimum_nearby": near_count(min_mchn, pat2),
+            },
         },
         "minima_1d": {
-            k: {"points": v[:, 0].tolist(),
+            k: {
+                "points": v[:, 0].tolist(),
                 "distance_to_nearest_pattern": _nearest_pattern_distance(v, pat1),
-                "patterns_with_minimum_nearby": near_count(v, pat1)}
+                "patterns_with_minimum_nearby": near_count(v, pat1),
+            }
             for k, v in minima_1d.items()
         },
     }
@@ -182,9 +195,13 @@ def caption(data: dict) -> str:
         f"{pts(m2['mchn_beta1']['points'])}; "
         f"{m2['mchn_beta1']['patterns_with_minimum_nearby']}/{s['d']} patterns have one "
         f"within {NEAR}.",
-        "1-D (patterns −2, 0, 1): minima of Eq. (4) at " + pts(m1["eq4"]["points"])
-        + "; of E^MCHN_β=1 at " + pts(m1["mchn_beta1"]["points"])
-        + "; of E^MCHN_β=2 at " + pts(m1["mchn_beta2"]["points"]) + ".",
+        "1-D (patterns −2, 0, 1): minima of Eq. (4) at "
+        + pts(m1["eq4"]["points"])
+        + "; of E^MCHN_β=1 at "
+        + pts(m1["mchn_beta1"]["points"])
+        + "; of E^MCHN_β=2 at "
+        + pts(m1["mchn_beta2"]["points"])
+        + ".",
         f"Checks: (a) + (b) − (c) ≤ {s['parts_sum_max_abs_gap']:.1e} on the grid; torch "
         f"values match mpmath (30 digits) to {s['mpmath_max_abs_deviation']:.1e} at "
         f"{CHECK_POINTS} grid points.",
@@ -220,14 +237,26 @@ def draw(data: dict):
         z = g[key].reshape(shape)
         levels = nice_levels(z)
         cs = ax.contourf(axis, axis, z, levels=levels, cmap=CMAP, extend="max")
-        ax.contour(axis, axis, z, levels=levels[::2], colors="white", linewidths=0.4,
-                   alpha=0.6)
+        ax.contour(axis, axis, z, levels=levels[::2], colors="white", linewidths=0.4, alpha=0.6)
         colorbar(fig, cs, ax)
-        ax.scatter(t["patterns_2d"]["x1"], t["patterns_2d"]["x2"], label=r"patterns $\rho^i$",
-                   **PATTERN_MARKER)
+        ax.scatter(
+            t["patterns_2d"]["x1"],
+            t["patterns_2d"]["x2"],
+            label=r"patterns $\rho^i$",
+            **PATTERN_MARKER,
+        )
         if minima is not None and len(t[minima]["x1"]):
-            ax.scatter(t[minima]["x1"], t[minima]["x2"], marker="o", s=110, facecolors="none",
-                       edgecolors="white", linewidths=1.4, zorder=6, label="local minima")
+            ax.scatter(
+                t[minima]["x1"],
+                t[minima]["x2"],
+                marker="o",
+                s=110,
+                facecolors="none",
+                edgecolors="white",
+                linewidths=1.4,
+                zorder=6,
+                label="local minima",
+            )
         ax.set_aspect("equal")
         ax.set_xlabel(r"$x_1$")
         ax.set_ylabel(r"$x_2$")
@@ -238,9 +267,11 @@ def draw(data: dict):
 
     ax = fig.add_subplot(gs[:, 2])
     line = t["line"]
-    curves = [("mchn_beta1", r"$E^{\mathrm{MCHN}}_{\beta=1}$", "-"),
-              ("mchn_beta2", r"$E^{\mathrm{MCHN}}_{\beta=2}$", "--"),
-              ("eq4", r"Eq. (4) $E(x)$", "-")]
+    curves = [
+        ("mchn_beta1", r"$E^{\mathrm{MCHN}}_{\beta=1}$", "-"),
+        ("mchn_beta2", r"$E^{\mathrm{MCHN}}_{\beta=2}$", "--"),
+        ("eq4", r"Eq. (4) $E(x)$", "-"),
+    ]
     for key, label, ls in curves:
         (h,) = ax.plot(line["x"], line[key], ls, label=label)
         mins = t[f"minima_1d_{key}"]["x"]
@@ -248,8 +279,9 @@ def draw(data: dict):
             yv = np.interp(mins, line["x"], line[key])
             ax.plot(mins, yv, "o", color=h.get_color(), ms=5, mfc="none")
     for k, p in enumerate(t["patterns_1d"]["x"]):
-        ax.axvline(p, color="#D55E00", ls=":", lw=1.0,
-                   label=r"patterns $\rho^i$" if k == 0 else None)
+        ax.axvline(
+            p, color="#D55E00", ls=":", lw=1.0, label=r"patterns $\rho^i$" if k == 0 else None
+        )
     ax.set_xlabel(r"$x$")
     ax.set_ylabel("energy")
     ax.legend(loc="upper center", fontsize=8)

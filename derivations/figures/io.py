@@ -49,7 +49,10 @@ def git_revision() -> str | None:
     try:
         out = subprocess.run(
             ["git", "-C", str(_REPO_ROOT), "rev-parse", "HEAD"],
-            capture_output=True, text=True, timeout=5, check=False,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None
@@ -144,22 +147,36 @@ def write_figure(spec: Figure, data: dict, fig, out_dir, prov: dict, caption: st
     fdir = Path(out_dir) / "figures"
     fdir.mkdir(parents=True, exist_ok=True)
     stem = fdir / spec.name
-    source = (f"{PAPER}; beyond-scaling {prov['tool_version']}; git {prov['git_revision']}; "
-              f"seed {prov['seed']}")
+    source = (
+        f"{PAPER}; beyond-scaling {prov['tool_version']}; git {prov['git_revision']}; "
+        f"seed {prov['seed']}"
+    )
     paths = {
         "png": str(stem.with_suffix(".png")),
         "svg": str(stem.with_suffix(".svg")),
         "csv": str(stem.with_suffix(".csv")),
         "json": str(stem.with_suffix(".json")),
     }
-    fig.savefig(paths["png"], format="png", metadata={
-        "Title": _ascii(spec.title), "Software": _ascii(f"beyond-scaling {prov['tool_version']}"),
-        "Source": _ascii(source),
-    })
-    fig.savefig(paths["svg"], format="svg", metadata={
-        "Title": spec.title, "Date": None, "Creator": f"beyond-scaling {prov['tool_version']}",
-        "Description": caption, "Source": source,
-    })
+    fig.savefig(
+        paths["png"],
+        format="png",
+        metadata={
+            "Title": _ascii(spec.title),
+            "Software": _ascii(f"beyond-scaling {prov['tool_version']}"),
+            "Source": _ascii(source),
+        },
+    )
+    fig.savefig(
+        paths["svg"],
+        format="svg",
+        metadata={
+            "Title": spec.title,
+            "Date": None,
+            "Creator": f"beyond-scaling {prov['tool_version']}",
+            "Description": caption,
+            "Source": source,
+        },
+    )
     plt.close(fig)
     write_csv(data["tables"], Path(paths["csv"]))
     record = {

@@ -32,8 +32,15 @@ from numerics.tolerances import rtol
 NAME = "prop123_bands"
 PATH_POINTS = 401
 PATH_EXTEND = 1.0
-RANDOM = {"instances": 400, "d": 5, "n": 3, "scale_lo": 0.1, "scale_hi": 1.5,
-          "near_noise": 0.05, "far_scale": 1.5}
+RANDOM = {
+    "instances": 400,
+    "d": 5,
+    "n": 3,
+    "scale_lo": 0.1,
+    "scale_hi": 1.5,
+    "near_noise": 0.05,
+    "far_scale": 1.5,
+}
 TOL_FACTOR = 100.0  # outside a band means beyond TOL_FACTOR · rtol(float64) · (1 + scale)
 
 CONSTANTS = {
@@ -48,10 +55,14 @@ CONSTANTS = {
 #: (prop, band name, lower, upper) as functions of (g, log d, Δ) — the bands drawn.
 BANDS = {
     "prop1": {"printed": (lambda g, ld, dl: -ld, lambda g, ld, dl: 0.0 * dl)},
-    "prop2": {"printed": (lambda g, ld, dl: -dl, lambda g, ld, dl: dl),
-              "corrected": (lambda g, ld, dl: -dl, lambda g, ld, dl: 0.0 * dl)},
-    "prop3": {"printed": (lambda g, ld, dl: -dl, lambda g, ld, dl: dl + ld),
-              "corrected": (lambda g, ld, dl: -dl - ld, lambda g, ld, dl: 0.0 * dl)},
+    "prop2": {
+        "printed": (lambda g, ld, dl: -dl, lambda g, ld, dl: dl),
+        "corrected": (lambda g, ld, dl: -dl, lambda g, ld, dl: 0.0 * dl),
+    },
+    "prop3": {
+        "printed": (lambda g, ld, dl: -dl, lambda g, ld, dl: dl + ld),
+        "corrected": (lambda g, ld, dl: -dl - ld, lambda g, ld, dl: 0.0 * dl),
+    },
 }
 #: What each band bounds: prop1 is drawn as E − g (band [−log d, 0] ⇔ g − log d ≤ E ≤ g).
 QUANTITY = {"prop1": "E_minus_g", "prop2": "r2", "prop3": "r3"}
@@ -68,11 +79,14 @@ def _quantities(patterns: torch.Tensor, x: torch.Tensor) -> dict[str, np.ndarray
     ld = math.log(d)
     scale = 1.0 + (x * x).sum(-1) + float(norms.max()) + ld
     out = {
-        "g": g.numpy(), "E": E.numpy(), "mchn_beta2": m2.numpy(),
+        "g": g.numpy(),
+        "E": E.numpy(),
+        "mchn_beta2": m2.numpy(),
         "E_minus_g": (E - g).numpy(),
         "r2": (E - (2.0 * m2 - ld)).numpy(),
         "r3": (g - 2.0 * m2).numpy(),
-        "delta": np.full(len(g), delta), "log_d": np.full(len(g), ld),
+        "delta": np.full(len(g), delta),
+        "log_d": np.full(len(g), ld),
         "tol": (TOL_FACTOR * rtol(torch.float64) * scale).numpy(),
     }
     for prop, bands in BANDS.items():
@@ -103,7 +117,8 @@ def _random_instances(seed: int) -> dict[str, np.ndarray]:
     R, d, n = RANDOM["instances"], RANDOM["d"], RANDOM["n"]
     gen = torch.Generator().manual_seed(int(seed))
     scales = RANDOM["scale_lo"] + (RANDOM["scale_hi"] - RANDOM["scale_lo"]) * torch.rand(
-        R, generator=gen, dtype=torch.float64)
+        R, generator=gen, dtype=torch.float64
+    )
     raw = torch.randn(R, d, n, generator=gen, dtype=torch.float64)
     noise = torch.randn(R, n, generator=gen, dtype=torch.float64)
     which = torch.randint(0, d, (R,), generator=gen)
@@ -126,8 +141,7 @@ def _random_instances(seed: int) -> dict[str, np.ndarray]:
         q["x_json"] = [json.dumps(x.tolist())]
         for key, v in q.items():
             cols.setdefault(key, []).append(v[0])
-    out = {k: np.array(v, dtype=object if k.endswith("_json") else None)
-           for k, v in cols.items()}
+    out = {k: np.array(v, dtype=object if k.endswith("_json") else None) for k, v in cols.items()}
     out["instance"] = out["instance"].astype(np.int64)
     out["kind"] = out["kind"].astype(np.int64)
     return out
@@ -159,15 +173,30 @@ def compute(seed: int = 0) -> dict:
         for where, table in (("path", path), ("random", rand))
     }
     # Where the worst violations are, for the caption.
-    worst_path = {prop: {band: {"s": float(s[c["largest_excess_index"]]),
-                                "x": pts[c["largest_excess_index"]].tolist()}
-                         for band, c in bands.items()}
-                  for prop, bands in counts["path"].items()}
+    worst_path = {
+        prop: {
+            band: {
+                "s": float(s[c["largest_excess_index"]]),
+                "x": pts[c["largest_excess_index"]].tolist(),
+            }
+            for band, c in bands.items()
+        }
+        for prop, bands in counts["path"].items()
+    }
     summary = {
-        "path": {"points": len(s), "pattern_s": s_patterns, "delta": float(path["delta"][0]),
-                 "log_d": float(path["log_d"][0]), "d": int(P.shape[0])},
-        "random": {"instances": RANDOM["instances"], "d": RANDOM["d"], "n": RANDOM["n"],
-                   "seed": int(seed)},
+        "path": {
+            "points": len(s),
+            "pattern_s": s_patterns,
+            "delta": float(path["delta"][0]),
+            "log_d": float(path["log_d"][0]),
+            "d": int(P.shape[0]),
+        },
+        "random": {
+            "instances": RANDOM["instances"],
+            "d": RANDOM["d"],
+            "n": RANDOM["n"],
+            "seed": int(seed),
+        },
         "counts": counts,
         "worst_on_path": worst_path,
     }
@@ -197,16 +226,23 @@ def caption(data: dict) -> str:
         for band in BANDS[prop]:
             cp, cr = c["path"][prop][band], c["random"][prop][band]
             label = "printed" if band == "printed" else "corrected"
-            text = (f"{prop.replace('prop', 'Prop. ')} {label} band {_BAND_TEXT[(prop, band)]}: "
-                    f"{cp['outside']}/{cp['points']} path points and "
-                    f"{cr['outside']}/{cr['points']} instances outside")
+            text = (
+                f"{prop.replace('prop', 'Prop. ')} {label} band {_BAND_TEXT[(prop, band)]}: "
+                f"{cp['outside']}/{cp['points']} path points and "
+                f"{cr['outside']}/{cr['points']} instances outside"
+            )
             total = cp["outside"] + cr["outside"]
             if total:
-                side = "below the lower" if cp["below"] + cr["below"] >= cp["above"] + cr["above"] \
+                side = (
+                    "below the lower"
+                    if cp["below"] + cr["below"] >= cp["above"] + cr["above"]
                     else "above the upper"
-                text += (f" (mostly {side} edge; largest excess "
-                         f"{max(cp['largest_excess'], cr['largest_excess']):.3g}): "
-                         "counterexamples to this band.")
+                )
+                text += (
+                    f" (mostly {side} edge; largest excess "
+                    f"{max(cp['largest_excess'], cr['largest_excess']):.3g}): "
+                    "counterexamples to this band."
+                )
             else:
                 text += ": consistent with this band."
             parts.append(text)
@@ -224,10 +260,16 @@ def draw(data: dict):
         "printed": {"color": COLORS[4], "alpha": 0.22, "ls": "--"},
         "corrected": {"color": COLORS[0], "alpha": 0.18, "ls": "-"},
     }
-    ylabels = {"prop1": r"$E(x) - g(x)$", "prop2": r"$r_2 = E - (2E^{\mathrm{MCHN}}_2 - \log d)$",
-               "prop3": r"$r_3 = g - 2E^{\mathrm{MCHN}}_2$"}
-    titles = {"prop1": r"Prop. 1: $g - \log d \leq E \leq g$, i.e. $E - g \in [-\log d, 0]$",
-              "prop2": r"Prop. 2: $|r_2| \leq \Delta$", "prop3": r"Prop. 3"}
+    ylabels = {
+        "prop1": r"$E(x) - g(x)$",
+        "prop2": r"$r_2 = E - (2E^{\mathrm{MCHN}}_2 - \log d)$",
+        "prop3": r"$r_3 = g - 2E^{\mathrm{MCHN}}_2$",
+    }
+    titles = {
+        "prop1": r"Prop. 1: $g - \log d \leq E \leq g$, i.e. $E - g \in [-\log d, 0]$",
+        "prop2": r"Prop. 2: $|r_2| \leq \Delta$",
+        "prop3": r"Prop. 3",
+    }
     band_labels = {
         ("prop1", "printed"): r"printed $[-\log d,\ 0]$",
         ("prop2", "printed"): r"printed $[-\Delta,\ \Delta]$",
@@ -241,8 +283,15 @@ def draw(data: dict):
             st = band_style[band]
             lo, hi = table[f"{prop}_{band}_lo"][order], table[f"{prop}_{band}_hi"][order]
             c = s["counts"]["path" if table is path else "random"][prop][band]
-            ax.fill_between(xs, lo, hi, color=st["color"], alpha=st["alpha"], lw=0,
-                            label=f"{band_labels[(prop, band)]}: {c['outside']} outside")
+            ax.fill_between(
+                xs,
+                lo,
+                hi,
+                color=st["color"],
+                alpha=st["alpha"],
+                lw=0,
+                label=f"{band_labels[(prop, band)]}: {c['outside']} outside",
+            )
             ax.plot(xs, lo, st["ls"], color=st["color"], lw=1.0)
             ax.plot(xs, hi, st["ls"], color=st["color"], lw=1.0)
 
@@ -259,8 +308,9 @@ def draw(data: dict):
         ax.plot(path["s"], v, color="black", lw=1.3, label=ylabels[prop])
         bad = outside_printed(path, prop)
         if bad.any():
-            ax.plot(path["s"][bad], v[bad], ".", color=COLORS[1], ms=3,
-                    label="outside printed band")
+            ax.plot(
+                path["s"][bad], v[bad], ".", color=COLORS[1], ms=3, label="outside printed band"
+            )
         pattern_s = s["path"]["pattern_s"]
         for sp_ in pattern_s:
             ax.axvline(sp_, color="grey", ls=":", lw=0.9)
@@ -269,8 +319,9 @@ def draw(data: dict):
         top.tick_params(length=0, pad=1)
         ax.set_xlabel(r"arc length $s$ along $\rho^1\to\rho^2\to\rho^3$ (extended)")
         ax.set_ylabel(ylabels[prop])
-        ax.legend(loc="upper right" if prop != "prop1" else "lower right", fontsize=7,
-                  framealpha=0.85)
+        ax.legend(
+            loc="upper right" if prop != "prop1" else "lower right", fontsize=7, framealpha=0.85
+        )
         label_panel(ax, "abc"[col], f"{titles[prop]}, along the path", fontsize=8.5)
 
         ax = axes[1, col]
@@ -280,21 +331,38 @@ def draw(data: dict):
         bands(ax, xs, rand, prop, order)
         v = rand[QUANTITY[prop]]
         bad = outside_printed(rand, prop)
-        ax.scatter(rand[xkey][~bad], v[~bad], s=7, color="black", alpha=0.6, lw=0,
-                   label="instances")
+        ax.scatter(
+            rand[xkey][~bad], v[~bad], s=7, color="black", alpha=0.6, lw=0, label="instances"
+        )
         if bad.any():
-            ax.scatter(rand[xkey][bad], v[bad], s=9, color=COLORS[1], lw=0,
-                       label=f"outside printed band ({int(bad.sum())})")
+            ax.scatter(
+                rand[xkey][bad],
+                v[bad],
+                s=9,
+                color=COLORS[1],
+                lw=0,
+                label=f"outside printed band ({int(bad.sum())})",
+            )
         # symlog: half of the instances have Δ = 0 (equal norms), many have g ≈ 0.
         ax.set_xscale("symlog", linthresh=0.1 if prop != "prop1" else 0.01)
-        ax.set_xlabel((r"$g(x)$" if prop == "prop1" else
-                       r"$\Delta = \max_i\Vert\rho^i\Vert^2 - \min_i\Vert\rho^i\Vert^2$")
-                      + " (symlog scale)")
+        ax.set_xlabel(
+            (
+                r"$g(x)$"
+                if prop == "prop1"
+                else r"$\Delta = \max_i\Vert\rho^i\Vert^2 - \min_i\Vert\rho^i\Vert^2$"
+            )
+            + " (symlog scale)"
+        )
         ax.set_ylabel(ylabels[prop])
         ax.legend(loc="lower left", fontsize=7, framealpha=0.85)
-        label_panel(ax, "def"[col], f"{titles[prop].split(':')[0]}, "
-                    f"{s['random']['instances']} random instances, d = {s['random']['d']}, "
-                    f"n = {s['random']['n']}", fontsize=8.5)
+        label_panel(
+            ax,
+            "def"[col],
+            f"{titles[prop].split(':')[0]}, "
+            f"{s['random']['instances']} random instances, d = {s['random']['d']}, "
+            f"n = {s['random']['n']}",
+            fontsize=8.5,
+        )
     return fig
 
 

@@ -35,12 +35,23 @@ GAP = 2.0  # distance between neighbouring balls
 FILL = 0.9  # d = ceil(Z / (FILL √π)): each ball holds at most FILL of its full mass √π
 Z_SWEEP = {"lo_exp": -3, "hi_exp": 1.25, "num": 22, "extra": (1.0, math.e)}
 READINGS = ("nearest", "printed", "distance")
-LABELS = {"nearest": "actual L, E = g (nearest)", "printed": "actual L, E₁ = e^(−g)/Z_t (printed)",
-          "distance": "actual L, E = Eq. (4)"}
+LABELS = {
+    "nearest": "actual L, E = g (nearest)",
+    "printed": "actual L, E₁ = e^(−g)/Z_t (printed)",
+    "distance": "actual L, E = Eq. (4)",
+}
 
-CONSTANTS = {"n": 1, "layers": 1, "gap_between_balls": GAP, "fill": FILL,
-             "Z_targets_logspaced": Z_SWEEP, "mpmath_dps": DPS, "readings": READINGS,
-             "patterns": "rho_i = i * (2 r + gap), i = 0..d-1", "test_set": "all d patterns"}
+CONSTANTS = {
+    "n": 1,
+    "layers": 1,
+    "gap_between_balls": GAP,
+    "fill": FILL,
+    "Z_targets_logspaced": Z_SWEEP,
+    "mpmath_dps": DPS,
+    "readings": READINGS,
+    "patterns": "rho_i = i * (2 r + gap), i = 0..d-1",
+    "test_set": "all d patterns",
+}
 
 
 def targets() -> np.ndarray:
@@ -65,9 +76,19 @@ def f_paper(Z):
 
 def compute(seed: int = 0) -> dict:
     zs = targets()
-    cols: dict[str, list] = {k: [] for k in ("Z_target", "d", "r", "Z_t", "Z_closed",
-                                             *(f"L_{r}" for r in READINGS),
-                                             "mean_E_printed", "log_Z_printed")}
+    cols: dict[str, list] = {
+        k: []
+        for k in (
+            "Z_target",
+            "d",
+            "r",
+            "Z_t",
+            "Z_closed",
+            *(f"L_{r}" for r in READINGS),
+            "mean_E_printed",
+            "log_Z_printed",
+        )
+    }
     quad_calls = 0
     with mpmath.workdps(DPS):
         for Z in zs:
@@ -97,13 +118,20 @@ def compute(seed: int = 0) -> dict:
         L = sweep[f"L_{rd}"]
         gap = L - sweep["f_paper"]
         i = int(np.argmin(L))
-        per[rd] = {"min_L": float(L[i]), "Z_at_min": float(sweep["Z_t"][i]),
-                   "below_one": int((L < 1.0).sum()), "below_zero": int((L < 0.0).sum()),
-                   "L_minus_f_min": float(gap.min()), "L_minus_f_max": float(gap.max()),
-                   "L_minus_logZ_max_abs": float(np.abs(L - np.log(sweep["Z_t"])).max())}
+        per[rd] = {
+            "min_L": float(L[i]),
+            "Z_at_min": float(sweep["Z_t"][i]),
+            "below_one": int((L < 1.0).sum()),
+            "below_zero": int((L < 0.0).sum()),
+            "L_minus_f_min": float(gap.min()),
+            "L_minus_f_max": float(gap.max()),
+            "L_minus_logZ_max_abs": float(np.abs(L - np.log(sweep["Z_t"])).max()),
+        }
     summary = {
-        "points": int(len(zs)), "Z_min": float(sweep["Z_t"].min()),
-        "Z_max": float(sweep["Z_t"].max()), "d_max": int(sweep["d"].max()),
+        "points": int(len(zs)),
+        "Z_min": float(sweep["Z_t"].min()),
+        "Z_max": float(sweep["Z_t"].max()),
+        "d_max": int(sweep["d"].max()),
         "quadrature_ball_integrals": quad_calls,
         "Z_quadrature_vs_closed_max_rel": float(np.abs(sweep["Z_t"] / sweep["Z_closed"] - 1).max()),
         "f_min_on_sweep": float(sweep["f_paper"].min()),
@@ -119,10 +147,12 @@ def caption(data: dict) -> str:
 
     def rd_text(rd):
         p = s["readings"][rd]
-        return (f"{rd}: L < 1 at {p['below_one']}/{pts} (L < 0 at {p['below_zero']}), smallest "
-                f"L = {p['min_L']:.3g} at Z_t = {p['Z_at_min']:.3g}, L − (log Z_t + 1/Z_t) from "
-                f"{p['L_minus_f_min']:.3g} to {p['L_minus_f_max']:.3g}, |L − log Z_t| ≤ "
-                f"{p['L_minus_logZ_max_abs']:.2g}")
+        return (
+            f"{rd}: L < 1 at {p['below_one']}/{pts} (L < 0 at {p['below_zero']}), smallest "
+            f"L = {p['min_L']:.3g} at Z_t = {p['Z_at_min']:.3g}, L − (log Z_t + 1/Z_t) from "
+            f"{p['L_minus_f_min']:.3g} to {p['L_minus_f_max']:.3g}, |L − log Z_t| ≤ "
+            f"{p['L_minus_logZ_max_abs']:.2g}"
+        )
 
     return (
         f"Proposition 4 on a 1-D instance with one layer: {pts} values of Z_t from "
@@ -131,7 +161,8 @@ def caption(data: dict) -> str:
         f"{s['Z_quadrature_vs_closed_max_rel']:.1e} of d√π erf(r)). The paper's "
         f"log Z_t + 1/Z_t has its minimum {s['f_min_on_sweep']:.4g} on the sweep. The actual "
         f"cross-entropy of the uniform test set on the stored patterns: "
-        + "; ".join(rd_text(rd) for rd in READINGS) + "."
+        + "; ".join(rd_text(rd) for rd in READINGS)
+        + "."
     )
 
 
@@ -141,17 +172,24 @@ def draw(data: dict):
     sw, an, s = data["tables"]["sweep"], data["tables"]["analytic"], data["summary"]
     fig = new_figure(12.0, 4.4)
     axes = fig.subplots(1, 2)
-    marks = {"nearest": ("o", COLORS[0]), "printed": ("s", COLORS[1]),
-             "distance": ("^", COLORS[2])}
+    marks = {"nearest": ("o", COLORS[0]), "printed": ("s", COLORS[1]), "distance": ("^", COLORS[2])}
     for k, ax in enumerate(axes):
-        ax.plot(an["Z"], an["f_paper"], "-", color="black", lw=1.3,
-                label=r"paper: $\log Z_t + 1/Z_t$")
+        ax.plot(
+            an["Z"], an["f_paper"], "-", color="black", lw=1.3, label=r"paper: $\log Z_t + 1/Z_t$"
+        )
         ax.plot(an["Z"], an["one"], "--", color="grey", lw=1.0, label="claimed floor 1")
         for rd in READINGS:
             m, c = marks[rd]
             p = s["readings"][rd]
-            ax.plot(sw["Z_t"], sw[f"L_{rd}"], m, color=c, ms=5, mfc="none" if k else c,
-                    label=f"{LABELS[rd]} ({p['below_one']}/{s['points']} below 1)")
+            ax.plot(
+                sw["Z_t"],
+                sw[f"L_{rd}"],
+                m,
+                color=c,
+                ms=5,
+                mfc="none" if k else c,
+                label=f"{LABELS[rd]} ({p['below_one']}/{s['points']} below 1)",
+            )
         ax.set_xscale("log")
         ax.set_xlabel(r"$Z_t = \int_\Omega e^{-g}$  (log scale)")
     ax = axes[0]

@@ -44,14 +44,23 @@ NAME = "size_law"
 DPS = 30
 N_GRID = {"lo_exp": 0, "hi_exp": 6, "per_decade": 8}
 EXACT = ("sq", "plain", "paper_bound")
-EXACT_LABELS = {"sq": "exact Z, squared distance", "plain": "exact Z, plain distance",
-                "paper_bound": "exact Z = d V_n(r*)"}
+EXACT_LABELS = {
+    "sq": "exact Z, squared distance",
+    "plain": "exact Z, plain distance",
+    "paper_bound": "exact Z = d V_n(r*)",
+}
 N_LINES = int(F1_N)  # n at which the exact-Z exponents are drawn in panel (a)
 D_RANGE = (1.4e8, 3.8e8)
 
-CONSTANTS = {"n_grid_logspaced": N_GRID, "exact_readings": EXACT, "mpmath_dps": DPS,
-             "n_for_exact_lines": N_LINES, "sigma2": f"{float(TABLE3_SIGMA2):g}",
-             "D_range_panel_a": D_RANGE, "relation": "N ∝ n, D ∝ d for the exact-Z readings"}
+CONSTANTS = {
+    "n_grid_logspaced": N_GRID,
+    "exact_readings": EXACT,
+    "mpmath_dps": DPS,
+    "n_for_exact_lines": N_LINES,
+    "sigma2": f"{float(TABLE3_SIGMA2):g}",
+    "D_range_panel_a": D_RANGE,
+    "relation": "N ∝ n, D ∝ d for the exact-Z readings",
+}
 
 
 def _f(x) -> float:
@@ -97,43 +106,66 @@ def compute(seed: int = 0) -> dict:
     u0, w0 = float(np.mean(np.log(Dp))), float(np.mean(np.log(N)))
     Ds = np.logspace(math.log10(D_RANGE[0]), math.log10(D_RANGE[1]), 41)
     i_n = int(np.argmin(np.abs(ns - N_LINES)))
-    line_slopes = {"fit": slope, "fit_minus_se": slope - se, "fit_plus_se": slope + se,
-                   "paper_chain": _f(chain), "width": _f(width),
-                   **{f"exact_{d}_n{N_LINES}": float(expo[f"k_{d}"][i_n]) for d in EXACT}}
+    line_slopes = {
+        "fit": slope,
+        "fit_minus_se": slope - se,
+        "fit_plus_se": slope + se,
+        "paper_chain": _f(chain),
+        "width": _f(width),
+        **{f"exact_{d}_n{N_LINES}": float(expo[f"k_{d}"][i_n]) for d in EXACT},
+    }
     lines = {"D": Ds}
     for name, b in line_slopes.items():
         lines[f"N_{name}"] = np.exp(w0 + b * (np.log(Ds) - u0))
 
     def in_band(v):
         m = (v >= lo2) & (v <= hi2)
-        return {"points": int(m.sum()),
-                "n_lo": float(ns[m].min()) if m.any() else None,
-                "n_hi": float(ns[m].max()) if m.any() else None}
+        return {
+            "points": int(m.sum()),
+            "n_lo": float(ns[m].min()) if m.any() else None,
+            "n_hi": float(ns[m].max()) if m.any() else None,
+        }
 
     summary = {
-        "table3": {"N": N.tolist(), "D_star_printed": Dp.tolist(),
-                   "D_star_rule_strict": [None if v is None else _f(v) for v in strict],
-                   "D_star_rule_nonstrict": [None if v is None else _f(v) for v in nonstrict],
-                   "ratios_N_over_D2_computed": [_f(v) for v in ratios],
-                   "ratios_N_over_D2_printed": [_f(v) for v in TABLE3_PRINTED_RATIOS]},
-        "fit": {"slope": slope, "stderr": se, "intercept": _f(fit.intercept), "points": fit.m,
-                "two_se_band": [lo2, hi2],
-                "shift_range": [_f(shifts["min"]), _f(shifts["max"])],
-                "shift_count": shifts["count"],
-                "nonstrict_rule_slope": None if fit_ns is None else _f(fit_ns.slope),
-                "nonstrict_rule_stderr": None if fit_ns is None else _f(fit_ns.stderr)},
-        "exponents": {"paper_chain": _f(chain), "width": _f(width),
-                      **{f"exact_{d}_at_n{N_LINES}": float(expo[f"k_{d}"][i_n]) for d in EXACT},
-                      **{f"exact_{d}_at_n_max": float(expo[f"k_{d}"][-1]) for d in EXACT}},
-        "within_two_se": {"paper_chain": bool(lo2 <= _f(chain) <= hi2),
-                          "width": bool(lo2 <= _f(width) <= hi2),
-                          **{f"exact_{d}": in_band(expo[f"k_{d}"]) for d in EXACT}},
+        "table3": {
+            "N": N.tolist(),
+            "D_star_printed": Dp.tolist(),
+            "D_star_rule_strict": [None if v is None else _f(v) for v in strict],
+            "D_star_rule_nonstrict": [None if v is None else _f(v) for v in nonstrict],
+            "ratios_N_over_D2_computed": [_f(v) for v in ratios],
+            "ratios_N_over_D2_printed": [_f(v) for v in TABLE3_PRINTED_RATIOS],
+        },
+        "fit": {
+            "slope": slope,
+            "stderr": se,
+            "intercept": _f(fit.intercept),
+            "points": fit.m,
+            "two_se_band": [lo2, hi2],
+            "shift_range": [_f(shifts["min"]), _f(shifts["max"])],
+            "shift_count": shifts["count"],
+            "nonstrict_rule_slope": None if fit_ns is None else _f(fit_ns.slope),
+            "nonstrict_rule_stderr": None if fit_ns is None else _f(fit_ns.stderr),
+        },
+        "exponents": {
+            "paper_chain": _f(chain),
+            "width": _f(width),
+            **{f"exact_{d}_at_n{N_LINES}": float(expo[f"k_{d}"][i_n]) for d in EXACT},
+            **{f"exact_{d}_at_n_max": float(expo[f"k_{d}"][-1]) for d in EXACT},
+        },
+        "within_two_se": {
+            "paper_chain": bool(lo2 <= _f(chain) <= hi2),
+            "width": bool(lo2 <= _f(width) <= hi2),
+            **{f"exact_{d}": in_band(expo[f"k_{d}"]) for d in EXACT},
+        },
         "n_grid": {"points": int(len(ns)), "n_min": float(ns[0]), "n_max": float(ns[-1])},
         "line_slopes": line_slopes,
     }
     tables = {
-        "table3_points": {"N": N, "D_star_printed": Dp,
-                          "width": np.array([r.width for r in TABLE3], dtype=np.int64)},
+        "table3_points": {
+            "N": N,
+            "D_star_printed": Dp,
+            "width": np.array([r.width for r in TABLE3], dtype=np.int64),
+        },
         "table3_grid": grid,
         "lines": lines,
         "exponents": expo,
@@ -155,9 +187,12 @@ def caption(data: dict) -> str:
             return f"{EXACT_LABELS[d]}: at no n of the grid"
         return f"{EXACT_LABELS[d]}: for n ≈ {b['n_lo']:.3g} … {b['n_hi']:.3g}"
 
-    ns_fit = ("" if f["nonstrict_rule_slope"] is None else
-              f" (slope {f['nonstrict_rule_slope']:.3f} ± {f['nonstrict_rule_stderr']:.3f} with "
-              "the non-strict D*)")
+    ns_fit = (
+        ""
+        if f["nonstrict_rule_slope"] is None
+        else f" (slope {f['nonstrict_rule_slope']:.3f} ± {f['nonstrict_rule_stderr']:.3f} with "
+        "the non-strict D*)"
+    )
     return (
         f"Table 3: log–log least squares of N on the printed D* ({f['points']} points) gives "
         f"slope {f['slope']:.3f} ± {f['stderr']:.3f} (1 s.e., {f['points'] - 2} degree(s) of "
@@ -168,17 +203,22 @@ def caption(data: dict) -> str:
         + ", ".join(map(_fmt_D, t3["D_star_rule_strict"]))
         + " (strict) and "
         + ", ".join(map(_fmt_D, t3["D_star_rule_nonstrict"]))
-        + f" (MSE ≤ σ²){ns_fit}; printed D* = " + ", ".join(map(_fmt_D, t3["D_star_printed"]))
-        + ". N/D*² = " + ", ".join(f"{v * 1e10:.3g}" for v in t3["ratios_N_over_D2_computed"])
+        + f" (MSE ≤ σ²){ns_fit}; printed D* = "
+        + ", ".join(map(_fmt_D, t3["D_star_printed"]))
+        + ". N/D*² = "
+        + ", ".join(f"{v * 1e10:.3g}" for v in t3["ratios_N_over_D2_computed"])
         + " × 10⁻¹⁰ (printed "
         + ", ".join(f"{v * 1e10:.3g}" for v in t3["ratios_N_over_D2_printed"])
         + f"). Readings: paper chain exponent {e['paper_chain']:g} "
         f"({'inside' if w['paper_chain'] else 'outside'} the 2-s.e. band), width at fixed depth "
         f"{e['width']:g} ({'inside' if w['width'] else 'outside'}); exact-Z local exponents at "
-        f"n = {N_LINES}: " + ", ".join(f"{e[f'exact_{d}_at_n{N_LINES}']:.3g} ({d})" for d in EXACT)
+        f"n = {N_LINES}: "
+        + ", ".join(f"{e[f'exact_{d}_at_n{N_LINES}']:.3g} ({d})" for d in EXACT)
         + f", at n = {s['n_grid']['n_max']:.0e}: "
         + ", ".join(f"{e[f'exact_{d}_at_n_max']:.3g} ({d})" for d in EXACT)
-        + ". Inside the 2-s.e. band: " + "; ".join(band_text(d) for d in EXACT) + "."
+        + ". Inside the 2-s.e. band: "
+        + "; ".join(band_text(d) for d in EXACT)
+        + "."
     )
 
 
@@ -193,28 +233,72 @@ def draw(data: dict):
 
     ax = axes[0]
     D = lines["D"]
-    ax.fill_between(D, lines["N_fit_minus_se"], lines["N_fit_plus_se"], color=COLORS[0],
-                    alpha=0.15, lw=0)
-    ax.plot(D, lines["N_fit"], "-", color=COLORS[0],
-            label=f"Table 3 fit: slope {f['slope']:.2f} ± {f['stderr']:.2f}")
-    ax.plot(D, lines["N_paper_chain"], "--", color="black",
-            label=f"paper chain: slope {s['line_slopes']['paper_chain']:g}")
-    ax.plot(D, lines["N_width"], "-.", color=COLORS[1],
-            label=f"width at fixed depth: slope {s['line_slopes']['width']:g}")
+    ax.fill_between(
+        D, lines["N_fit_minus_se"], lines["N_fit_plus_se"], color=COLORS[0], alpha=0.15, lw=0
+    )
+    ax.plot(
+        D,
+        lines["N_fit"],
+        "-",
+        color=COLORS[0],
+        label=f"Table 3 fit: slope {f['slope']:.2f} ± {f['stderr']:.2f}",
+    )
+    ax.plot(
+        D,
+        lines["N_paper_chain"],
+        "--",
+        color="black",
+        label=f"paper chain: slope {s['line_slopes']['paper_chain']:g}",
+    )
+    ax.plot(
+        D,
+        lines["N_width"],
+        "-.",
+        color=COLORS[1],
+        label=f"width at fixed depth: slope {s['line_slopes']['width']:g}",
+    )
     for k, d in enumerate(EXACT):
         b = s["line_slopes"][f"exact_{d}_n{N_LINES}"]
-        ax.plot(D, lines[f"N_exact_{d}_n{N_LINES}"], ":", color=COLORS[2 + k], lw=1.5,
-                label=f"{EXACT_LABELS[d]} (n = {N_LINES}): slope {b:.3g}")
+        ax.plot(
+            D,
+            lines[f"N_exact_{d}_n{N_LINES}"],
+            ":",
+            color=COLORS[2 + k],
+            lw=1.5,
+            label=f"{EXACT_LABELS[d]} (n = {N_LINES}): slope {b:.3g}",
+        )
     ok = grid["passes_strict"] == 1
-    ax.scatter(grid["D"][~ok], grid["N"][~ok], s=22, facecolors="none", edgecolors="grey",
-               label="Table 3 grid cell, MSE ≥ σ²")
+    ax.scatter(
+        grid["D"][~ok],
+        grid["N"][~ok],
+        s=22,
+        facecolors="none",
+        edgecolors="grey",
+        label="Table 3 grid cell, MSE ≥ σ²",
+    )
     if ok.any():
         ax.scatter(grid["D"][ok], grid["N"][ok], s=22, color="grey", label="grid cell, MSE < σ²")
     for x, y, m in zip(grid["D"], grid["N"], grid["mse"]):
-        ax.annotate(f"{m:.2f}", (x, y), xytext=(0, -10), textcoords="offset points",
-                    fontsize=6, ha="center", color="grey")
-    ax.scatter(pts["D_star_printed"], pts["N"], s=70, marker="*", color=COLORS[4],
-               edgecolors="black", linewidths=0.5, zorder=5, label="printed (D*, N)")
+        ax.annotate(
+            f"{m:.2f}",
+            (x, y),
+            xytext=(0, -10),
+            textcoords="offset points",
+            fontsize=6,
+            ha="center",
+            color="grey",
+        )
+    ax.scatter(
+        pts["D_star_printed"],
+        pts["N"],
+        s=70,
+        marker="*",
+        color=COLORS[4],
+        edgecolors="black",
+        linewidths=0.5,
+        zorder=5,
+        label="printed (D*, N)",
+    )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlim(*D_RANGE)
@@ -222,16 +306,31 @@ def draw(data: dict):
     ax.set_xlabel("D (tokens, log scale)")
     ax.set_ylabel("N (parameters, log scale)")
     ax.legend(fontsize=6.5, loc="upper left", framealpha=0.9)
-    label_panel(ax, "a", "Table 3 and lines of each reading's slope through its centroid "
-                "(MSE cells annotated)", fontsize=8.5)
+    label_panel(
+        ax,
+        "a",
+        "Table 3 and lines of each reading's slope through its centroid (MSE cells annotated)",
+        fontsize=8.5,
+    )
 
     ax = axes[1]
     lo2, hi2 = f["two_se_band"]
-    ax.axhspan(lo2, hi2, color=COLORS[0], alpha=0.15, lw=0,
-               label=f"Table 3 fit ± 2 s.e. [{lo2:.2f}, {hi2:.2f}]")
-    ax.axhspan(*f["shift_range"], color=COLORS[0], alpha=0.06, lw=0,
-               label=f"fit under one-step D* shifts [{f['shift_range'][0]:.2f}, "
-                     f"{f['shift_range'][1]:.2f}]")
+    ax.axhspan(
+        lo2,
+        hi2,
+        color=COLORS[0],
+        alpha=0.15,
+        lw=0,
+        label=f"Table 3 fit ± 2 s.e. [{lo2:.2f}, {hi2:.2f}]",
+    )
+    ax.axhspan(
+        *f["shift_range"],
+        color=COLORS[0],
+        alpha=0.06,
+        lw=0,
+        label=f"fit under one-step D* shifts [{f['shift_range'][0]:.2f}, "
+        f"{f['shift_range'][1]:.2f}]",
+    )
     ax.plot(ex["n"], ex["paper_chain"], "--", color="black", label="paper chain")
     ax.plot(ex["n"], ex["width"], "-.", color=COLORS[1], label="width at fixed depth")
     for k, d in enumerate(EXACT):

@@ -78,10 +78,13 @@ class Figure:
 def check_data(name: str, data: dict) -> None:
     """Raise ``ValueError`` unless ``data`` follows the contract above."""
     if not isinstance(data, dict) or "tables" not in data or "summary" not in data:
-        raise ValueError(f"figure {name!r}: compute() must return a dict with 'tables' and "
-                         f"'summary'; got keys {sorted(data) if isinstance(data, dict) else data}")
+        raise ValueError(
+            f"figure {name!r}: compute() must return a dict with 'tables' and "
+            f"'summary'; got keys {sorted(data) if isinstance(data, dict) else data}"
+        )
     for tname, cols in data["tables"].items():
         lengths = {c: len(v) for c, v in cols.items()}
         if len(set(lengths.values())) > 1:
-            raise ValueError(f"figure {name!r}, table {tname!r}: columns differ in length "
-                             f"{lengths}")
+            raise ValueError(
+                f"figure {name!r}, table {tname!r}: columns differ in length {lengths}"
+            )

@@ -14,8 +14,18 @@ matplotlib.use("Agg", force=True)
 
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 
-__all__ = ["RC", "COLORS", "CMAP", "PATTERN_MARKER", "plt", "styled", "new_figure", "label_panel",
-           "colorbar", "nice_levels"]
+__all__ = [
+    "RC",
+    "COLORS",
+    "CMAP",
+    "PATTERN_MARKER",
+    "plt",
+    "styled",
+    "new_figure",
+    "label_panel",
+    "colorbar",
+    "nice_levels",
+]
 
 #: Okabe–Ito colour-blind-safe palette, in the order lines are drawn.
 COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
@@ -24,8 +34,14 @@ COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0
 CMAP = "viridis"
 
 #: How stored patterns ρⁱ are marked in every figure.
-PATTERN_MARKER = {"marker": "X", "s": 60, "c": "#D55E00", "edgecolors": "white", "linewidths": 0.8,
-                  "zorder": 5}
+PATTERN_MARKER = {
+    "marker": "X",
+    "s": 60,
+    "c": "#D55E00",
+    "edgecolors": "white",
+    "linewidths": 0.8,
+    "zorder": 5,
+}
 
 RC = {
     "figure.dpi": 100,
@@ -83,5 +99,4 @@ def colorbar(fig, mappable, ax, label: str | None = None):
 
 def label_panel(ax, letter: str, text: str | None = None, fontsize: float | None = None) -> None:
     """Title the axes ``(letter) text``, left-aligned (one title line per panel)."""
-    ax.set_title(f"({letter}) {text}" if text else f"({letter})", loc="left",
-                 fontsize=fontsize)
+    ax.set_title(f"({letter}) {text}" if text else f"({letter})", loc="left", fontsize=fontsize)

@@ -36,8 +36,13 @@ LABELS = {
 }
 REPORT_NS = (int(F1_N), 10**6)  # n = 1024 (App. F.1's n) and the end of the grid
 
-CONSTANTS = {"n_grid_logspaced": N_GRID, "rules": RULES, "mpmath_dps": DPS,
-             "radius": "r* = sqrt(n / (2 pi e))", "reported_n": REPORT_NS}
+CONSTANTS = {
+    "n_grid_logspaced": N_GRID,
+    "rules": RULES,
+    "mpmath_dps": DPS,
+    "radius": "r* = sqrt(n / (2 pi e))",
+    "reported_n": REPORT_NS,
+}
 
 
 def dimensions() -> np.ndarray:
@@ -49,8 +54,10 @@ def dimensions() -> np.ndarray:
 def _local_power(n: float, rule: str) -> float:
     """d log d / d log n at n (mpmath.diff in log n): the power of n that d grows like there."""
     with mpmath.workdps(DPS):
+
         def log_d(u):
             return solve_d_for_unit_partition(mpmath.exp(u), distance=rule).log_d
+
         return float(mpmath.diff(log_d, mpmath.log(n)))
 
 
@@ -60,8 +67,11 @@ def compute(seed: int = 0) -> dict:
     with mpmath.workdps(DPS):
         for rule in RULES:
             t[f"log_d_{rule}"] = np.array(
-                [float(solve_d_for_unit_partition(mpmath.mpf(float(n)), distance=rule).log_d)
-                 for n in ns])
+                [
+                    float(solve_d_for_unit_partition(mpmath.mpf(float(n)), distance=rule).log_d)
+                    for n in ns
+                ]
+            )
     for rule in RULES:
         t[f"excess_{rule}"] = t[f"log_d_{rule}"] - t["log_d_paper_stirling"]
         # local exponent d log(log d)/d log n, central differences on the log grid
@@ -69,15 +79,23 @@ def compute(seed: int = 0) -> dict:
     at = {}
     for nv in REPORT_NS:
         i = int(np.argmin(np.abs(ns - nv)))
-        at[str(nv)] = {rule: {"log_d": float(t[f"log_d_{rule}"][i]),
-                              "log10_d": float(t[f"log_d_{rule}"][i] / np.log(10))}
-                       for rule in RULES}
+        at[str(nv)] = {
+            rule: {
+                "log_d": float(t[f"log_d_{rule}"][i]),
+                "log10_d": float(t[f"log_d_{rule}"][i] / np.log(10)),
+            }
+            for rule in RULES
+        }
     last = ns >= 10 ** (N_GRID["hi_exp"] - 1)  # last decade
-    growth = {rule: float(np.polyfit(np.log(ns[last]), np.log(t[f"log_d_{rule}"][last]), 1)[0])
-              for rule in RULES}
+    growth = {
+        rule: float(np.polyfit(np.log(ns[last]), np.log(t[f"log_d_{rule}"][last]), 1)[0])
+        for rule in RULES
+    }
     order_at_max = sorted(RULES, key=lambda r: -t[f"log_d_{r}"][-1])
     summary = {
-        "points": int(len(ns)), "n_min": float(ns[0]), "n_max": float(ns[-1]),
+        "points": int(len(ns)),
+        "n_min": float(ns[0]),
+        "n_max": float(ns[-1]),
         "at": at,
         "growth_exponent_last_decade": growth,
         "order_at_max_n": order_at_max,
@@ -99,7 +117,8 @@ def caption(data: dict) -> str:
         f"Number of patterns d with Z_t = 1 at r* = √(n/(2πe)), n = {s['n_min']:g} … "
         f"{s['n_max']:.0e} (mpmath, {DPS} digits). At n = {REPORT_NS[0]}: d = {d_text(a)}. "
         f"At n = {REPORT_NS[1]:.0e}: d = {d_text(b)}. Over the last decade log d grows like "
-        f"n^k with k = " + ", ".join(f"{g[r]:.3f} ({r})" for r in RULES)
+        f"n^k with k = "
+        + ", ".join(f"{g[r]:.3f} ({r})" for r in RULES)
         + " (k = 1: log d ∝ n; k = ½: log d ∝ √n; k → 0: log d ∝ log n). Local power "
         f"d log d/d log n at n = {s['n_max']:.0e}: "
         + ", ".join(f"{p:.4g} ({r})" for r, p in s["dlogd_dlogn_at_max_n"].items())
@@ -112,9 +131,13 @@ def draw(data: dict):
 
     t = data["tables"]["unit_partition"]
     n = t["n"]
-    styles = {"sq": (COLORS[0], "-"), "plain": (COLORS[1], "-"),
-              "paper_bound": (COLORS[2], "--"), "paper_bound_lower": (COLORS[3], "--"),
-              "paper_stirling": ("black", ":")}
+    styles = {
+        "sq": (COLORS[0], "-"),
+        "plain": (COLORS[1], "-"),
+        "paper_bound": (COLORS[2], "--"),
+        "paper_bound_lower": (COLORS[3], "--"),
+        "paper_stirling": ("black", ":"),
+    }
     fig = new_figure(13.0, 4.3)
     axes = fig.subplots(1, 3)
 

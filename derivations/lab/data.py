@@ -121,8 +121,9 @@ def parse_line(line: str) -> QFExample:
     return QFExample(tuple(lw[:-1]), lw[-1], target)
 
 
-def read_split(data_dir: str | os.PathLike, split: str, limit: int | None = None
-               ) -> list[QFExample]:
+def read_split(
+    data_dir: str | os.PathLike, split: str, limit: int | None = None
+) -> list[QFExample]:
     """The examples of one split (the first ``limit`` lines if given)."""
     out = []
     with open(split_path(data_dir, split), encoding="utf-8") as fh:
@@ -172,8 +173,10 @@ class LMData:
 
     def __post_init__(self):
         if self.x.shape != self.y.shape or self.x.shape != self.seg.shape or self.x.ndim != 2:
-            raise ValueError(f"x, y, seg must share one 2-D shape: {self.x.shape}, "
-                             f"{self.y.shape}, {self.seg.shape}")
+            raise ValueError(
+                f"x, y, seg must share one 2-D shape: {self.x.shape}, "
+                f"{self.y.shape}, {self.seg.shape}"
+            )
 
     def __len__(self) -> int:
         return self.x.shape[0]
@@ -187,8 +190,9 @@ class LMData:
         """The first ``n`` sequences."""
         if not 0 < n <= len(self):
             raise ValueError(f"n must lie in [1, {len(self)}], got {n}")
-        return replace(self, name=f"{self.name}[:{n}]", x=self.x[:n], y=self.y[:n],
-                       seg=self.seg[:n])
+        return replace(
+            self, name=f"{self.name}[:{n}]", x=self.x[:n], y=self.y[:n], seg=self.seg[:n]
+        )
 
     def fingerprint(self) -> str:
         h = hashlib.sha256()
@@ -214,8 +218,13 @@ def format_words(e: QFExample, fmt: str = "murty") -> tuple[str, ...]:
     raise ValueError(f"format must be one of {QF_FORMATS}, got {fmt!r}")
 
 
-def encode_qf(examples: Sequence[QFExample], vocab: Sequence[str], name: str,
-              block_size: int | None = None, fmt: str = "murty") -> LMData:
+def encode_qf(
+    examples: Sequence[QFExample],
+    vocab: Sequence[str],
+    name: str,
+    block_size: int | None = None,
+    fmt: str = "murty",
+) -> LMData:
     """LM sequences x = SOS + words, y = words + EOS, every position counted; ``words`` are
     Murty's (declarative, marker, target) or a control format (``QF_FORMATS``)."""
     ids = {w: i for i, w in enumerate(vocab)}
@@ -241,8 +250,12 @@ def encode_qf(examples: Sequence[QFExample], vocab: Sequence[str], name: str,
     return LMData(name, x, y, seg, tuple(vocab), QF_SEGMENTS)
 
 
-def load_qf_lm(data_path: str | os.PathLike | None = None, train_lines: int | None = None,
-               val_split: str = "dev", fmt: str = "murty") -> tuple[LMData, LMData, dict]:
+def load_qf_lm(
+    data_path: str | os.PathLike | None = None,
+    train_lines: int | None = None,
+    val_split: str = "dev",
+    fmt: str = "murty",
+) -> tuple[LMData, LMData, dict]:
     """Train (first ``train_lines`` lines) and validation LM data, plus provenance info."""
     d = resolve_data_dir(data_path)
     splits = {s: read_split(d, s) for s in ("train", "dev", "gen")}  # Murty's train/val/test
@@ -258,8 +271,10 @@ def load_qf_lm(data_path: str | os.PathLike | None = None, train_lines: int | No
     files = {s: split_path(d, s) for s in ("train", val_split)}
     info = {
         "data_dir": str(d),
-        "files": {s: {"path": str(p.relative_to(d)), "git_blob": git_blob_sha1(p)}
-                  for s, p in files.items()},
+        "files": {
+            s: {"path": str(p.relative_to(d)), "git_blob": git_blob_sha1(p)}
+            for s, p in files.items()
+        },
         "train_lines": len(train_ex),
         "val_split": val_split,
         "format": fmt,
@@ -290,8 +305,10 @@ class FactsSpec:
         if self.n_facts < 1 or self.n_val < 1:
             raise ValueError("n_facts and n_val must be ≥ 1")
         if self.n_facts + self.n_val > self.n_keys_a * self.n_keys_b:
-            raise ValueError(f"{self.n_facts} + {self.n_val} facts exceed the "
-                             f"{self.n_keys_a * self.n_keys_b} keys")
+            raise ValueError(
+                f"{self.n_facts} + {self.n_val} facts exceed the "
+                f"{self.n_keys_a * self.n_keys_b} keys"
+            )
 
     @property
     def nats_per_fact(self) -> float:
@@ -305,9 +322,15 @@ class FactsSpec:
 
 def make_facts(spec: FactsSpec) -> tuple[LMData, LMData]:
     """Train and validation sequences ``SOS a b = v₁ … v_k`` (only the values counted)."""
-    vocab = (PAD, *(f"a{i}" for i in range(spec.n_keys_a)),
-             *(f"b{i}" for i in range(spec.n_keys_b)), "=",
-             *(f"v{i}" for i in range(spec.n_values)), EOS, SOS)
+    vocab = (
+        PAD,
+        *(f"a{i}" for i in range(spec.n_keys_a)),
+        *(f"b{i}" for i in range(spec.n_keys_b)),
+        "=",
+        *(f"v{i}" for i in range(spec.n_values)),
+        EOS,
+        SOS,
+    )
     ids = {w: i for i, w in enumerate(vocab)}
     rng = np.random.default_rng(spec.seed)
     n_keys = spec.n_keys_a * spec.n_keys_b
@@ -318,9 +341,17 @@ def make_facts(spec: FactsSpec) -> tuple[LMData, LMData]:
         n, k = len(keys), spec.value_len
         a, b = keys // spec.n_keys_b, keys % spec.n_keys_b
         v = values[keys] + ids["v0"]  # (n, k)
-        seq = np.concatenate([np.full((n, 1), ids[SOS]), (a + ids["a0"])[:, None],
-                              (b + ids["b0"])[:, None], np.full((n, 1), ids["="]), v,
-                              np.full((n, 1), ids[EOS])], axis=1)  # (n, k + 5)
+        seq = np.concatenate(
+            [
+                np.full((n, 1), ids[SOS]),
+                (a + ids["a0"])[:, None],
+                (b + ids["b0"])[:, None],
+                np.full((n, 1), ids["="]),
+                v,
+                np.full((n, 1), ids[EOS]),
+            ],
+            axis=1,
+        )  # (n, k + 5)
         x = torch.from_numpy(seq[:, :-1].copy())  # (n, k + 4)
         y = torch.full_like(x, IGNORE_INDEX)
         y[:, 3 : 3 + k] = torch.from_numpy(seq[:, 4 : 4 + k].copy())  # the values only

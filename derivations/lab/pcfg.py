@@ -64,14 +64,16 @@ def _axpy(acc: dict, a: Fraction, x: dict) -> None:
 
 def logcombo_sympy(c: dict[int, Fraction]) -> sp.Expr:
     """Σ c_p log p as a SymPy expression (nats)."""
-    return sp.Add(*(sp.Rational(v.numerator, v.denominator) * sp.log(p)
-                    for p, v in sorted(c.items()) if v))
+    return sp.Add(
+        *(sp.Rational(v.numerator, v.denominator) * sp.log(p) for p, v in sorted(c.items()) if v)
+    )
 
 
 def logcombo_mpf(c: dict[int, Fraction], dps: int = 30) -> mpmath.mpf:
     with mpmath.workdps(dps + 10):
-        s = mpmath.fsum(mpmath.mpf(v.numerator) / v.denominator * mpmath.log(p)
-                        for p, v in c.items())
+        s = mpmath.fsum(
+            mpmath.mpf(v.numerator) / v.denominator * mpmath.log(p) for p, v in c.items()
+        )
     return +s
 
 
@@ -92,8 +94,11 @@ class Rule:
 class PCFG:
     """A probabilistic context-free grammar with exact rational rule probabilities."""
 
-    def __init__(self, rules: Iterable[tuple[Fraction | int | str, str, Sequence[str]]],
-                 start: str | None = None):
+    def __init__(
+        self,
+        rules: Iterable[tuple[Fraction | int | str, str, Sequence[str]]],
+        start: str | None = None,
+    ):
         raw = [(Fraction(w), lhs, tuple(rhs)) for w, lhs, rhs in rules]
         if not raw:
             raise ValueError("empty grammar")
@@ -109,17 +114,27 @@ class PCFG:
         self.rules: dict[str, tuple[Rule, ...]] = {a: () for a in self.nonterminals}
         for w, lhs, rhs in raw:
             self.rules[lhs] += (Rule(lhs, rhs, w, w / totals[lhs]),)
-        self.terminals = frozenset(s for rs in self.rules.values() for r in rs for s in r.rhs
-                                   if s not in self.rules)
+        self.terminals = frozenset(
+            s for rs in self.rules.values() for r in rs for s in r.rhs if s not in self.rules
+        )
         # lexical categories: every rule is a single terminal
-        self.lexical = {a: {r.rhs[0]: r.prob for r in rs} for a, rs in self.rules.items()
-                        if all(len(r.rhs) == 1 and r.rhs[0] in self.terminals for r in rs)}
+        self.lexical = {
+            a: {r.rhs[0]: r.prob for r in rs}
+            for a, rs in self.rules.items()
+            if all(len(r.rhs) == 1 and r.rhs[0] in self.terminals for r in rs)
+        }
         cats: dict[str, list[str]] = defaultdict(list)
         for a, words in self.lexical.items():
             for w in words:
                 cats[w].append(a)
-        direct = {s for a, rs in self.rules.items() if a not in self.lexical for r in rs
-                  for s in r.rhs if s in self.terminals}
+        direct = {
+            s
+            for a, rs in self.rules.items()
+            if a not in self.lexical
+            for r in rs
+            for s in r.rhs
+            if s in self.terminals
+        }
         self.ambiguous_words = sorted(w for w, cs in cats.items() if len(cs) > 1 or w in direct)
         self.word_category = {w: cs[0] for w, cs in cats.items() if len(cs) == 1}
 
@@ -172,22 +187,40 @@ class PCFG:
     def _solve(self, columns: list[list[Fraction]]) -> list[list[Fraction]]:
         """Solve (I − P) X = B exactly (B given column by column, indexed like nonterminals)."""
         P = self.expectation_matrix()
-        radius = max((abs(complex(v)) for v in
-                      mpmath.eig(mpmath.matrix(P.evalf(30).tolist()))[0]), default=0.0)
+        radius = max(
+            (abs(complex(v)) for v in mpmath.eig(mpmath.matrix(P.evalf(30).tolist()))[0]),
+            default=0.0,
+        )
         if radius >= 1 - 1e-12:
-            raise ValueError(f"improper grammar: spectral radius of the expectation matrix "
-                             f"is {radius:.6g} ≥ 1 (derivations need not terminate)")
+            raise ValueError(
+                f"improper grammar: spectral radius of the expectation matrix "
+                f"is {radius:.6g} ≥ 1 (derivations need not terminate)"
+            )
         A = sp.eye(P.shape[0]) - P
-        B = sp.Matrix([[sp.Rational(c[i].numerator, c[i].denominator) for c in columns]
-                       for i in range(P.shape[0])])
+        B = sp.Matrix(
+            [
+                [sp.Rational(c[i].numerator, c[i].denominator) for c in columns]
+                for i in range(P.shape[0])
+            ]
+        )
         X = A.LUsolve(B)
-        return [[Fraction(int(sp.fraction(X[i, j])[0]), int(sp.fraction(X[i, j])[1]))
-                 for i in range(P.shape[0])] for j in range(len(columns))]
+        return [
+            [
+                Fraction(int(sp.fraction(X[i, j])[0]), int(sp.fraction(X[i, j])[1]))
+                for i in range(P.shape[0])
+            ]
+            for j in range(len(columns))
+        ]
 
     def expected_length(self) -> dict[str, Fraction]:
         """E[number of terminals] derived from each nonterminal (exact)."""
-        b = [sum((r.prob * sum(s in self.terminals for s in r.rhs) for r in self.rules[a]),
-                 Fraction(0)) for a in self.nonterminals]
+        b = [
+            sum(
+                (r.prob * sum(s in self.terminals for s in r.rhs) for r in self.rules[a]),
+                Fraction(0),
+            )
+            for a in self.nonterminals
+        ]
         (x,) = self._solve([b])
         return dict(zip(self.nonterminals, x))
 
@@ -204,8 +237,10 @@ class PCFG:
         locs = [self.local_entropy(a) for a in self.nonterminals]
         primes = sorted({p for h in locs for p in h})
         cols = self._solve([[h.get(p, Fraction(0)) for h in locs] for p in primes])
-        return {a: {p: cols[j][i] for j, p in enumerate(primes) if cols[j][i]}
-                for i, a in enumerate(self.nonterminals)}
+        return {
+            a: {p: cols[j][i] for j, p in enumerate(primes) if cols[j][i]}
+            for i, a in enumerate(self.nonterminals)
+        }
 
     # -- skeletons (lexical categories kept as symbols)
     def _skel_symbol(self, s: str) -> bool:
@@ -238,11 +273,18 @@ class PCFG:
         """Entropy of the sentence (nats) and how it was obtained (see the module docstring)."""
         lex_h = {c: self.local_entropy(c) for c in self.lexical}
         if self.ambiguous_words or self.is_recursive():
-            why = ("some words belong to several categories" if self.ambiguous_words
-                   else "the grammar is recursive")
-            return {"entropy": self.derivation_entropy()[self.start],
-                    "method": f"derivation entropy, an upper bound ({why})",
-                    "exact": False, "skeletons": None, "ambiguous_skeletons": None}
+            why = (
+                "some words belong to several categories"
+                if self.ambiguous_words
+                else "the grammar is recursive"
+            )
+            return {
+                "entropy": self.derivation_entropy()[self.start],
+                "method": f"derivation entropy, an upper bound ({why})",
+                "exact": False,
+                "skeletons": None,
+                "ambiguous_skeletons": None,
+            }
         table = self.skeletons()
         acc: dict[int, Fraction] = {}
         for sig, (p, _) in table.items():
@@ -250,10 +292,13 @@ class PCFG:
             for s in sig:
                 if s in lex_h:
                     _axpy(acc, p, lex_h[s])
-        return {"entropy": {k: v for k, v in acc.items() if v},
-                "method": "exact: skeleton enumeration + lexical choices", "exact": True,
-                "skeletons": len(table),
-                "ambiguous_skeletons": sum(n > 1 for _, n in table.values())}
+        return {
+            "entropy": {k: v for k, v in acc.items() if v},
+            "method": "exact: skeleton enumeration + lexical choices",
+            "exact": True,
+            "skeletons": len(table),
+            "ambiguous_skeletons": sum(n > 1 for _, n in table.values()),
+        }
 
     # -- probabilities of sentences
     def skeleton_of(self, words: Sequence[str]) -> tuple[tuple[str, ...], Fraction]:
@@ -321,9 +366,15 @@ class PCFG:
     @cache  # noqa: B019
     def _unary_order(self) -> tuple[str, ...]:
         """Non-lexical nonterminals with each unary child before its parent."""
-        deps = {a: {r.rhs[0] for r in rs if len(r.rhs) == 1 and r.rhs[0] in self.rules
-                    and r.rhs[0] not in self.lexical}
-                for a, rs in self.rules.items() if a not in self.lexical}
+        deps = {
+            a: {
+                r.rhs[0]
+                for r in rs
+                if len(r.rhs) == 1 and r.rhs[0] in self.rules and r.rhs[0] not in self.lexical
+            }
+            for a, rs in self.rules.items()
+            if a not in self.lexical
+        }
         order, state = [], {}
 
         def visit(a):
@@ -371,15 +422,16 @@ def marker_model(examples) -> dict:
     out = {}
     for rc in (False, True):
         n = c[(rc, "quest")] + c[(rc, "decl")]
-        out["rc" if rc else "no_rc"] = {"lines": n,
-                                       "p_quest": c[(rc, "quest")] / n if n else None}
+        out["rc" if rc else "no_rc"] = {"lines": n, "p_quest": c[(rc, "quest")] / n if n else None}
     n = len(examples)
     q = sum(c[(rc, "quest")] for rc in (False, True)) / n
     out["p_quest"] = q
     out["H_marker"] = binary_entropy(q)
     out["H_marker_given_rc"] = sum(
         out[k]["lines"] / n * binary_entropy(out[k]["p_quest"])
-        for k in ("rc", "no_rc") if out[k]["lines"])
+        for k in ("rc", "no_rc")
+        if out[k]["lines"]
+    )
     return out
 
 
@@ -447,12 +499,15 @@ def qf_entropy_report(data_path=None, train_lines: int | None = None) -> dict:
     p_rc = None
     if se["exact"] and "who" in g.word_category:
         rel = g.word_category["who"]
-        p_rc = sum((p for sig, (p, _) in g.skeletons().items() if len(sig) > 2 and sig[2] == rel),
-                   Fraction(0))
+        p_rc = sum(
+            (p for sig, (p, _) in g.skeletons().items() if len(sig) > 2 and sig[2] == rel),
+            Fraction(0),
+        )
     h_m_given_s = None
     if p_rc is not None and marker["rc"]["p_quest"] is not None:
-        h_m_given_s = (float(1 - p_rc) * binary_entropy(marker["no_rc"]["p_quest"])
-                       + float(p_rc) * binary_entropy(marker["rc"]["p_quest"]))
+        h_m_given_s = float(1 - p_rc) * binary_entropy(marker["no_rc"]["p_quest"]) + float(
+            p_rc
+        ) * binary_entropy(marker["rc"]["p_quest"])
     tokens = 2 * EL + 2
     grammar = {
         "sentence_entropy_nats": float(h_sent),
@@ -474,10 +529,14 @@ def qf_entropy_report(data_path=None, train_lines: int | None = None) -> dict:
         grammar["floor_nats_per_token"] = (float(h_sent) + h_m_given_s) / float(tokens)
         grammar["floor_nats_per_token_no_eos"] = (float(h_sent) + h_m_given_s) / float(tokens - 1)
     return {
-        "grammar_file": {"path": str(d / GRAMMAR_FILE),
-                         "git_blob": git_blob_sha1(d / GRAMMAR_FILE)},
+        "grammar_file": {
+            "path": str(d / GRAMMAR_FILE),
+            "git_blob": git_blob_sha1(d / GRAMMAR_FILE),
+        },
         "grammar": grammar,
         "marker_model_train": marker,
-        "empirical": {"train": empirical_view(g, train, marker),
-                      "dev": empirical_view(g, dev, marker)},
+        "empirical": {
+            "train": empirical_view(g, train, marker),
+            "dev": empirical_view(g, dev, marker),
+        },
     }

@@ -42,9 +42,14 @@ def _run_job(job: Job, cache_dir: str | None) -> dict:
     return train(job.cfg, job.train, job.val, cache_dir=cache_dir, label=job.label)
 
 
-def run_jobs(jobs: Sequence[Job], cache_dir: str | os.PathLike, backend: str = "local",
-             max_workers: int | None = None, progress: bool = True,
-             ray_address: str | None = None) -> list[dict]:
+def run_jobs(
+    jobs: Sequence[Job],
+    cache_dir: str | os.PathLike,
+    backend: str = "local",
+    max_workers: int | None = None,
+    progress: bool = True,
+    ray_address: str | None = None,
+) -> list[dict]:
     """Results of ``jobs``, in order. ``backend`` is ``local`` (process pool, one worker per
     core by default) or ``ray`` (``ray.init(address=ray_address)``; a local Ray instance when
     the address is None and ``RAY_ADDRESS`` is unset)."""
@@ -81,8 +86,9 @@ def run_jobs(jobs: Sequence[Job], cache_dir: str | os.PathLike, backend: str = "
         cuda = any(torch.device(jobs[i].cfg.device).type == "cuda" for i in pending)
         default = CUDA_WORKERS if cuda else (os.cpu_count() or 1)
         workers = min(len(pending), max_workers or default)
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn"),
-                                 initializer=_init_worker) as ex:
+        with ProcessPoolExecutor(
+            workers, mp_context=get_context("spawn"), initializer=_init_worker
+        ) as ex:
             futs = {ex.submit(_run_job, jobs[i], cache_dir): i for i in pending}
             for f in as_completed(futs):
                 done(futs[f], f.result())
@@ -103,7 +109,8 @@ def _run_ray(items, cache_dir, address, done) -> None:
     except ImportError:
         raise LabUnavailableError(
             "--backend ray needs Ray, which is not installed: pip install 'ray>=2.9' "
-            "(or the project's 'ray' extra), or use --backend local") from None
+            "(or the project's 'ray' extra), or use --backend local"
+        ) from None
     if not ray.is_initialized():
         ray.init(address=address or os.environ.get("RAY_ADDRESS"))
     gpus = 1 / CUDA_WORKERS if any(j.cfg.device.startswith("cuda") for _, j in items) else 0

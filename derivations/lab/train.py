@@ -69,9 +69,15 @@ class TrainConfig:
             raise ValueError("warmup must be ≥ 0 and lr > 0")
 
     def gpt_config(self, data: LMData) -> GPTConfig:
-        return GPTConfig(vocab_size=len(data.vocab), block_size=data.x.shape[1],
-                         n_layer=self.n_layer, n_head=self.n_head, d_emb=self.d_emb,
-                         d_ff=self.d_ff, dropout=self.dropout)
+        return GPTConfig(
+            vocab_size=len(data.vocab),
+            block_size=data.x.shape[1],
+            n_layer=self.n_layer,
+            n_head=self.n_head,
+            d_emb=self.d_emb,
+            d_ff=self.d_ff,
+            dropout=self.dropout,
+        )
 
     def lr_at(self, step: int) -> float:
         """Learning rate of update ``step`` (0-based)."""
@@ -86,8 +92,15 @@ class TrainConfig:
 
 def run_hash(cfg: TrainConfig, train: LMData, val: LMData) -> str:
     key = {f.name: getattr(cfg, f.name) for f in fields(cfg) if f.name not in _NOT_HASHED}
-    blob = json.dumps({"cfg": key, "train": train.fingerprint(), "val": val.fingerprint(),
-                       "lab_version": LAB_VERSION}, sort_keys=True)
+    blob = json.dumps(
+        {
+            "cfg": key,
+            "train": train.fingerprint(),
+            "val": val.fingerprint(),
+            "lab_version": LAB_VERSION,
+        },
+        sort_keys=True,
+    )
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
@@ -95,9 +108,14 @@ def versions() -> dict:
     import numpy
     import sympy
 
-    return {"python": platform.python_version(), "torch": torch.__version__,
-            "numpy": numpy.__version__, "sympy": sympy.__version__,
-            "platform": platform.platform(), "lab_version": LAB_VERSION}
+    return {
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "numpy": numpy.__version__,
+        "sympy": sympy.__version__,
+        "platform": platform.platform(),
+        "lab_version": LAB_VERSION,
+    }
 
 
 class Progress:
@@ -110,8 +128,14 @@ class Progress:
             try:
                 from tqdm import tqdm
 
-                self._bar = tqdm(total=total, desc=desc, initial=initial, file=sys.stderr,
-                                 leave=False, dynamic_ncols=True)
+                self._bar = tqdm(
+                    total=total,
+                    desc=desc,
+                    initial=initial,
+                    file=sys.stderr,
+                    leave=False,
+                    dynamic_ncols=True,
+                )
             except ImportError:
                 pass
 
@@ -136,8 +160,9 @@ class Progress:
 
 
 @torch.no_grad()
-def evaluate(model: GPT, data: LMData, max_seqs: int | None = None, batch: int = 256,
-             device: str = "cpu") -> dict:
+def evaluate(
+    model: GPT, data: LMData, max_seqs: int | None = None, batch: int = 256, device: str = "cpu"
+) -> dict:
     """Mean loss (nats per counted token) over the first ``max_seqs`` sequences, overall and
     per segment."""
     was_training = model.training
@@ -156,10 +181,15 @@ def evaluate(model: GPT, data: LMData, max_seqs: int | None = None, batch: int =
             tot[k] += losses[m].sum().cpu()
             cnt[k] += m.sum().cpu()
     model.train(was_training)
-    seg = {name: (float(tot[k] / cnt[k]) if cnt[k] else None)
-           for k, name in enumerate(data.segments)}
-    return {"loss": float(tot.sum() / cnt.sum()), "segments": seg, "tokens": int(cnt.sum()),
-            "seqs": n}
+    seg = {
+        name: (float(tot[k] / cnt[k]) if cnt[k] else None) for k, name in enumerate(data.segments)
+    }
+    return {
+        "loss": float(tot.sum() / cnt.sum()),
+        "segments": seg,
+        "tokens": int(cnt.sum()),
+        "seqs": n,
+    }
 
 
 def _used_length(y: torch.Tensor) -> int:
@@ -192,9 +222,15 @@ def save_result(cache_dir: str | os.PathLike, res: dict) -> Path:
     return p
 
 
-def train(cfg: TrainConfig, train_data: LMData, val_data: LMData,
-          cache_dir: str | os.PathLike | None = None, progress: bool = False,
-          label: str = "", stop_after: int | None = None) -> dict:
+def train(
+    cfg: TrainConfig,
+    train_data: LMData,
+    val_data: LMData,
+    cache_dir: str | os.PathLike | None = None,
+    progress: bool = False,
+    label: str = "",
+    stop_after: int | None = None,
+) -> dict:
     """Train one model; return its curves and final evaluations (see the module docstring).
 
     ``stop_after`` stops after that many total steps and leaves a checkpoint (for tests of
@@ -214,8 +250,9 @@ def train(cfg: TrainConfig, train_data: LMData, val_data: LMData,
     torch.use_deterministic_algorithms(True, warn_only=True)
     try:
         with _deterministic_attention(device):
-            return _train(cfg, train_data, val_data, cache_dir, progress, label, stop_after,
-                          h, device)
+            return _train(
+                cfg, train_data, val_data, cache_dir, progress, label, stop_after, h, device
+            )
     finally:
         torch.use_deterministic_algorithms(prev_det)
 
@@ -237,9 +274,14 @@ def _train(cfg, train_data, val_data, cache_dir, progress, label, stop_after, h,
     model = GPT(gcfg).to(device)
     decay = [p for p in model.parameters() if p.dim() >= 2]
     no_decay = [p for p in model.parameters() if p.dim() < 2]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
-                             {"params": no_decay, "weight_decay": 0.0}],
-                            lr=cfg.lr, betas=(0.9, 0.95))
+    opt = torch.optim.AdamW(
+        [
+            {"params": decay, "weight_decay": cfg.weight_decay},
+            {"params": no_decay, "weight_decay": 0.0},
+        ],
+        lr=cfg.lr,
+        betas=(0.9, 0.95),
+    )
     gen = torch.Generator().manual_seed(cfg.seed + 1)
     state = {"step": 0, "train_loss": [], "val_steps": [], "val_loss": [], "wall_s": 0.0}
     ckpt = Path(cache_dir) / f"{h}.ckpt.pt" if cache_dir is not None else None
@@ -255,14 +297,20 @@ def _train(cfg, train_data, val_data, cache_dir, progress, label, stop_after, h,
         if ckpt is None:
             return
         ckpt.parent.mkdir(parents=True, exist_ok=True)
-        blob = {"model": model.state_dict(), "opt": opt.state_dict(), "gen": gen.get_state(),
-                "rng": torch.get_rng_state(), "state": state}
+        blob = {
+            "model": model.state_dict(),
+            "opt": opt.state_dict(),
+            "gen": gen.get_state(),
+            "rng": torch.get_rng_state(),
+            "state": state,
+        }
         _atomic_write(ckpt, lambda t: torch.save(blob, t))
 
     if state["step"] == 0 and not state["val_steps"]:
         state["val_steps"].append(0)
-        state["val_loss"].append(evaluate(model, val_data, cfg.eval_max_seqs,
-                                          device=device)["loss"])
+        state["val_loss"].append(
+            evaluate(model, val_data, cfg.eval_max_seqs, device=device)["loss"]
+        )
     bar = Progress(cfg.steps, label or f"run {h[:8]}", progress, initial=state["step"])
     end = cfg.steps if stop_after is None else min(cfg.steps, stop_after)
     model.train()
@@ -287,14 +335,14 @@ def _train(cfg, train_data, val_data, cache_dir, progress, label, stop_after, h,
         state["step"] = step + 1
         if state["step"] % cfg.eval_every == 0 or state["step"] == cfg.steps:
             state["val_steps"].append(state["step"])
-            state["val_loss"].append(evaluate(model, val_data, cfg.eval_max_seqs,
-                                              device=device)["loss"])
+            state["val_loss"].append(
+                evaluate(model, val_data, cfg.eval_max_seqs, device=device)["loss"]
+            )
         if cfg.checkpoint_every and state["step"] % cfg.checkpoint_every == 0:
             state["wall_s"] += time.perf_counter() - t_seg
             t_seg = time.perf_counter()
             save_ckpt()
-        bar.update(1, loss=f"{state['train_loss'][-1]:.3f}",
-                   val=f"{state['val_loss'][-1]:.3f}")
+        bar.update(1, loss=f"{state['train_loss'][-1]:.3f}", val=f"{state['val_loss'][-1]:.3f}")
     bar.close()
     state["wall_s"] += time.perf_counter() - t_seg
     if state["step"] < cfg.steps:  # stopped early on purpose
@@ -308,14 +356,22 @@ def _train(cfg, train_data, val_data, cache_dir, progress, label, stop_after, h,
         "config": asdict(cfg),
         "model": gcfg.to_dict(),
         "n_params": {k: model.n_params(k) for k in ("attn_ff", "non_embedding", "all")},
-        "data": {role: {"name": d.name, "fingerprint": d.fingerprint(), "seqs": len(d),
-                        "tokens": d.n_tokens}
-                 for role, d in (("train", train_data), ("val", val_data))},
+        "data": {
+            role: {
+                "name": d.name,
+                "fingerprint": d.fingerprint(),
+                "seqs": len(d),
+                "tokens": d.n_tokens,
+            }
+            for role, d in (("train", train_data), ("val", val_data))
+        },
         "train_loss": state["train_loss"],
         "val_steps": state["val_steps"],
         "val_loss": state["val_loss"],
-        "final": {"train": evaluate(model, train_data, cfg.train_eval_seqs, device=device),
-                  "val": evaluate(model, val_data, cfg.eval_max_seqs, device=device)},
+        "final": {
+            "train": evaluate(model, train_data, cfg.train_eval_seqs, device=device),
+            "val": evaluate(model, val_data, cfg.eval_max_seqs, device=device),
+        },
         "device": str(device),
         "threads": torch.get_num_threads(),
         "versions": versions(),
