@@ -37,6 +37,7 @@ __all__ = [
     "global_energy",
     "cccp_step",
     "cccp_iterate",
+    "mchn_update",
 ]
 
 _FLOATS = (torch.float64, torch.float32, torch.bfloat16, torch.float16)
@@ -175,6 +176,19 @@ def cccp_step(patterns: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     xb, single = check_queries(x, patterns)
     u = 2.0 * (xb @ patterns.T) - (patterns * patterns).sum(-1)  # (B, d)
     out = torch.softmax(u, dim=-1) @ patterns  # (B, n)
+    return out[0] if single else out
+
+
+def mchn_update(patterns: torch.Tensor, x: torch.Tensor, beta: float = 1.0) -> torch.Tensor:
+    """The MCHN update x⁺ = M softmax(β Mᵀx) (Ramsauer et al. 2020, Eq. 3).
+
+    Softmax attention with keys = values = patterns, scale β and no bias; the twin of
+    ``theory.energies.mchn_update``. Shape (B, n) or (n,).
+    """
+    b = _check_beta(beta)
+    patterns = check_patterns(patterns)
+    xb, single = check_queries(x, patterns)
+    out = torch.softmax(b * (xb @ patterns.T), dim=-1) @ patterns  # (B, d) @ (d, n)
     return out[0] if single else out
 
 

@@ -54,6 +54,7 @@ __all__ = [
     "global_energy",
     "dc_concave_argument",
     "cccp_step",
+    "mchn_update",
     "mp_dist",
     "mp_nearest_neighbour",
     "mp_distance_energy",
@@ -61,6 +62,7 @@ __all__ = [
     "mp_layer_energy",
     "mp_global_energy",
     "mp_cccp_step",
+    "mp_mchn_update",
 ]
 
 LAYER_READINGS = ("printed", "distance", "nearest")
@@ -243,6 +245,29 @@ def cccp_step(P, x):
     return [sp.Add(*[w[i] * P[i, k] for i in range(P.shape[0])]) for k in range(P.shape[1])]
 
 
+def mchn_update(P, x, beta=1):
+    """The MCHN update x⁺ = M softmax(β Mᵀx) (Ramsauer et al. 2020, Eq. 3; quoted in Sec. 2).
+
+    Attention with keys = values = the patterns and no bias; its fixed points are the
+    stationary points of E^MCHN_β (∇E^MCHN_β(x) = x − x⁺).
+
+    >>> x1 = sp.Symbol("x1", real=True)
+    >>> u = mchn_update([[1], [-1]], [x1], 1)[0]
+    >>> sp.simplify(u.rewrite(sp.log).rewrite(sp.exp) - sp.tanh(x1).rewrite(sp.exp))
+    0
+    """
+    beta = sp.sympify(beta)
+    if beta.is_number and not beta.is_positive:
+        raise ValueError(f"inverse temperature beta must be > 0; got {beta}")
+    P = as_patterns(P)
+    x = as_vector(x)
+    _check_shapes(P, x)
+    u = [beta * sp.Add(*[a * b for a, b in zip(x, P.row(i))]) for i in range(P.shape[0])]
+    s = LogSumExp(*u)
+    w = [sp.exp(ui - s) for ui in u]
+    return [sp.Add(*[w[i] * P[i, k] for i in range(P.shape[0])]) for k in range(P.shape[1])]
+
+
 # --------------------------------------------------------------------------- mpmath twins
 
 
@@ -324,6 +349,23 @@ def mp_cccp_step(P, x) -> list:
     u = [
         2 * mpmath.fsum(a * b for a, b in zip(xv, r)) - mpmath.fsum(b * b for b in r) for r in rows
     ]
+    s = mp_lse(*u)
+    w = [mpmath.exp(ui - s) for ui in u]
+    return [mpmath.fsum(w[i] * rows[i][k] for i in range(len(rows))) for k in range(len(xv))]
+
+
+def mp_mchn_update(P, x, beta=1) -> list:
+    """x⁺ = M softmax(β Mᵀx) at the current mpmath precision (the MCHN update).
+
+    >>> mpmath.nstr(mp_mchn_update([[1.0], [-1.0]], [0.5], 2)[0], 12)  # tanh(1)
+    '0.761594155956'
+    """
+    beta = mpmath.mpf(beta)
+    if not beta > 0:
+        raise ValueError(f"inverse temperature beta must be > 0; got {beta}")
+    rows = _mp_rows(P)
+    xv = _mp_vec(x, len(rows[0]))
+    u = [beta * mpmath.fsum(a * b for a, b in zip(xv, r)) for r in rows]
     s = mp_lse(*u)
     w = [mpmath.exp(ui - s) for ui in u]
     return [mpmath.fsum(w[i] * rows[i][k] for i in range(len(rows))) for k in range(len(xv))]

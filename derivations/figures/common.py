@@ -17,7 +17,7 @@ import numpy as np
 import sympy as sp
 import torch
 
-from numerics.energies import cccp_step, softmax
+from numerics.energies import cccp_step, mchn_update
 
 __all__ = [
     "FIG1_PATTERNS_2D",
@@ -27,7 +27,6 @@ __all__ = [
     "grid_2d",
     "local_minima_1d",
     "local_minima_2d",
-    "mchn_update",
     "descend",
     "dedupe",
     "formulas",
@@ -77,14 +76,6 @@ def local_minima_2d(grid: np.ndarray) -> list[tuple[int, int]]:
                 continue
             is_min &= core < z[1 + dr : rows - 1 + dr, 1 + dc : cols - 1 + dc]
     return [(int(r) + 1, int(c) + 1) for r, c in zip(*np.nonzero(is_min))]
-
-
-def mchn_update(patterns: torch.Tensor, x: torch.Tensor, beta: float) -> torch.Tensor:
-    """The MCHN update ξ ← M softmax(β Mᵀ ξ) (Ramsauer et al.), batched: (B, n) -> (B, n).
-
-    It is the CCCP step of E^MCHN_β, so E^MCHN_β does not increase along it.
-    """
-    return softmax(x @ patterns.T, beta) @ patterns
 
 
 def descend(
