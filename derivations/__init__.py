@@ -1,4 +1,5 @@
-"""Claims of arXiv:2405.08707v2 with derivations checked by SymPy, counterexample search by
-Hypothesis at high precision, a torch numeric twin, and computed verdicts."""
+"""Claims of theory papers (claim packs, one per paper) checked by one engine: derivations
+checked by SymPy, counterexample search by Hypothesis at high precision, a torch numeric
+twin, and computed verdicts; plus figures, the report, the lab and the user checker."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

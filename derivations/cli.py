@@ -1,15 +1,20 @@
-"""``beyond-scaling``: verify the paper's claims, write the report, run the lab and benchmarks."""
+"""``beyond-scaling``: verify the installed papers' claims, write the report, run the lab,
+the benchmarks and the user checker.
+
+Every bad input ends in a one-line error and exit status 2; output paths are checked before
+any work; the report is written atomically (:mod:`derivations.report`).
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import shutil
 import sys
+import textwrap
 import time
 from pathlib import Path
 
-PAPER = "arXiv:2405.08707v2"
 DEFAULT_EXAMPLES = 60
 
 
@@ -28,6 +33,12 @@ def _progress(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
+def _registry(papers):
+    from derivations.engine.paper import load_registry
+
+    return load_registry(papers or None)
+
+
 def run_verify(
     ids=None,
     examples: int = DEFAULT_EXAMPLES,
@@ -35,51 +46,52 @@ def run_verify(
     progress=_progress,
     recheck: bool = False,
     jobs: int | None = None,
+    papers=None,
 ):
-    """Verify claims; returns the verdicts document (the ``--json`` schema)."""
-    from derivations.engine import verify
-    from derivations.registry import all_claims
+    """Verify claims of the given papers (all installed by default); returns the verdicts
+    document (the ``--json`` schema, see :mod:`derivations.report.structure`)."""
+    from derivations.engine import installed_papers, resolve_ids, verify
 
-    reg = all_claims()
+    reg = _registry(papers)
+    chosen = resolve_ids(ids, reg) if ids else None
     jobs = jobs or os.cpu_count() or 1
     t0 = time.perf_counter()
+    factory = ("derivations.engine.paper:load_registry", tuple(papers) if papers else None)
     claims = verify(
         reg,
-        ids or None,
+        chosen,
         examples=examples,
         seed=seed,
         progress=progress,
         recheck=recheck,
         jobs=jobs,
-        factory="derivations.registry:all_claims",
+        factory=factory,
     )
+    used = {c["paper"] for c in claims}
     return {
-        "paper": PAPER,
         "tool_version": _version(),
         "seed": seed,
         "examples": examples,
         "seconds": round(time.perf_counter() - t0, 2),
+        "papers": [p.to_json() for p in installed_papers().values() if p.id in used],
         "claims": claims,
     }
 
 
-def print_table(doc: dict, out=sys.stdout) -> None:
-    rows = [("id", "reference", "verdict", "evidence", "s")]
+def print_table(doc: dict, out=sys.stdout, width: int | None = None) -> None:
+    """One line per claim (qualified id, verdict, seconds, reference), its evidence wrapped
+    beneath (never cut), then the counts."""
+    width = width or max(60, shutil.get_terminal_size((100, 24)).columns)
+    w_id = max([len(_qid(c)) for c in doc["claims"]] + [5])
     for c in doc["claims"]:
-        ev = c["evidence"]
-        rows.append(
-            (
-                c["id"],
-                c["ref"].replace(PAPER + " ", ""),
-                c["status"],
-                ev if len(ev) <= 90 else ev[:87] + "...",
-                f"{c['seconds']:.1f}",
-            )
+        out.write(
+            f"{_qid(c).ljust(w_id)}  {c['status']:<12} {c['seconds']:6.1f} s  {c.get('ref', '')}\n"
         )
-    w = [max(len(r[i]) for r in rows) for i in range(4)]
-    for r in rows:
-        out.write("  ".join(r[i].ljust(w[i]) for i in range(4)) + "  " + r[4] + "\n")
-    counts = {}
+        for line in textwrap.wrap(
+            str(c.get("evidence", "")), width=width - 4, break_on_hyphens=False
+        ):
+            out.write("    " + line + "\n")
+    counts: dict[str, int] = {}
     for c in doc["claims"]:
         counts[c["status"]] = counts.get(c["status"], 0) + 1
     out.write(
@@ -87,6 +99,10 @@ def print_table(doc: dict, out=sys.stdout) -> None:
         + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
         + f"  ({doc['seconds']:.1f} s, {doc['examples']} examples each, seed {doc['seed']})\n"
     )
+
+
+def _qid(c: dict) -> str:
+    return c.get("qid") or (f"{c['paper']}:{c['id']}" if c.get("paper") else c["id"])
 
 
 def _positive_int(text: str) -> int:
@@ -99,12 +115,30 @@ def _positive_int(text: str) -> int:
     return v
 
 
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+
+
+def _add_paper_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--paper",
+        nargs="+",
+        metavar="ID",
+        help="only these papers (default: every installed paper; `beyond-scaling list`)",
+    )
+
+
 def _add_verify_args(p: argparse.ArgumentParser) -> None:
+    _add_paper_arg(p)
     p.add_argument(
         "--claims",
         nargs="+",
         metavar="ID",
-        help="only these claim ids (and the claims their derivations cite)",
+        help="only these claim ids (paper:id, or an id unique across papers), with the claims "
+        "their derivations cite",
     )
     p.add_argument(
         "--examples",
@@ -112,40 +146,71 @@ def _add_verify_args(p: argparse.ArgumentParser) -> None:
         default=DEFAULT_EXAMPLES,
         help=f"Hypothesis examples per claim (default {DEFAULT_EXAMPLES})",
     )
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--seed", type=_int, default=0, help="random seed (default 0)")
     p.add_argument(
-        "--jobs",
-        type=_positive_int,
-        default=None,
-        help="processes for the checks (default: all cores)",
+        "--jobs", type=_positive_int, default=None, help="processes for the checks (default: all)"
     )
     p.add_argument(
         "--recheck",
         action="store_true",
-        help="re-run every SymPy derivation "
-        "check instead of using the on-disk cache (keyed by a hash of the code)",
+        help="re-run every SymPy derivation check instead of using the on-disk cache (keyed "
+        "by a hash of the code)",
     )
 
 
+def check_json_path(path) -> Path:
+    """``ValueError`` unless ``path`` can be written as a file (checked before any work)."""
+    p = Path(path)
+    if p.is_dir():
+        raise ValueError(f"--json {p} is a folder; give a file path such as {p}/verdicts.json")
+    probe = p.resolve().parent
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir():
+        raise ValueError(f"--json {p}: {probe} is a file, not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        raise ValueError(f"--json {p}: cannot write there (permission denied)")
+    return p
+
+
 def cmd_verify(args) -> int:
-    doc = run_verify(args.claims, args.examples, args.seed, recheck=args.recheck, jobs=args.jobs)
+    from derivations.jsonio import write_json
+
+    if args.json:
+        check_json_path(args.json)
+    doc = run_verify(
+        args.claims, args.examples, args.seed, recheck=args.recheck, jobs=args.jobs,
+        papers=args.paper,
+    )
     print_table(doc)
     if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(doc, indent=2, default=str))
+        write_json(args.json, doc, exact=True)
         _progress(f"wrote {args.json}")
-    bad_twins = [c["id"] for c in doc["claims"] if c.get("twin_ok") is False]
-    if bad_twins:
-        _progress("the torch twin disagreed with mpmath on: " + ", ".join(bad_twins))
+    return _twin_status(doc)
+
+
+def _twin_status(doc: dict) -> int:
+    bad = [_qid(c) for c in doc["claims"] if c.get("twin_ok") is False]
+    if bad:
+        _progress("the torch twin disagreed with mpmath on: " + ", ".join(bad))
         return 2
     return 0
 
 
 def cmd_list(args) -> int:
-    from derivations.registry import all_claims
+    from derivations.engine import installed_papers
 
-    for cid, c in all_claims().items():
-        print(f"{cid:22s} {c.ref.replace(PAPER + ' ', ''):32s} {c.reading}")
+    papers = installed_papers()
+    want = args.paper or list(papers)
+    bad = [p for p in want if p not in papers]
+    if bad:
+        raise ValueError(f"unknown paper {', '.join(bad)}; installed: {', '.join(papers)}")
+    for pid in want:
+        p = papers[pid]
+        print(f"{p.id}: {p.authors}, “{p.title}” ({p.ref})")
+        for c in p.claims():
+            alias = f"  (also {', '.join(c.aliases)})" if c.aliases else ""
+            print(f"  {c.id:26s} {c.ref:34s} {c.reading}{alias}")
     return 0
 
 
@@ -153,7 +218,8 @@ def cmd_plots(args) -> int:
     from derivations.figures import render_figures
 
     recs = render_figures(
-        Path(args.out), only=args.only or None, seed=args.seed, progress=_progress
+        Path(args.out), only=args.only or None, seed=args.seed, progress=_progress,
+        papers=args.paper,
     )
     for r in recs:
         print(f"{r['name']}: {r['png']}")
@@ -162,32 +228,40 @@ def cmd_plots(args) -> int:
 
 def cmd_report(args) -> int:
     from derivations.figures import render_figures
-    from derivations.report import write_report
+    from derivations.report import check_output_dir, new_staging, write_report
 
-    out = Path(args.out)
+    out = check_output_dir(args.out)
     t0 = time.perf_counter()
-    _progress(f"verifying claims ({args.examples} examples each) ...")
-    doc = run_verify(args.claims, args.examples, args.seed, recheck=args.recheck, jobs=args.jobs)
-    _progress("rendering figures ...")
-    figs = render_figures(out, seed=args.seed, progress=_progress)
-    lab, lab_figs = _lab_claims(out)
-    if lab:
-        doc["claims"].extend(lab)
-        figs.extend(lab_figs)
-        _progress(f"included {len(lab)} lab result(s)")
-    res = write_report(doc, figs, out)
+    staging = new_staging(out)
+    try:
+        _progress(f"verifying claims ({args.examples} examples each) ...")
+        doc = run_verify(
+            args.claims, args.examples, args.seed, recheck=args.recheck, jobs=args.jobs,
+            papers=args.paper,
+        )
+        _progress("rendering figures ...")
+        figs = render_figures(staging, seed=args.seed, progress=_progress, papers=args.paper)
+        lab, lab_figs = _lab_claims(out, staging)
+        if lab:
+            doc["claims"].extend(lab)
+            figs.extend(lab_figs)
+            _progress(f"included {len(lab)} lab result(s)")
+        res = write_report(doc, figs, out, staging=staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     print_table(doc)
     print(
         f"\nwrote {res['markdown']}, {res['html']} and {res['verdicts']} "
         f"({len(figs)} figures) in {time.perf_counter() - t0:.0f} s"
     )
-    return 2 if any(c.get("twin_ok") is False for c in doc["claims"]) else 0
+    return _twin_status(doc)
 
 
-def _lab_claims(out: Path) -> tuple[list[dict], list[dict]]:
+def _lab_claims(out: Path, staging: Path) -> tuple[list[dict], list[dict]]:
     """The latest lab results (``beyond-scaling lab``) as empirical claims, with their
-    figures copied into ``out/figures`` (so the report folder stands alone)."""
-    import shutil
+    figures copied into the report being built (so the report folder stands alone)."""
+    from derivations.engine.model import STATUSES
 
     try:
         from derivations.lab.cli import latest_results
@@ -200,15 +274,11 @@ def _lab_claims(out: Path) -> tuple[list[dict], list[dict]]:
             continue
         for res in latest_results(root):
             c = dict(res.get("claim") or {})
-            if not c.get("id") or c.get("status") not in (
-                "proven",
-                "supported",
-                "refuted",
-                "inconclusive",
-            ):
+            if not c.get("id") or c.get("status") not in STATUSES:
                 continue
             c.setdefault("reading", "measured at laptop scale (beyond-scaling lab)")
             c.setdefault("assumptions", c.pop("rule", ""))
+            c.setdefault("kind", "empirical")
             c["evidence"] = (
                 c.get("evidence", "") + f" [result: {res.get('path')}; rerun with "
                 f"`beyond-scaling lab {c['id'].split('/')[-1]}`]"
@@ -222,6 +292,7 @@ def _lab_claims(out: Path) -> tuple[list[dict], list[dict]]:
             name = "lab_" + c["id"].split("/")[-1]
             rec = {
                 "name": name,
+                "paper": c.get("paper", ""),
                 "title": c.get("statement", name),
                 "claims": [c["id"]],
                 "caption": c.get("evidence", ""),
@@ -229,7 +300,7 @@ def _lab_claims(out: Path) -> tuple[list[dict], list[dict]]:
             for f in res.get("files", []):
                 ext = Path(f).suffix.lstrip(".")
                 if ext in ("png", "svg", "csv") and ext not in rec and (src / f).is_file():
-                    dest = out / "figures" / f"{name}.{ext}"
+                    dest = staging / "figures" / f"{name}.{ext}"
                     dest.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(src / f, dest)
                     rec[ext] = str(dest)
@@ -259,8 +330,9 @@ def cmd_check(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="beyond-scaling",
-        description=f"Check the formal statements of {PAPER} (Niu et al., 'Beyond Scaling "
-        "Laws') with SymPy derivations, high-precision counterexample search and a torch twin.",
+        description="Check the formal statements of theory papers (Niu et al., 'Beyond Scaling "
+        "Laws', and every other installed claim pack) with SymPy derivations, high-precision "
+        "counterexample search and a torch twin.",
     )
     ap.add_argument("--version", action="version", version=_version())
     sub = ap.add_subparsers(dest="command", required=True)
@@ -268,38 +340,30 @@ def build_parser() -> argparse.ArgumentParser:
     _add_verify_args(p)
     p.add_argument("--json", metavar="PATH", help="also write the verdicts as JSON")
     p.set_defaults(func=cmd_verify)
-    p = sub.add_parser("list", help="list the claim ids")
+    p = sub.add_parser("list", help="list the installed papers and their claim ids")
+    _add_paper_arg(p)
     p.set_defaults(func=cmd_list)
     p = sub.add_parser("plots", help="regenerate the figures (PNG, SVG and their data)")
     p.add_argument("--out", default="report", help="output folder (default ./report)")
     p.add_argument("--only", nargs="+", metavar="NAME", help="only these figures")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=_int, default=0)
+    _add_paper_arg(p)
     p.set_defaults(func=cmd_plots)
     p = sub.add_parser(
         "report",
-        help="verify every claim, draw every figure, write "
-        "report.md, report.html and verdicts.json",
+        help="verify every claim, draw every figure, write report.md, report.html and "
+        "verdicts.json",
     )
     p.add_argument("--out", default="report", help="output folder (default ./report)")
     _add_verify_args(p)
     p.set_defaults(func=cmd_report)
     for name, fn, text in (
-        (
-            "bench",
-            cmd_bench,
-            "time the streaming kernels against references (see `beyond-scaling bench --help`)",
-        ),
-        (
-            "lab",
-            cmd_lab,
-            "run one of the paper's experiments at laptop scale (see `beyond-scaling lab --help`)",
-        ),
-        (
-            "check",
-            cmd_check,
-            "property-test your own attention/Hopfield function "
-            "(see `beyond-scaling check --help`)",
-        ),
+        ("bench", cmd_bench, "time the streaming kernels against references "
+         "(see `beyond-scaling bench --help`)"),
+        ("lab", cmd_lab, "run one of the paper's experiments at laptop scale "
+         "(see `beyond-scaling lab --help`)"),
+        ("check", cmd_check, "property-test your own attention/Hopfield function "
+         "(see `beyond-scaling check --help`)"),
     ):
         p = sub.add_parser(name, help=text, add_help=False)
         p.add_argument("rest", nargs=argparse.REMAINDER)
@@ -321,6 +385,12 @@ def main(argv=None) -> int:
     except ValueError as exc:
         print(f"beyond-scaling: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("beyond-scaling: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `beyond-scaling list | head`
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -1,17 +1,14 @@
-"""All claims the verifier knows, in the order the engine checks them (dependencies first)."""
+"""Compatibility: every installed paper's claims by qualified id (``paper:id``).
+
+Use :func:`derivations.engine.load_registry` (with paper ids to choose) in new code.
+"""
 
 from __future__ import annotations
 
-from derivations.engine import Claim
+from derivations.engine.model import Claim
+from derivations.engine.paper import load_registry
 
 
 def all_claims() -> dict[str, Claim]:
-    """id → claim, in dependency order (a derivation only cites claims listed before it)."""
-    from derivations import claims_sec4, claims_sec5
-
-    out: dict[str, Claim] = {}
-    for c in [*claims_sec4.claims(), *claims_sec5.claims()]:
-        if c.id in out:
-            raise ValueError(f"duplicate claim id {c.id!r}")
-        out[c.id] = c
-    return out
+    """Qualified id → claim, for every installed paper, in dependency order."""
+    return load_registry()

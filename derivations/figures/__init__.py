@@ -1,9 +1,10 @@
-"""Figures of the verifier: a registry of :class:`Figure` specs and :func:`render_figures`.
+"""Figures: the :class:`Figure` contract and :func:`render_figures`, for every paper's pack.
 
-Every figure lives in its own module ``derivations/figures/<name>.py`` defining
-``FIGURE = Figure(...)`` (see :mod:`derivations.figures.spec` for the contract) and is
-registered by adding its module name to :data:`FIGURE_MODULES` below; the order there is
-the order figures are drawn and listed.
+A figure lives in its paper's pack, one module per figure defining ``FIGURE = Figure(...)``
+(see :mod:`derivations.figures.spec` for the contract), listed in the pack's
+``Paper.figure_modules`` (the drawing order). This package holds what every figure shares:
+the contract (``spec``), the writer (``io``: PNG, SVG, CSV, JSON with provenance) and the
+style (``style``).
 
 Usage (the CLI's ``plots`` and ``report`` commands)::
 
@@ -11,66 +12,49 @@ Usage (the CLI's ``plots`` and ``report`` commands)::
     records = render_figures("report", only=["prop123_bands"], seed=0)
 
 writes ``report/figures/prop123_bands.{png,svg,csv,json}`` and returns one record per
-figure (name, title, caption, claim ids, file paths, summary) for
+figure (name, paper, title, caption, claim ids, file paths, summary) for
 :func:`derivations.report.write_report`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from derivations.figures.spec import Figure, check_data
 
-__all__ = ["Figure", "FIGURE_MODULES", "FIGURES", "figure_names", "get_figure", "render_figures"]
-
-#: Module names under ``derivations.figures``, each defining ``FIGURE``; drawing order.
-FIGURE_MODULES: tuple[str, ...] = (
-    "fig1_energy_landscapes",
-    "prop123_bands",
-    "cccp_iteration",
-    "eq12_closed_form",
-    "eq14_bounds",
-    "unit_partition",
-    "size_law",
-    "prop4_cross_entropy",
-    "eq1_table2",
-    "eq6_layer_iterates",
-)
+__all__ = ["Figure", "figures", "figure_names", "get_figure", "render_figures"]
 
 
-def _load_registry() -> dict[str, Figure]:
-    registry: dict[str, Figure] = {}
-    for mod_name in FIGURE_MODULES:
-        mod = importlib.import_module(f"{__name__}.{mod_name}")
-        spec = getattr(mod, "FIGURE", None)
-        if not isinstance(spec, Figure):
-            raise TypeError(f"module {mod.__name__} must define FIGURE = Figure(...)")
-        if spec.name != mod_name:
-            raise ValueError(
-                f"module {mod_name!r} defines a figure named {spec.name!r}; the two must agree"
-            )
-        registry[spec.name] = spec
-    return registry
+def figures(papers: Sequence[str] | None = None) -> dict[str, tuple[str, Figure]]:
+    """NAME → (paper id, Figure) for the given papers (all installed by default), in drawing
+    order; figure names are unique across papers."""
+    from derivations.engine.paper import _papers
+
+    out: dict[str, tuple[str, Figure]] = {}
+    for p in _papers(papers):
+        for spec in p.figures():
+            if spec.name in out:
+                raise ValueError(
+                    f"figure {spec.name!r} is defined by papers {out[spec.name][0]} and {p.id}"
+                )
+            out[spec.name] = (p.id, spec)
+    return out
 
 
-#: NAME -> Figure, in drawing order.
-FIGURES: dict[str, Figure] = _load_registry()
-
-
-def figure_names() -> list[str]:
+def figure_names(papers: Sequence[str] | None = None) -> list[str]:
     """The registered figure names, in drawing order."""
-    return list(FIGURES)
+    return list(figures(papers))
 
 
 def get_figure(name: str) -> Figure:
     """The registered :class:`Figure` called ``name``; ``ValueError`` naming the known ones."""
+    reg = figures()
     try:
-        return FIGURES[name]
+        return reg[name][1]
     except KeyError:
-        raise ValueError(f"unknown figure {name!r}; known figures: {', '.join(FIGURES)}") from None
+        raise ValueError(f"unknown figure {name!r}; known figures: {', '.join(reg)}") from None
 
 
 @contextlib.contextmanager
@@ -92,44 +76,54 @@ def render_figures(
     only: Iterable[str] | None = None,
     seed: int = 0,
     progress: Callable[[str], object] | None = print,
+    papers: Sequence[str] | None = None,
 ) -> list[dict]:
-    """Compute, draw and write the figures (all, or those named in ``only``) under
-    ``out_dir/figures``. Returns one record per figure::
+    """Compute, draw and write the figures of ``papers`` (all, or those named in ``only``)
+    under ``out_dir/figures``. Returns one record per figure::
 
-        {"name", "title", "claims", "caption", "description",
+        {"name", "paper", "title", "claims", "caption", "description",
          "png", "svg", "csv", "json", "summary", "seconds"}
 
     ``progress`` receives one line per stage (``None`` for silence). Unknown names in
     ``only`` raise ``ValueError`` before anything is computed.
     """
-    from derivations.figures.io import jsonable, provenance, write_figure  # loads pyplot
+    from derivations.engine.paper import installed_papers
+    from derivations.figures.io import provenance, write_figure  # loads pyplot
     from derivations.figures.style import styled
+    from derivations.jsonio import jsonable
 
-    names = list(FIGURES) if only is None else list(dict.fromkeys(only))
-    specs = [get_figure(n) for n in names]
+    reg = figures(papers)
+    names = list(reg) if only is None else list(dict.fromkeys(only))
+    unknown = [n for n in names if n not in reg]
+    if unknown:
+        raise ValueError(
+            f"unknown figure {', '.join(map(repr, unknown))}; known figures: {', '.join(reg)}"
+        )
     say = progress or (lambda _line: None)
     records = []
-    for k, spec in enumerate(specs, 1):
+    for k, name in enumerate(names, 1):
+        paper, spec = reg[name]
+        ref = installed_papers()[paper].ref
         t0 = time.perf_counter()
-        say(f"[{k}/{len(specs)}] {spec.name}: computing ...")
+        say(f"[{k}/{len(names)}] {spec.name}: computing ...")
         with _torch_single_thread():
             data = spec.compute(seed)
         check_data(spec.name, data)
         caption = spec.caption(data)
-        say(f"[{k}/{len(specs)}] {spec.name}: drawing ...")
+        say(f"[{k}/{len(names)}] {spec.name}: drawing ...")
         with styled():
             fig = spec.draw(data)
-            paths = write_figure(
-                spec, data, fig, out_dir, provenance(seed, dict(spec.constants)), caption
-            )
+            prov = provenance(seed, dict(spec.constants), ref)
+            paths = write_figure(spec, data, fig, out_dir, prov, caption)
         seconds = time.perf_counter() - t0
         say(
-            f"[{k}/{len(specs)}] {spec.name}: wrote {paths['png']} (+ .svg .csv .json) "
+            f"[{k}/{len(names)}] {spec.name}: wrote {paths['png']} (+ .svg .csv .json) "
             f"in {seconds:.1f} s"
         )
         records.append(
             {
                 "name": spec.name,
+                "paper": paper,
                 "title": spec.title,
                 "claims": list(spec.claims),
                 "caption": caption,

@@ -20,19 +20,17 @@ from pathlib import Path
 from typing import Any
 
 from derivations.figures.spec import Figure
+from derivations.jsonio import jsonable
 from derivations.figures.style import plt
 
 __all__ = [
-    "PAPER",
     "tool_version",
     "git_revision",
     "provenance",
-    "jsonable",
     "write_csv",
     "write_figure",
 ]
 
-PAPER = "arXiv:2405.08707v2"
 _REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -70,33 +68,10 @@ def _library_versions() -> dict[str, str]:
     return versions
 
 
-def jsonable(obj: Any) -> Any:
-    """Convert numpy/torch/SymPy/mpmath values and tuples into plain JSON types.
-
-    Non-finite floats become the strings ``"nan"``, ``"inf"``, ``"-inf"`` (JSON has none).
-    """
-    if isinstance(obj, dict):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [jsonable(v) for v in obj]
-    if hasattr(obj, "tolist") and not isinstance(obj, (str, bytes)):
-        return jsonable(obj.tolist())
-    if isinstance(obj, bool) or obj is None or isinstance(obj, str):
-        return obj
-    if isinstance(obj, int):
-        return obj
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else str(obj)
-    try:
-        return jsonable(float(obj))
-    except (TypeError, ValueError):
-        return str(obj)
-
-
-def provenance(seed: int, constants: dict | None = None) -> dict:
+def provenance(seed: int, constants: dict | None = None, paper: str = "") -> dict:
     """What produced a figure: paper, tool version, git revision, seed, constants, libraries."""
     return {
-        "paper": PAPER,
+        "paper": paper,
         "tool": "beyond-scaling",
         "tool_version": tool_version(),
         "git_revision": git_revision(),
@@ -148,7 +123,7 @@ def write_figure(spec: Figure, data: dict, fig, out_dir, prov: dict, caption: st
     fdir.mkdir(parents=True, exist_ok=True)
     stem = fdir / spec.name
     source = (
-        f"{PAPER}; beyond-scaling {prov['tool_version']}; git {prov['git_revision']}; "
+        f"{prov['paper']}; beyond-scaling {prov['tool_version']}; git {prov['git_revision']}; "
         f"seed {prov['seed']}"
     )
     paths = {

@@ -14,8 +14,8 @@ A figure is split in two so that what is drawn is exactly what is written to dis
 * ``caption(data) -> str``: what the figure confirms or refutes, worded from ``summary``
   (counts, margins), never a verdict written in advance.
 
-Adding a figure: write ``derivations/figures/<name>.py`` defining ``FIGURE = Figure(...)``
-and add ``"<name>"`` to ``FIGURE_MODULES`` in ``derivations/figures/__init__.py``::
+Adding a figure: write ``<pack>/figures/<name>.py`` (e.g. ``derivations/niu2024/figures``)
+defining ``FIGURE = Figure(...)`` and add its module to the pack's ``Paper.figure_modules``::
 
     def compute(seed: int = 0) -> dict:       # torch / mpmath only; seeded generators
         ...
@@ -30,7 +30,7 @@ and add ``"<name>"`` to ``FIGURE_MODULES`` in ``derivations/figures/__init__.py`
         ...
         return fig
 
-    FIGURE = Figure(name="<name>", title="...", claims=("eq14",), compute=compute,
+    FIGURE = Figure(name="<name>", title="...", claims=("eq14",), compute=compute,  # local ids
                     draw=draw, caption=caption, constants={...})
 
 ``render_figures`` runs ``compute`` with torch on one thread, draws inside

@@ -13,8 +13,8 @@ import mpmath
 import numpy as np
 import torch
 
-from derivations.figures.common import FIG1_PATTERNS_2D, fmt_point, grid_2d, tensor
 from derivations.figures.spec import Figure
+from derivations.niu2024.figures.common import FIG1_PATTERNS_2D, fmt_point, grid_2d, tensor
 from numerics.energies import cccp_iterate, cccp_step, distance_energy
 from numerics.tolerances import rtol
 from theory.energies import mp_cccp_step

@@ -19,7 +19,8 @@ import mpmath
 import numpy as np
 import torch
 
-from derivations.figures.common import (
+from derivations.figures.spec import Figure
+from derivations.niu2024.figures.common import (
     FIG1_PATTERNS_1D,
     FIG1_PATTERNS_2D,
     dedupe,
@@ -31,7 +32,6 @@ from derivations.figures.common import (
     local_minima_2d,
     tensor,
 )
-from derivations.figures.spec import Figure
 from numerics.energies import distance_energy, lse, mchn_energy
 from theory.energies import mp_distance_energy, mp_mchn_energy
 from theory.lse import mp_lse

@@ -22,8 +22,9 @@ import math
 import numpy as np
 import torch
 
-from derivations.figures.common import grid_2d
 from derivations.figures.spec import Figure
+from derivations.niu2024.figures.common import grid_2d
+from derivations.niu2024.trust_region import argmin_ball
 from numerics.energies import distance_energy, global_energy
 from numerics.tolerances import rtol
 
@@ -33,8 +34,6 @@ PER_LAYER = 2
 BOX = 3.0  # patterns and starts uniform in [−BOX, BOX]²
 DELTAS = (0.05, 0.25, 1.0, 4.0, 16.0)  # trust radii δ_t (squared distance), same for all t
 INSTANCES = 100
-POLAR = {"radii": 33, "angles": 72}
-REFINE = {"points": 21, "rounds": 2}
 GRID = {"lo": -4.0, "hi": 4.0, "num": 101}
 TOL_FACTOR = 100.0
 
@@ -44,8 +43,7 @@ CONSTANTS = {
     "box": BOX,
     "deltas_squared_distance": DELTAS,
     "random_instances": INSTANCES,
-    "polar_grid": POLAR,
-    "refine": REFINE,
+    "minimiser": "derivations.niu2024.trust_region.argmin_ball (polar grid + 5 refinements)",
     "landscape_grid": GRID,
     "layer_energy": "E_t = Eq. (4) over layer t's patterns ('distance' reading)",
     "rise_tolerance": f"{TOL_FACTOR} * rtol(float64) * (1 + |E|)",
@@ -67,33 +65,14 @@ def _layer_energies(pats: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     return torch.stack([distance_energy(pats[t], x) for t in range(pats.shape[0])], dim=-1)
 
 
-def _project(points: torch.Tensor, c: torch.Tensor, rho: float) -> torch.Tensor:
-    v = points - c
-    nrm = v.norm(dim=-1, keepdim=True)
-    scale = torch.where(nrm > rho, rho / nrm.clamp_min(1e-300), torch.ones_like(nrm))
-    return c + v * scale
-
-
 def minimise_in_disc(P: torch.Tensor, c: torch.Tensor, rho: float) -> torch.Tensor:
-    """argmin of the Eq. (4) energy of patterns P over {‖x − c‖ ≤ rho} (grid search)."""
-    rr = torch.linspace(0.0, rho, POLAR["radii"], dtype=_DT)[1:]
-    th = torch.arange(POLAR["angles"], dtype=_DT) * (2 * math.pi / POLAR["angles"])
-    R, T = torch.meshgrid(rr, th, indexing="ij")
-    cand = torch.cat(
-        [c[None], c + torch.stack([R * torch.cos(T), R * torch.sin(T)], -1).reshape(-1, 2)]
-    )
-    e = distance_energy(P, cand)
-    best, best_e = cand[int(torch.argmin(e))], e.min()
-    half = max(rho / (POLAR["radii"] - 1), rho * math.pi / POLAR["angles"])
-    for _ in range(REFINE["rounds"]):
-        ax = torch.linspace(-half, half, REFINE["points"], dtype=_DT)
-        gx, gy = torch.meshgrid(ax, ax, indexing="ij")
-        loc = _project(best + torch.stack([gx, gy], -1).reshape(-1, 2), c, rho)
-        el = distance_energy(P, loc)
-        if el.min() < best_e:
-            best, best_e = loc[int(torch.argmin(el))], el.min()
-        half *= 2.0 / (REFINE["points"] - 1)
-    return best
+    """argmin of the Eq. (4) energy of patterns P over {‖x − c‖ ≤ rho}: the claims' own
+    trust-region minimiser (:func:`derivations.niu2024.trust_region.argmin_ball`)."""
+
+    def energy(X):
+        return distance_energy(P, torch.from_numpy(X)).numpy()
+
+    return torch.from_numpy(argmin_ball(energy, c.numpy(), rho))
 
 
 def run_layers(pats: torch.Tensor, x0: torch.Tensor, delta: float) -> torch.Tensor:

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from derivations.report import latex_to_mathml, order_claims, write_report
+from derivations.report import latex_to_mathml, write_report
+from derivations.report.structure import layout
 
 CX = {
     "patterns": [[0.5, -1.25], [2.0, 0.0]],
@@ -30,8 +31,40 @@ CX = {
 }
 
 
+SECTION = {
+    "ext/cccp-descent": "ext",
+    "prop5": "5",
+    "eq12": "5",
+    "prop3": "4",
+    "prop1": "4",
+    "prop3/corrected": "4",
+    "eq8/majorizes": "4",
+    "lemma2": "A",
+    "softmax-grad": "A",
+    "lemma1": "A",
+    "tableE": "numbers",
+    "eq4": "4",
+}
+PAPER = {
+    "id": "paperx",
+    "title": "A paper of fixtures",
+    "authors": "A. Author",
+    "ref": "arXiv:0000.00000v1",
+    "summary": "What the fixture paper claims.",
+    "sections": [
+        {"key": "A", "title": "Appendix A"},
+        {"key": "4", "title": "Section 4"},
+        {"key": "5", "title": "Section 5"},
+        {"key": "numbers", "title": "Printed numbers"},
+        {"key": "ext", "title": "Extensions"},
+    ],
+}
+
+
 def _claim(cid, ref, status, latex, **kw):
     base = {
+        "paper": "paperx" if cid in SECTION else "",
+        "section": SECTION.get(cid, ""),
         "id": cid,
         "ref": ref,
         "reading": "as printed",
@@ -54,7 +87,7 @@ def _claim(cid, ref, status, latex, **kw):
 def synthetic_verdicts() -> dict:
     """A synthetic verdicts dict (fixture), claims deliberately out of the paper's order."""
     return {
-        "paper": "arXiv:2405.08707v2",
+        "papers": [PAPER],
         "tool_version": "0.0-fixture",
         "seed": 0,
         "examples": 50,
@@ -203,7 +236,7 @@ def figure_records(tmp_path) -> list[dict]:
     import matplotlib.pyplot as plt
 
     recs = []
-    fdir = tmp_path / "out" / "figures"
+    fdir = tmp_path / "render" / "figures"
     fdir.mkdir(parents=True)
     for name, claims in (
         ("bands_fixture", ["prop1", "prop2", "prop3"]),
@@ -219,6 +252,7 @@ def figure_records(tmp_path) -> list[dict]:
         recs.append(
             {
                 "name": name,
+                "paper": "paperx",
                 "title": f"Title of {name}",
                 "claims": claims,
                 "caption": f"Caption of {name}: 3/5 points outside <band>.",
@@ -242,49 +276,44 @@ def report(tmp_path, verdicts, figure_records):
     }
 
 
-def test_paper_order():
-    claims = [
-        {"id": i, "ref": r, "extension": e}
-        for i, r, e in [
-            ("x1", "extension (ours)", True),
-            ("p4", "v2 §5, Proposition 4", False),
-            ("e12", "v2 §5, Eq. (12)", False),
-            ("e11", "v2 §5, Eq. (11)", False),
-            ("e14", "v2 §5, Eq. (14)", False),
-            ("p5", "v2 §5, Proposition 5", False),
-            ("gd", "v2 App. G, Table 3", False),
-            ("fd", "v2 App. F.1", False),
-            ("ld", "v2 App. D.2, Lemma 5", False),
-            ("p1", "v2 §4, Proposition 1", False),
-            ("e8b", "v2 §4, after Eq. (8)", False),
-            ("e8", "v2 §4, Eq. (8)", False),
-            ("e3", "v2 §4, Eq. (3)", False),
-            ("l3", "v2 App. A, Lemma 3", False),
-            ("l1", "v2 App. A, Lemma 1", False),
-            ("bg", "v2 §2 (background)", False),
-            ("odd", "no reference", False),
-        ]
-    ]
-    got = [c["id"] for c in order_claims(claims)]
+def _qid(c):
+    return f"{c['paper']}:{c['id']}" if c.get("paper") else c["id"]
+
+
+def test_order_follows_the_papers_section_map(verdicts):
+    lay = layout(verdicts, [])
+    got = [c["id"] for c in lay.ordered]
     assert got == [
-        "l1",
-        "l3",
-        "bg",
-        "e3",
-        "p1",
-        "e8",
-        "e8b",
-        "e11",
-        "p4",
-        "e12",
-        "e14",
-        "p5",
-        "ld",
-        "fd",
-        "gd",
-        "odd",
-        "x1",
+        "lemma2",
+        "softmax-grad",
+        "lemma1",
+        "prop3",
+        "prop1",
+        "prop3/corrected",
+        "eq8/majorizes",
+        "eq4",
+        "prop5",
+        "eq12",
+        "tableE",
+        "ext/cccp-descent",
+        "weird",
     ]
+    assert [p.title for p in lay.parts][-1] == "Other claims"
+    assert [ch.title for ch in lay.parts[0].chapters] == [
+        "Appendix A",
+        "Section 4",
+        "Section 5",
+        "Printed numbers",
+        "Extensions",
+    ]
+
+
+def test_citations_are_linked_both_ways(tmp_path, verdicts):
+    verdicts["claims"][4]["cites"] = ["paperx:lemma2", "other:thm1"]
+    out = write_report(verdicts, [], tmp_path / "r")
+    md = Path(out["markdown"]).read_text(encoding="utf-8")
+    assert "Cites: [paperx:lemma2](#claim-paperx-lemma2), other:thm1" in md
+    assert "Cited by: [paperx:prop1](#claim-paperx-prop1)" in md
 
 
 def test_files_written(report, verdicts):
@@ -297,24 +326,26 @@ def test_every_claim_in_markdown_and_html(report, verdicts):
     import html as html_mod
 
     for c in verdicts["claims"]:
-        assert f"claim-{re.sub(r'[^A-Za-z0-9_-]+', '-', c['id']).strip('-')}" in report["md"]
-        assert f"{html_mod.escape(c['id'])}</a>" in report["html"]
-        assert f'id="claim-{re.sub(r"[^A-Za-z0-9_-]+", "-", c["id"]).strip("-")}"' in report["html"]
+        q = _qid(c)
+        assert f"claim-{re.sub(r'[^A-Za-z0-9_-]+', '-', q).strip('-')}" in report["md"]
+        assert f"{html_mod.escape(q)}</a>" in report["html"]
+        assert f'id="claim-{re.sub(r"[^A-Za-z0-9_-]+", "-", q).strip("-")}"' in report["html"]
     # sections appear in the paper's order: App. A lemmas first, extensions last
     md = report["md"]
-    pos = [md.index(f"### {k}. ") for k in range(1, len(verdicts["claims"]) + 1)]
+    pos = [md.index(f"#### {k}. ") for k in range(1, len(verdicts["claims"]) + 1)]
     assert pos == sorted(pos)
     assert (
-        md.index("lemma1: ")
+        md.index("lemma2: ")
         < md.index("softmax-grad: ")
-        < md.index("prop1: ")
+        < md.index("lemma1: ")
         < md.index("prop3: ")
+        < md.index("prop1: ")
         < md.index("eq8/majorizes: ")
-        < md.index("eq12: ")
         < md.index("prop5: ")
+        < md.index("eq12: ")
         < md.index("tableE: ")
-        < md.index("weird: ")
         < md.index("ext/cccp-descent: ")
+        < md.index("weird: ")
     )
 
 
@@ -368,7 +399,7 @@ def test_mathml_sanitised():
 
 def test_bad_input():
     with pytest.raises(ValueError, match="claims"):
-        write_report({"paper": "x"}, [], "/tmp/unused-report-dir")
+        write_report({"papers": []}, [], "/tmp/unused-report-dir")
 
 
 # ------------------------------------------------------------------- headless Chromium

@@ -24,8 +24,8 @@ import math
 import numpy as np
 import torch
 
-from derivations.figures.common import FIG1_PATTERNS_2D, tensor
 from derivations.figures.spec import Figure
+from derivations.niu2024.figures.common import FIG1_PATTERNS_2D, tensor
 from numerics.energies import distance_energy, mchn_energy, nearest_neighbour
 from numerics.tolerances import rtol
 

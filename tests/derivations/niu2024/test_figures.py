@@ -15,8 +15,8 @@ from collections import defaultdict
 import mpmath
 import pytest
 
-from derivations.figures import FIGURES, figure_names, get_figure, render_figures
-from derivations.figures.common import FIG1_PATTERNS_1D, FIG1_PATTERNS_2D
+from derivations.figures import figure_names, figures, get_figure, render_figures
+from derivations.niu2024.figures.common import FIG1_PATTERNS_1D, FIG1_PATTERNS_2D
 from theory.energies import (
     mp_cccp_step,
     mp_distance_energy,
@@ -24,6 +24,8 @@ from theory.energies import (
     mp_nearest_neighbour,
 )
 from theory.lse import mp_lse
+
+FIGURES = {name: spec for name, (paper, spec) in figures(["niu2024"]).items()}
 
 NAMES = ("fig1_energy_landscapes", "prop123_bands", "cccp_iteration")
 

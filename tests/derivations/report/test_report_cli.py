@@ -13,10 +13,11 @@ def test_engine_verdicts_all_appear_in_the_report(tmp_path):
         progress=lambda m: None,
         jobs=1,
     )
-    res = write_report(doc, [], tmp_path)
-    md = (tmp_path / "report.md").read_text()
-    html = (tmp_path / "report.html").read_text()
-    saved = json.loads((tmp_path / "verdicts.json").read_text())
+    out = tmp_path / "r"
+    res = write_report(doc, [], out)
+    md = (out / "report.md").read_text()
+    html = (out / "report.html").read_text()
+    saved = json.loads((out / "verdicts.json").read_text())
     assert res["claims"] == len(doc["claims"]) == len(saved["claims"])
     for c in doc["claims"]:
         assert c["id"] in md and c["id"] in html
@@ -60,11 +61,12 @@ def test_lab_results_enter_the_report_with_their_figure(tmp_path):
         "values": {},
     }
     (d / "result.json").write_text(json.dumps({"claim": claim, "files": ["radius.png"]}))
-    claims, figs = _lab_claims(tmp_path)
+    staging = tmp_path / "staging"
+    claims, figs = _lab_claims(tmp_path, staging)
     assert [c["id"] for c in claims] == ["lab/radius"]
     assert figs[0]["claims"] == ["lab/radius"]
-    assert (tmp_path / "figures" / "lab_radius.png").exists()
+    assert (staging / "figures" / "lab_radius.png").exists()
     # a result whose status is not one of the four verdicts is left out, not shown as one
     claim["status"] = "great"
     (d / "result.json").write_text(json.dumps({"claim": claim, "files": ["radius.png"]}))
-    assert _lab_claims(tmp_path)[0] == []
+    assert _lab_claims(tmp_path, staging)[0] == []

@@ -1,0 +1,113 @@
+"""The claim engine: a claim, independent checks, and a verdict computed from them.
+
+Paper-free. Its parts, one module each:
+
+=====================  ==================================================================
+``model``              relations, derivation steps and justifications, Claim, Computed,
+                       the verdict vocabulary :data:`STATUSES`
+``instance``           :class:`Instance`: patterns, query and parameters as plain JSON
+``backends``           the SymPy and mpmath back ends and the vocabulary mechanism
+                       (``torch_backend``: the torch twin's back end, loaded on demand)
+``checker``            the derivation checker (every step re-checked by SymPy)
+``search``             the counterexample search (Hypothesis, judged at high precision)
+``twin``               the torch twin's comparison with mpmath (loaded on demand)
+``verdict``            the verdict from the checks' outcomes
+``cache``              the on-disk cache of derivation checks
+``run``                running checks for one claim or many (in parallel)
+``paper``              :class:`Paper`, sections, claim-pack discovery (entry points)
+=====================  ==================================================================
+
+Importing the engine does not import torch; only the twin does.
+"""
+
+from derivations.engine.backends import (
+    MP,
+    SYM,
+    MpOps,
+    Ops,
+    SymOps,
+    VectorSymbol,
+    Word,
+    register,
+    vocabulary,
+)
+from derivations.engine.checker import check_derivation, check_step
+from derivations.engine.instance import Instance
+from derivations.engine.model import (
+    RELATIONS,
+    STATUSES,
+    Algebra,
+    Chain,
+    Cites,
+    Claim,
+    Combine,
+    Computed,
+    EngineError,
+    Monotone,
+    Rel,
+    Step,
+    Wlog,
+    qualify,
+)
+from derivations.engine.paper import (
+    GROUP,
+    Paper,
+    Section,
+    installed_papers,
+    load_registry,
+    resolve_ids,
+)
+from derivations.engine.run import dependency_order, run_checks, verify, verify_claim
+from derivations.engine.search import judge, search
+from derivations.engine.verdict import decide
+
+__all__ = [
+    "STATUSES",
+    "RELATIONS",
+    "EngineError",
+    "Rel",
+    "Step",
+    "Algebra",
+    "Cites",
+    "Chain",
+    "Combine",
+    "Monotone",
+    "Wlog",
+    "Claim",
+    "Computed",
+    "Instance",
+    "qualify",
+    "Ops",
+    "SymOps",
+    "MpOps",
+    "SYM",
+    "MP",
+    "VectorSymbol",
+    "Word",
+    "register",
+    "vocabulary",
+    "check_step",
+    "check_derivation",
+    "judge",
+    "search",
+    "decide",
+    "run_checks",
+    "verify_claim",
+    "verify",
+    "dependency_order",
+    "GROUP",
+    "Paper",
+    "Section",
+    "installed_papers",
+    "load_registry",
+    "resolve_ids",
+    "TorchOps",
+]
+
+
+def __getattr__(name):  # TorchOps without importing torch at engine import time
+    if name == "TorchOps":
+        from derivations.engine.torch_backend import TorchOps
+
+        return TorchOps
+    raise AttributeError(f"module 'derivations.engine' has no attribute {name!r}")

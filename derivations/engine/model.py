@@ -1,0 +1,299 @@
+"""The claim model: relations, derivation steps and their justifications, claims, outcomes.
+
+Nothing here knows a paper. A :class:`Claim` is one formal statement (or one reading of it,
+or a corrected form) written once as ``statement(ops, v) -> [Rel, ...]`` over the back ends
+of :mod:`derivations.engine.backends`, or a ``compute(examples, seed) -> Computed``
+computation. A claim pack (:mod:`derivations.engine.paper`) groups claims into a paper.
+
+Verdicts (:data:`STATUSES`, the only four): ``proven``, ``supported``, ``refuted``,
+``inconclusive`` — decided by :mod:`derivations.engine.verdict` from the checks' outcomes,
+never written by hand.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+import sympy as sp
+
+__all__ = [
+    "STATUSES",
+    "RELATIONS",
+    "EngineError",
+    "Rel",
+    "Step",
+    "Algebra",
+    "Cites",
+    "Chain",
+    "Combine",
+    "Monotone",
+    "Wlog",
+    "Claim",
+    "Computed",
+    "qualify",
+    "resolve_in",
+    "split_qid",
+]
+
+#: The verdict vocabulary, everywhere (engine, report, lab, recheck).
+STATUSES = ("proven", "supported", "refuted", "inconclusive")
+#: Relation operators a statement may use.
+RELATIONS = ("<=", "<", "==", ">=", ">")
+_FLIP = {">=": "<=", ">": "<"}
+_SYM_REL = {"<=": sp.Le, "<": sp.Lt, "==": sp.Eq, ">=": sp.Ge, ">": sp.Gt}
+
+
+class EngineError(RuntimeError):
+    """The engine contradicted itself (e.g. a checked derivation and a counterexample)."""
+
+
+def qualify(claim_id: str, paper: str | None) -> str:
+    """``paper:claim_id`` (a claim id already qualified, or with no paper, is returned as is).
+
+    >>> qualify("prop1", "niu2024"), qualify("ramsauer2020:thm4", "niu2024")
+    ('niu2024:prop1', 'ramsauer2020:thm4')
+    """
+    if ":" in claim_id or not paper:
+        return claim_id
+    return f"{paper}:{claim_id}"
+
+
+def resolve_in(registry: dict | None, claim_id: str, paper: str | None) -> str:
+    """The key of ``claim_id`` (as written in a claim of ``paper``) in ``registry``.
+
+    A qualified id is kept; a local one is looked up in the same paper first, then, when
+    the citing claim belongs to no paper (a user's claim), as the unique claim with that
+    local id or alias in any paper.
+    """
+    q = qualify(claim_id, paper)
+    if registry is None or q in registry or ":" in claim_id:
+        return q
+    hits = [k for k, c in registry.items() if claim_id == c.id or claim_id in c.aliases]
+    if paper:
+        hits = [k for k in hits if registry[k].paper == paper] or hits
+    return hits[0] if len(hits) == 1 else q
+
+
+def split_qid(qid: str) -> tuple[str | None, str]:
+    """(paper, local id) of a qualified id; (None, id) for a local one."""
+    if ":" in qid:
+        p, c = qid.split(":", 1)
+        return p, c
+    return None, qid
+
+
+@dataclass(frozen=True)
+class Rel:
+    """``lhs op rhs`` with op one of <=, <, ==, >=, >; ``label`` names it in reports."""
+
+    lhs: Any
+    op: str
+    rhs: Any
+    label: str = ""
+
+    def __post_init__(self):
+        if self.op not in RELATIONS:
+            raise ValueError(f"relation operator must be one of {list(RELATIONS)}; got {self.op!r}")
+
+    def normal(self) -> Rel:
+        """The same relation written with <=, < or ==."""
+        if self.op in _FLIP:
+            return Rel(self.rhs, _FLIP[self.op], self.lhs, self.label)
+        return self
+
+    def sympy(self):
+        return _SYM_REL[self.op](self.lhs, self.rhs, evaluate=False)
+
+    def latex(self) -> str:
+        return sp.latex(self.sympy())
+
+
+# ----------------------------------------------------------------- derivation justifications
+
+
+@dataclass(frozen=True)
+class Algebra:
+    """An equality SymPy simplifies to 0 = 0, or an inequality whose slack SymPy proves ≥ 0."""
+
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Cites:
+    """An instance of another claim: its statement on the substituted instance ``v``.
+
+    ``claim_id`` is a claim of the same paper, or ``paper:id`` for another paper's claim.
+    """
+
+    claim_id: str
+    v: SimpleNamespace
+
+
+@dataclass(frozen=True)
+class Chain:
+    """From steps i: a ⋈ b and j: b ⋈ c conclude a ⋈ c (b matched by SymPy)."""
+
+    i: int
+    j: int
+
+
+@dataclass(frozen=True)
+class Combine:
+    """slack(step) = Σ cₖ · slack(step k) (+ a part SymPy proves ≥ 0).
+
+    The slack of ``a ≤ b`` is b − a. Coefficients of inequality steps must be provably > 0;
+    equality steps may enter with any sign.
+    """
+
+    coeffs: tuple  # ((step index, coefficient), ...)
+
+
+@dataclass(frozen=True)
+class Wlog:
+    """Without loss of generality: the claim's statement is invariant under permuting the
+    vector ``key`` of the general instance ``general`` (checked by SymPy for a transposition
+    and a cycle, which generate all permutations), and the step itself is checked as algebra
+    (e.g. max(z) = z₁ for the instance z = (a, a − u₂, …) with uᵢ ≥ 0)."""
+
+    general: SimpleNamespace
+    key: str
+
+
+@dataclass(frozen=True)
+class Monotone:
+    """From step i: a ⋈ b conclude f(a) ⋈ f(b) for f increasing (SymPy: f' > 0) on ``domain``."""
+
+    i: int
+    f: sp.Lambda
+    domain: str = "real"  # or "positive"
+
+
+@dataclass
+class Step:
+    """One derivation step: a relation, the reason in words, and its justification."""
+
+    rel: Rel
+    why: str
+    by: Any
+
+
+@dataclass
+class Computed:
+    """Outcome of a ``computation``/``empirical`` claim: whether the statement held, and why.
+
+    ``holds`` is True/False from a comparison that could have gone either way, or None when
+    the computation could not decide (then ``evidence`` says why). ``exact`` says whether the
+    computation is exact (then a holding claim is ``proven``, else ``supported``).
+    """
+
+    holds: bool | None
+    evidence: str
+    values: dict = field(default_factory=dict)
+    counterexample: dict | None = None
+    exact: bool = False
+    trials: int = 1
+
+
+_KINDS = ("inequality", "identity", "computation", "empirical")
+
+
+@dataclass
+class Claim:
+    """One formal statement of a paper (or one reading of it) and how to check it.
+
+    ``statement(ops, v)`` returns the relations (a conjunction) on an instance ``v`` loaded
+    into ``ops``; ``domain()`` is a Hypothesis strategy of :class:`~derivations.engine.Instance`;
+    ``display()`` returns a symbolic namespace for the SymPy back end (the rendered
+    statement); ``derivation(ops, v)`` returns :class:`Step` s, checked on each of
+    ``derivation_sizes()``. A ``computation``/``empirical`` claim instead sets
+    ``compute(examples, seed) -> Computed``.
+
+    ``wrong`` holds the fields of the claim's *wrong variant*: a deliberately broken
+    statement (or computation) next to the claim, which the mutation test must see refuted
+    by the same engine (``wrong_variant()``). ``uses`` lists claims this one rests on without
+    a derivation step (shown in the report in both directions); ``aliases`` are other ids it
+    answers to. ``paper`` and ``section`` are set by the claim's :class:`Paper`.
+    """
+
+    id: str
+    ref: str
+    reading: str
+    kind: str
+    assumptions: str
+    statement: Callable | None = None
+    domain: Callable | None = None
+    display: Callable[[], SimpleNamespace] | None = None
+    derivation: Callable | None = None
+    derivation_sizes: Callable[[], Sequence[SimpleNamespace]] | None = None
+    compute: Callable[..., Computed] | None = None
+    extension: bool = False
+    twin: bool = True
+    summary: str = ""
+    wrong: dict | None = None
+    uses: tuple = ()
+    aliases: tuple = ()
+    paper: str = ""
+    section: str = ""
+
+    def __post_init__(self):
+        if self.compute is None and (self.statement is None or self.domain is None):
+            raise ValueError(f"claim {self.id}: needs statement and domain, or compute")
+        if self.kind not in _KINDS:
+            raise ValueError(f"claim {self.id}: kind must be one of {_KINDS}; got {self.kind!r}")
+        if not self.id or any(c.isspace() for c in self.id) or ":" in self.id:
+            raise ValueError(f"claim id must be non-empty, without spaces or ':'; got {self.id!r}")
+
+    @property
+    def qid(self) -> str:
+        """The qualified id ``paper:id`` (just ``id`` for a claim outside any paper)."""
+        return qualify(self.id, self.paper)
+
+    def resolve(self, claim_id: str, registry: dict | None = None) -> str:
+        """The qualified id of ``claim_id`` as written inside this claim (same paper unless
+        qualified; see :func:`resolve_in`)."""
+        return resolve_in(registry, claim_id, self.paper)
+
+    def cited(self, registry: dict | None = None) -> list[str]:
+        """Qualified ids of the claims this claim's derivation cites (on its first size)."""
+        from derivations.engine.backends import SYM
+
+        if self.derivation is None or self.derivation_sizes is None:
+            return []
+        sizes = list(self.derivation_sizes())
+        if not sizes:
+            return []
+        steps = self.derivation(SYM, sizes[0])
+        return sorted(
+            {self.resolve(s.by.claim_id, registry) for s in steps if isinstance(s.by, Cites)}
+        )
+
+    def statement_latex(self) -> str:
+        from derivations.engine.backends import SYM
+
+        if self.statement is None or self.display is None:
+            return ""
+        rels = self.statement(SYM, self.display())
+        return r" \;\wedge\; ".join(r.latex() for r in rels)
+
+    def wrong_variant(self) -> Claim | None:
+        """The deliberately wrong variant (id ``<id>/wrong``), or None when none is given."""
+        if not self.wrong:
+            return None
+        bad = set(self.wrong) - {f.name for f in dataclasses.fields(self)}
+        if bad:
+            raise ValueError(f"claim {self.id}: wrong variant replaces unknown fields {bad}")
+        return dataclasses.replace(
+            self,
+            id=self.id + "/wrong",
+            reading="deliberately wrong variant of: " + self.reading,
+            derivation=None,
+            derivation_sizes=None,
+            display=None,
+            wrong=None,
+            aliases=(),
+            **self.wrong,
+        )

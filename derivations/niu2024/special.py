@@ -1,0 +1,333 @@
+"""Section 5 and Appendix D of Niu et al. (arXiv:2405.08707v2): Lemma 5, Stirling, V_n and
+Eq. (14) as claims.
+
+Notation: n dimension, r radius, γ(s, x) the lower incomplete gamma function, V_n(r) the
+n-ball volume, r* = √(n/2πe), I_sq(n, r) = ∫_{‖y‖<r} e^{−‖y‖²} dy (the paper's squared
+distance), I_plain(n, r) = ∫_{‖y‖<r} e^{−‖y‖} dy, d the number of patterns.
+The special functions are vocabulary words (``ops.log_lowergamma``, ``ops.log_ball_volume``,
+``ops.log_ball_integral``, ``ops.r_star``) with SymPy, mpmath and torch implementations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import mpmath
+
+import theory.balls as B
+from derivations.engine import (
+    Claim,
+    Computed,
+    Rel,
+)
+from derivations.niu2024.common import (
+    counterexample,
+    dstr,
+    n_d,
+    n_r,
+    random_dims,
+    sym_nd,
+    sym_nr,
+)
+
+SECTION = "5-balls"
+
+
+def lemma5_statement(lower_log=None, upper_log=None):
+    """(rⁿ/n) e^{−r} ≤ γ(n, r) ≤ rⁿ/n, in logs; the bounds' logs can be replaced (tests)."""
+
+    def hi_default(ops, n, r):
+        return n * ops.log(r) - ops.log(n)
+
+    def lo_default(ops, n, r):
+        return hi_default(ops, n, r) - r
+
+    lo_f = lower_log or lo_default
+    hi_f = upper_log or hi_default
+
+    def statement(ops, v):
+        lg = ops.log_lowergamma(v.n, v.r)
+        return [
+            Rel(lo_f(ops, v.n, v.r), "<=", lg, "log((rⁿ/n) e^{−r}) ≤ log γ(n, r)"),
+            Rel(lg, "<=", hi_f(ops, v.n, v.r), "log γ(n, r) ≤ log(rⁿ/n)"),
+        ]
+
+    return statement
+
+
+_STIRLING_GRID = (1, 2, 3, 5, 10, 17, 20, 50, 100, 1024, 10**4, 10**5, 10**6)
+
+
+def stirling_compute(bound: Callable = lambda z: 1 / (12 * z), grid=_STIRLING_GRID):
+    """Theorem D.1's relative error ε(z) = (√(2πz)(z/e)^z − Γ(z+1))/Γ(z+1), z = n/2 (the
+    argument Sec. 5 uses), against the claim −bound(z) < ε(z) < 0 on a grid and random n."""
+
+    def compute(examples: int, seed: int) -> Computed:
+        ns = sorted(set(grid) | set(random_dims(examples, seed)))
+        rows, bad = [], None
+        with mpmath.workdps(50):
+            for n in ns:
+                z = mpmath.mpf(n) / 2
+                err = B.mp_stirling_relative_error(z)
+                b = bound(z)
+                ok = -b < err < 0
+                rows.append(
+                    {
+                        "n": n,
+                        "z": dstr(z, 8),
+                        "rel_error": dstr(err, 12),
+                        "12z_times_error": dstr(12 * z * err, 12),
+                        "bound": dstr(b, 12),
+                        "holds": ok,
+                    }
+                )
+                if not ok and bad is None:
+                    bad = counterexample(
+                        {"n": n, "z": dstr(z, 12)},
+                        abs(err),
+                        b,
+                        "|relative error| < bound(z) and error < 0",
+                        abs(err) - b,
+                    )
+            first = {
+                thr: next((r["n"] for r in rows if abs(float(r["rel_error"])) < thr), None)
+                for thr in (1e-2, 1e-3, 1e-6)
+            }
+        holds = bad is None
+        big = rows[-1]
+        ev = (
+            f"relative error of √(2πz)(z/e)^z vs Γ(z+1) lies in (−bound(z), 0) at all "
+            f"{len(rows)} dimensions (z = n/2); at n = {big['n']} it is {big['rel_error']}"
+            if holds
+            else f"bound fails at n = {bad['params']['n']}: |ε| = {bad['lhs']} ≥ {bad['rhs']}"
+        )
+        return Computed(
+            holds,
+            ev,
+            {"rows": rows, "first_grid_n_below": first, "bound": "1/(12z) (Robbins/Binet)"},
+            bad,
+            False,
+            len(rows),
+        )
+
+    return compute
+
+
+def _vn1_ratio(n):
+    """(Stirling form of V_n(1)) / V_n(1)."""
+    return mpmath.exp(B.mp_log_ball_volume_unit_stirling(n) - B.mp_log_ball_volume(n, 1))
+
+
+def _rstar_ratio(n):
+    """V_n(r*) · √(πn) (the paper's V_n(r*) ≈ 1/√(πn) as a ratio)."""
+    return B.mp_ball_volume_at_r_star(n).ratio
+
+
+def ratio_compute(
+    ratio: Callable, lo: Callable, hi: Callable, what: str, extra=None, grid=_STIRLING_GRID
+):
+    """Check lo(n) < ratio(n) < hi(n) on a grid of n and random n up to 10⁶ (50 digits)."""
+
+    def compute(examples: int, seed: int) -> Computed:
+        ns = sorted(set(grid) | set(random_dims(examples, seed)))
+        rows, bad = [], None
+        with mpmath.workdps(50):
+            for n in ns:
+                nn = mpmath.mpf(n)
+                q = ratio(nn)
+                a, b = lo(nn), hi(nn)
+                ok = a < q < b
+                row = {
+                    "n": n,
+                    "ratio": dstr(q, 15),
+                    "ratio_minus_1": dstr(q - 1, 8),
+                    "bounds": [dstr(a, 12), dstr(b, 12)],
+                    "holds": ok,
+                }
+                if extra:
+                    row.update(extra(nn))
+                rows.append(row)
+                if not ok and bad is None:
+                    viol = (a - q) if q <= a else (q - b)
+                    bad = counterexample(
+                        {"n": n},
+                        q,
+                        b if q >= b else a,
+                        f"{dstr(a, 8)} < {what} < {dstr(b, 8)}",
+                        viol,
+                    )
+        holds = bad is None
+        ev = (
+            f"{what} lies within its Stirling bounds at all {len(rows)} n ≤ 10⁶; ratio − 1 "
+            f"= {rows[0]['ratio_minus_1']} at n = 1, {rows[-1]['ratio_minus_1']} at n = "
+            f"{rows[-1]['n']}"
+            if holds
+            else f"{what} = {bad['lhs']} outside the bounds at n = {bad['params']['n']}"
+        )
+        return Computed(holds, ev, {"rows": rows}, bad, False, len(rows))
+
+    return compute
+
+
+def _rstar_extra(n):
+    return {
+        "log10_V_n_r_star": dstr(B.mp_ball_volume_at_r_star(n).log_exact / mpmath.log(10), 8),
+        "log10_V_n_1": dstr(B.mp_log_ball_volume(n, 1) / mpmath.log(10), 8),
+    }
+
+
+def eq14_statement(
+    distance: str,
+    lower: bool = True,
+    upper: bool = True,
+    upper_exp: int = 0,
+    lower_log_factor: Callable | None = None,
+):
+    """d V_n(r*) e^{−r*} ≤ Z_t ≤ d V_n(r*) in logs; Z_t = d I(n, r*).
+
+    ``lower_log_factor(r*)`` replaces the −r* of the lower bound's log factor (default
+    ``r* ↦ r*``); ``upper_exp`` puts e^{−upper_exp · r*} on the upper bound (tests).
+    """
+    low = lower_log_factor or (lambda rs: rs)
+
+    def statement(ops, v):
+        rs = getattr(v, "rstar", None)  # a symbol r* in the displayed statement
+        rs = ops.r_star(v.n) if rs is None else rs
+        logd = ops.log(v.d)
+        lz = logd + ops.log_ball_integral(v.n, rs, distance)
+        lv = logd + ops.log_ball_volume(v.n, rs)
+        out = []
+        if lower:
+            out.append(Rel(lv - low(rs), "<=", lz, "log(d V_n(r*) e^{−r*}) ≤ log Z_t"))
+        if upper:
+            out.append(Rel(lz, "<=", lv - upper_exp * rs, "log Z_t ≤ log(d V_n(r*))"))
+        return out
+
+    return statement
+
+
+def _log_ratio_bounds(scale: int):
+    """(e^{−1/(scale·n)}, 1) and (1, e^{1/(scale·n)}) as callables of n."""
+    return lambda n: mpmath.exp(-1 / (scale * n)), lambda n: mpmath.exp(1 / (scale * n))
+
+
+def _one(n):
+    return mpmath.mpf(1)
+
+
+def _rstar_no_e(n):
+    """Wrong variant: V_n(√(n/2π))·√(πn), r* with the e dropped."""
+    return mpmath.exp(
+        B.mp_log_ball_volume(n, mpmath.sqrt(n / (2 * mpmath.pi))) + mpmath.log(mpmath.pi * n) / 2
+    )
+
+
+_LO6, _HI6 = _log_ratio_bounds(6)
+
+
+def claims() -> list[Claim]:
+    """Lemma 5, Theorem D.1, V_n and Eq. (14)."""
+    lo6, hi6 = _LO6, _HI6
+    one = _one
+    comp = "computation"
+    return [
+        Claim(
+            "lemma5",
+            "App. D.2, Lemma 5",
+            "as printed: (rⁿ/n)e^{−r} ≤ γ(n, r) ≤ rⁿ/n, compared in logs (n up to 10⁶)",
+            "inequality",
+            "n ≥ 1, r > 0",
+            lemma5_statement(),
+            lambda: n_r(),
+            sym_nr,
+            wrong={
+                "statement": lemma5_statement(  # rⁿ/(n+1): a constant changed
+                    upper_log=lambda o, n, r: n * o.log(r) - o.log(n + 1)
+                )
+            },
+        ),
+        Claim(
+            "thmd1",
+            "App. D, Theorem D.1",
+            "Stirling's relative error ε(z) at z = n/2 "
+            "lies in (−1/(12z), 0), so → 0 like 1/(6n); reported as a function of n",
+            comp,
+            "z = n/2, 1 ≤ n ≤ 10⁶",
+            compute=stirling_compute(),
+            wrong={"compute": stirling_compute(bound=lambda z: 1 / (24 * z))},
+        ),
+        Claim(
+            "vn1-stirling",
+            "§5 (after Eq. 13)",
+            "V_n(1) ≈ (1/√(nπ))(2πe/n)^{n/2}: the "
+            "ratio to the exact V_n(1) lies in (1, e^{1/(6n)}), so → 1",
+            comp,
+            "1 ≤ n ≤ 10⁶",
+            compute=ratio_compute(_vn1_ratio, one, hi6, "Stirling V_n(1) / V_n(1)"),
+            wrong={
+                "compute": ratio_compute(  # √(2nπ) for √(nπ)
+                    lambda n: _vn1_ratio(n) / mpmath.sqrt(2), _one, _HI6, "wrong"
+                )
+            },
+        ),
+        Claim(
+            "rstar",
+            "§5 (after Eq. 13)",
+            "V_n(r*) ≈ 1/√(πn) at r* = √(n/2πe): the "
+            "ratio V_n(r*)√(πn) lies in (e^{−1/(6n)}, 1), so → 1 (V_n(r*) itself → 0)",
+            comp,
+            "1 ≤ n ≤ 10⁶",
+            compute=ratio_compute(_rstar_ratio, lo6, one, "V_n(r*)·√(πn)", extra=_rstar_extra),
+            wrong={"compute": ratio_compute(_rstar_no_e, _LO6, _one, "wrong")},
+        ),
+        Claim(
+            "eq14/sq",
+            "§5, Eq. (14)",
+            "as printed with the paper's squared distance: "
+            "d V_n(r*)e^{−r*} ≤ Z_t = d I_sq(n, r*) ≤ d V_n(r*), n up to 10⁶",
+            "inequality",
+            "1 ≤ n ≤ 10⁶, d ≥ 1",
+            eq14_statement("sq"),
+            lambda: n_d(),
+            sym_nd,
+            wrong={"statement": eq14_statement("sq", upper_exp=1)},
+        ),
+        Claim(
+            "eq14/sq-lower",
+            "§5, Eq. (14)",
+            "lower side only, squared distance: d V_n(r*)e^{−r*} ≤ d I_sq(n, r*)",
+            "inequality",
+            "1 ≤ n ≤ 10⁶, d ≥ 1",
+            eq14_statement("sq", upper=False),
+            lambda: n_d(),
+            sym_nd,
+            wrong={
+                "statement": eq14_statement(  # e^{−r*} dropped
+                    "sq", upper=False, lower_log_factor=lambda rs: 0 * rs
+                )
+            },
+        ),
+        Claim(
+            "eq14/sq-upper",
+            "§5, Eq. (14)",
+            "upper side only, squared distance: d I_sq(n, r*) ≤ d V_n(r*)",
+            "inequality",
+            "1 ≤ n ≤ 10⁶, d ≥ 1",
+            eq14_statement("sq", lower=False),
+            lambda: n_d(),
+            sym_nd,
+            wrong={"statement": eq14_statement("sq", lower=False, upper_exp=1)},
+        ),
+        Claim(
+            "eq14/plain",
+            "§5, Eq. (14)",
+            "with Eq. (12)'s printed closed form (plain "
+            "distance): d V_n(r*)e^{−r*} ≤ d I_plain(n, r*) ≤ d V_n(r*)",
+            "inequality",
+            "1 ≤ n ≤ 10⁶, d ≥ 1",
+            eq14_statement("plain"),
+            lambda: n_d(),
+            sym_nd,
+            wrong={"statement": eq14_statement("plain", upper_exp=1)},
+        ),
+    ]
