@@ -40,7 +40,7 @@ ENGINE_MODULES = (
     "derivations.engine.instance",
     "derivations.vocab",
 )
-SCHEMA = 2
+SCHEMA = 3
 
 
 def cache_dir() -> Path:

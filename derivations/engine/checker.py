@@ -335,5 +335,23 @@ def check_derivation(claim: Claim, registry: dict) -> dict:
                         "how": "no step derives this part of the statement",
                     }
                 )
-    out.update(steps=shown, complete=all_ok, cites=sorted(cites), sizes=len(sizes))
+    out.update(
+        steps=shown,
+        complete=all_ok,
+        cites=sorted(cites),
+        sizes=len(sizes),
+        scope="fixed sizes",
+        sizes_text=", ".join(_size_text(v) for v in sizes),
+    )
     return out
+
+
+def _size_text(v: SimpleNamespace) -> str:
+    """A derivation size in words: m = len(z), (d, n) of the patterns, l layers."""
+    ns = vars(v)
+    if "P" in ns and hasattr(ns["P"], "shape"):
+        return f"(d, n) = ({ns['P'].shape[0]}, {ns['P'].shape[1]})"
+    for key, name in (("z", "m"), ("E", "l")):
+        if isinstance(ns.get(key), (list, tuple)):
+            return f"{name} = {len(ns[key])}"
+    return "one fixed size"

@@ -1,9 +1,11 @@
 """The verdict: computed from the checks' outcomes, never written by hand.
 
-* **proven**: every derivation step confirmed, every cited claim proven, no counterexample
-  (for a computation: an exact computation that came out true);
-* **supported**: no counterexample in K trials, the derivation incomplete or absent (for a
-  computation: a numerical one that came out true);
+* **proven**: every derivation step justified **for every size** (the derivation result's
+  ``scope`` is ``"all sizes"``), every cited claim proven, no counterexample (for a
+  computation: an exact computation that came out true);
+* **supported**: no counterexample in K trials, the derivation incomplete, absent, or
+  checked only at fixed sizes (then the evidence says "derivation checked at sizes …"); for a
+  computation: a numerical one that came out true;
 * **refuted**: a concrete counterexample, written out so anyone can recompute both sides;
 * **inconclusive**: the checks could not decide (the reason is given).
 
@@ -80,7 +82,11 @@ def decide(claim: Claim, checks: dict, statuses: dict) -> dict:
     )
     if stats["failure"] is not None:
         inst, res = stats["failure"]
-        if deriv["complete"] and all(statuses.get(c) == "proven" for c in deriv["cites"]):
+        if (
+            deriv["complete"]
+            and _all_sizes(deriv)
+            and all(statuses.get(c) == "proven" for c in deriv["cites"])
+        ):
             raise EngineError(
                 f"claim {claim.qid}: the derivation checks but a counterexample exists: "
                 f"{inst.to_json()}"
@@ -115,16 +121,20 @@ def decide(claim: Claim, checks: dict, statuses: dict) -> dict:
         )
     else:
         cites_ok = all(statuses.get(c) == "proven" for c in deriv["cites"])
-        if deriv["complete"] and cites_ok:
+        if deriv["complete"] and cites_ok and _all_sizes(deriv):
             status = "proven"
             evidence = (
-                f"all {len(deriv['steps'])} derivation steps checked by SymPy at "
-                f"{deriv['sizes']} sizes; no counterexample in {stats['trials']} trials"
+                f"all {len(deriv['steps'])} derivation steps justified for every size; "
+                f"no counterexample in {stats['trials']} trials"
             )
         else:
             status = "supported"
             if claim.derivation is None:
                 why = "no mechanical derivation"
+            elif deriv["complete"] and not _all_sizes(deriv):
+                why = (
+                    f"derivation checked at sizes {_sizes_text(deriv)} only, not for every size"
+                )
             elif not deriv["complete"]:
                 bad = sum(1 for s in deriv["steps"] if not s["checked"])
                 why = f"{bad} derivation step(s) not confirmed by SymPy"
@@ -137,3 +147,12 @@ def decide(claim: Claim, checks: dict, statuses: dict) -> dict:
             evidence += f"; {stats['undecided']} instance(s) undecided"
     rec.update(status=status, evidence=evidence + f"; {twin_txt}")
     return rec
+
+
+def _all_sizes(deriv: dict) -> bool:
+    """Whether the derivation was checked for every size (symbolic m, d, n)."""
+    return deriv.get("scope") == "all sizes"
+
+
+def _sizes_text(deriv: dict) -> str:
+    return str(deriv.get("sizes_text") or f"{deriv['sizes']} fixed sizes")
