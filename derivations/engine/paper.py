@@ -36,7 +36,7 @@ __all__ = [
 
 GROUP = "beyond_scaling.papers"
 #: The packs this distribution ships (also declared as entry points in pyproject.toml).
-BUILTIN = ("derivations.niu2024:PAPER",)
+BUILTIN = ("derivations.niu2024:PAPER", "derivations.ramsauer2020:PAPER")
 
 
 @dataclass(frozen=True)
