@@ -38,13 +38,10 @@ Every ``mp_log_*`` function returns a natural logarithm at the current mpmath pr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import mpmath
 import sympy as sp
-
-from theory.energies import LAYER_READINGS, mp_global_energy
 
 __all__ = [
     "DISTANCES",
@@ -86,14 +83,6 @@ __all__ = [
     "mp_eq14_margins",
     "UnitPartition",
     "solve_d_for_unit_partition",
-    "nearest_energy",
-    "distance_energy",
-    "printed_layer_energy",
-    "global_energy",
-    "mp_partition_function",
-    "mp_density",
-    "CrossEntropy",
-    "mp_cross_entropy",
 ]
 
 DISTANCES = ("sq", "plain")
@@ -137,7 +126,12 @@ def _check_distance(distance: str) -> None:
 
 
 def ball_volume(n, r=1):
-    """V_n(r) = π^{n/2} rⁿ / Γ(1 + n/2), the volume of the n-ball of radius r."""
+    """V_n(r) = π^{n/2} rⁿ / Γ(1 + n/2), the volume of the n-ball of radius r.
+
+    >>> r = sp.Symbol("r", positive=True)
+    >>> ball_volume(2, r), ball_volume(3, 1)
+    (pi*r**2, 4*pi/3)
+    """
     n = _sym_positive(n, "dimension n")
     r = _sym_positive(r, "radius r", allow_zero=True)
     return sp.pi ** (n / 2) * r**n / sp.gamma(1 + n / 2)
@@ -160,6 +154,10 @@ def ball_integral_sq(n, r):
     """I_sq(n, r) = ∫_{‖y‖<r} e^{−‖y‖²} dy = π^{n/2} γ(n/2, r²)/Γ(n/2): Eq. (12)'s left side.
 
     This is the integral the paper's squared distance actually gives (see module notes).
+
+    >>> r = sp.Symbol("r", positive=True)
+    >>> ball_integral_sq(1, r)
+    sqrt(pi)*erf(r)
     """
     n = _sym_positive(n, "dimension n")
     r = _sym_positive(r, "radius r", allow_zero=True)
@@ -178,6 +176,10 @@ def eq12_printed(n, r):
 
     Built independently of :func:`ball_integral_plain`; the two are the same expression,
     i.e. the printed closed form is the plain-distance integral, not :func:`ball_integral_sq`.
+
+    >>> r = sp.Symbol("r", positive=True)
+    >>> sp.simplify(eq12_printed(1, r) - ball_integral_plain(1, r))  # plain distance
+    0
     """
     n = _sym_positive(n, "dimension n")
     r = _sym_positive(r, "radius r", allow_zero=True)
@@ -233,7 +235,11 @@ def ball_volume_unit_stirling(n):
 
 
 def r_star(n):
-    """r* = √(n/(2πe)), the radius chosen in Sec. 5."""
+    """r* = √(n/(2πe)), the radius chosen in Sec. 5.
+
+    >>> r_star(sp.Integer(1024))
+    16*sqrt(2)*exp(-1/2)/sqrt(pi)
+    """
     n = _sym_positive(n, "dimension n")
     return sp.sqrt(n / (2 * sp.pi * sp.E))
 
@@ -450,7 +456,11 @@ def mp_log_ball_volume_unit_stirling(n) -> mpmath.mpf:
 
 
 def mp_r_star(n) -> mpmath.mpf:
-    """r* = √(n/(2πe))."""
+    """r* = √(n/(2πe)).
+
+    >>> mpmath.nstr(mp_r_star(1024), 6)  # App. F.1's 7.74
+    '7.74306'
+    """
     n = _mp_positive(n, "dimension n")
     with mpmath.extradps(_GUARD):
         res = mpmath.sqrt(n / (2 * mpmath.pi * mpmath.e))
@@ -554,207 +564,22 @@ def solve_d_for_unit_partition(n, r=None, distance: str = "sq") -> UnitPartition
     return UnitPartition(+log_d, +d)
 
 
-# --------------------------------------------------------------------------- densities, n ≤ 2
+# The densities on a union of balls live in theory.densities; they stay reachable here.
+_DENSITIES = (
+    "nearest_energy",
+    "distance_energy",
+    "printed_layer_energy",
+    "global_energy",
+    "mp_partition_function",
+    "mp_density",
+    "CrossEntropy",
+    "mp_cross_entropy",
+)
 
 
-def _pattern_rows(patterns) -> list[list[mpmath.mpf]]:
-    rows = []
-    for p in patterns:
-        if isinstance(p, (list, tuple)):
-            rows.append([mpmath.mpf(v) for v in p])
-        else:
-            rows.append([mpmath.mpf(p)])
-    if not rows:
-        raise ValueError("patterns must be a non-empty list of vectors (or scalars for n = 1)")
-    n = len(rows[0])
-    if any(len(r) != n for r in rows):
-        raise ValueError(
-            f"all patterns must have the same dimension; got lengths "
-            f"{sorted({len(r) for r in rows})}"
-        )
-    if n not in (1, 2):
-        raise ValueError(f"the quadrature densities support n = 1 or n = 2; got n = {n}")
-    for r in rows:
-        if any(mpmath.isnan(v) or mpmath.isinf(v) for v in r):
-            raise ValueError(f"pattern entries must be finite; got {r}")
-    return rows
+def __getattr__(name):
+    if name in _DENSITIES:
+        import theory.densities
 
-
-def _radii(radius, d: int) -> list[mpmath.mpf]:
-    if isinstance(radius, (list, tuple)):
-        if len(radius) != d:
-            raise ValueError(f"got {len(radius)} radii for {d} patterns; expected one each")
-        return [_mp_positive(r, "ball radius") for r in radius]
-    r = _mp_positive(radius, "ball radius")
-    return [r] * d
-
-
-def _check_disjoint(rows, radii) -> None:
-    """Assumption 3: ‖ρⁱ − ρʲ‖ ≥ r_i + r_j (touching balls overlap in a null set only)."""
-    for i in range(len(rows)):
-        for j in range(i + 1, len(rows)):
-            gap = mpmath.sqrt(mpmath.fsum((a - b) ** 2 for a, b in zip(rows[i], rows[j])))
-            if gap < radii[i] + radii[j]:
-                raise ValueError(
-                    f"balls {i} and {j} overlap (‖ρ{i} − ρ{j}‖ = {mpmath.nstr(gap, 6)} < "
-                    f"r{i} + r{j} = {mpmath.nstr(radii[i] + radii[j], 6)}); Assumption 3 "
-                    "needs disjoint balls"
-                )
-
-
-def _sq_dists(rows, x):
-    return [mpmath.fsum((a - b) ** 2 for a, b in zip(x, r)) for r in rows]
-
-
-def _fast_nearest(rows, x):
-    return min(_sq_dists(rows, x))
-
-
-def _fast_distance_energy(rows, x):
-    ds = _sq_dists(rows, x)
-    m = min(ds)
-    return m - mpmath.log(mpmath.fsum(mpmath.exp(m - t) for t in ds))
-
-
-# The energy factories below inline Eq. (3)/(4) for speed inside quadrature loops (about
-# twice as fast as going through theory.energies); the tests check them against
-# theory.energies' mp_nearest_neighbour, mp_distance_energy, mp_layer_energy and
-# mp_global_energy.
-
-
-def nearest_energy(patterns) -> Callable:
-    """x ↦ g(x) = minᵢ ‖x − ρⁱ‖² (Eq. 3) as a callable on a list of mpf (Eq. 5's energy)."""
-    rows = _pattern_rows(patterns)
-    return lambda x: _fast_nearest(rows, x)
-
-
-def distance_energy(patterns) -> Callable:
-    """x ↦ −LSE(−‖x − ρ¹‖², …) (Eq. 4) as a callable on a list of mpf."""
-    rows = _pattern_rows(patterns)
-    return lambda x: _fast_distance_energy(rows, x)
-
-
-def printed_layer_energy(patterns, Z_t) -> Callable:
-    """x ↦ exp(−g_t(x))/Z_t, the layer "energy" E_t as printed in Sec. 4."""
-    rows = _pattern_rows(patterns)
-    Z_t = _mp_positive(Z_t, "layer partition function Z_t")
-    return lambda x: mpmath.exp(-_fast_nearest(rows, x)) / Z_t
-
-
-def global_energy(layer_patterns: Sequence, reading: str = "distance", Z=None) -> Callable:
-    """x ↦ E_global(x) = −LSE(−E_1(x), …, −E_l(x)) (Eq. 7), each E_t under ``reading``.
-
-    ``layer_patterns[t]`` are layer t's patterns; ``reading`` is one of
-    ``theory.energies.LAYER_READINGS``; the ``"printed"`` reading needs ``Z``, one Z_t per
-    layer.
-    """
-    if not layer_patterns:
-        raise ValueError("global_energy needs at least one layer of patterns")
-    if reading == "printed":
-        if Z is None or len(Z) != len(layer_patterns):
-            raise ValueError(
-                f"the printed reading needs one Z_t per layer ({len(layer_patterns)}); got {Z!r}"
-            )
-        layers = [printed_layer_energy(p, z) for p, z in zip(layer_patterns, Z)]
-    elif reading == "distance":
-        layers = [distance_energy(p) for p in layer_patterns]
-    elif reading == "nearest":
-        layers = [nearest_energy(p) for p in layer_patterns]
-    else:
-        raise ValueError(
-            f"unknown layer-energy reading {reading!r}; expected one of {LAYER_READINGS}"
-        )
-
-    def energy(x):
-        return mp_global_energy([e(x) for e in layers])
-
-    return energy
-
-
-def _ball_integral_1d(center, r, energy):
-    c = center[0]
-    return mpmath.quad(lambda t: mpmath.exp(-energy([t])), [c - r, c, c + r])
-
-
-def _ball_integral_2d(center, r, energy, method):
-    c0, c1 = center
-    if method == "polar":
-
-        def f(t, phi):
-            return t * mpmath.exp(-energy([c0 + t * mpmath.cos(phi), c1 + t * mpmath.sin(phi)]))
-
-        return mpmath.quad(f, [0, r], [0, 2 * mpmath.pi], method="gauss-legendre")
-
-    # cartesian: x = c0 + r sin θ (θ ∈ [−π/2, π/2]) so the chord half-width r cos θ is smooth;
-    # y = c1 + r cos θ · s, s ∈ [−1, 1]; dx dy = r² cos² θ dθ ds.
-    def g(theta, s):
-        ct = mpmath.cos(theta)
-        return r * r * ct * ct * mpmath.exp(-energy([c0 + r * mpmath.sin(theta), c1 + r * ct * s]))
-
-    return mpmath.quad(g, [-mpmath.pi / 2, 0, mpmath.pi / 2], [-1, 0, 1], method="gauss-legendre")
-
-
-def mp_partition_function(patterns, radius, energy: Callable, method: str = "polar"):
-    """Z = ∫_Ω exp(−E(x)) dx over Ω = ∪ᵢ {‖x − ρⁱ‖ ≤ rᵢ} (Eq. 5/9), n = 1 or 2, by quadrature.
-
-    ``energy`` maps a list of n mpf to an mpf (see :func:`nearest_energy`,
-    :func:`distance_energy`, :func:`global_energy`). ``radius`` is one Euclidean radius or
-    one per pattern; the balls must be disjoint (Assumption 3). n = 1 integrates each
-    interval with mpmath's tanh-sinh; n = 2 uses Gauss–Legendre over each disc in polar
-    coordinates (``method="polar"``) or in cartesian coordinates (``"cartesian"``).
-    """
-    if method not in ("polar", "cartesian"):
-        raise ValueError(f"unknown method {method!r}; expected 'polar' or 'cartesian'")
-    rows = _pattern_rows(patterns)
-    radii = _radii(radius, len(rows))
-    _check_disjoint(rows, radii)
-    if len(rows[0]) == 1:
-        parts = [_ball_integral_1d(c, r, energy) for c, r in zip(rows, radii)]
-    else:
-        parts = [_ball_integral_2d(c, r, energy, method) for c, r in zip(rows, radii)]
-    return mpmath.fsum(parts)
-
-
-def mp_density(patterns, radius, energy: Callable, x, Z=None, method: str = "polar"):
-    """p(x) = exp(−E(x))/Z on Ω and 0 off Ω (Eq. 5/9); Z is computed when not given."""
-    rows = _pattern_rows(patterns)
-    radii = _radii(radius, len(rows))
-    xv = [mpmath.mpf(v) for v in (x if isinstance(x, (list, tuple)) else [x])]
-    if len(xv) != len(rows[0]):
-        raise ValueError(f"x has dimension {len(xv)} but patterns have {len(rows[0])}")
-    if Z is None:
-        Z = mp_partition_function(patterns, radius, energy, method)
-    Z = _mp_positive(Z, "partition function Z")
-    inside = any(
-        mpmath.fsum((a - b) ** 2 for a, b in zip(xv, c)) <= r * r for c, r in zip(rows, radii)
-    )
-    return mpmath.exp(-energy(xv)) / Z if inside else mpmath.mpf(0)
-
-
-class CrossEntropy(NamedTuple):
-    """L = −(1/d′) Σ log p(ρ^{σ(i)}) = log Z + mean E(ρ^{σ(i)}) and its two parts."""
-
-    L: mpmath.mpf
-    log_Z: mpmath.mpf
-    mean_energy: mpmath.mpf
-    Z: mpmath.mpf
-
-
-def mp_cross_entropy(
-    patterns, radius, energy: Callable, test_indices=None, method: str = "polar"
-) -> CrossEntropy:
-    """Cross-entropy of Eq. (11)'s test distribution (mass 1/d′ on stored patterns) under p.
-
-    p(x) = exp(−E(x))/Z on Ω (the union of the balls around ``patterns``); the test patterns
-    are ``patterns[i]`` for i in ``test_indices`` (default: all), so d′ = len(test_indices).
-    """
-    rows = _pattern_rows(patterns)
-    idx = list(range(len(rows))) if test_indices is None else list(test_indices)
-    if not idx:
-        raise ValueError("test_indices must name at least one stored pattern (d′ ≥ 1)")
-    if any(not (0 <= i < len(rows)) for i in idx):
-        raise ValueError(f"test_indices must lie in [0, {len(rows)}); got {idx}")
-    Z = mp_partition_function(patterns, radius, energy, method)
-    mean_e = mpmath.fsum(energy(list(rows[i])) for i in idx) / len(idx)
-    log_z = mpmath.log(Z)
-    return CrossEntropy(log_z + mean_e, log_z, mean_e, Z)
+        return getattr(theory.densities, name)
+    raise AttributeError(f"module 'theory.balls' has no attribute {name!r}")

@@ -3,7 +3,7 @@
 import mpmath
 import pytest
 import sympy as sp
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from theory.lse import (
@@ -43,6 +43,7 @@ def test_sympy_evalf_matches_mpmath(z):
         )
 
 
+@settings(max_examples=20)
 @given(st.lists(st.floats(-30, 30), min_size=1, max_size=6), st.data())
 def test_fdiff_is_softmax(z, data):
     k = data.draw(st.integers(0, len(z) - 1))
@@ -53,6 +54,7 @@ def test_fdiff_is_softmax(z, data):
         assert abs(mpmath.mpf(str(d.evalf(30))) - ref) <= mpmath.mpf(10) ** -25
 
 
+@settings(max_examples=15)
 @given(st.lists(st.floats(-30, 30), min_size=1, max_size=6))
 def test_softmax_and_softmin_sum_to_one_and_match_mpmath(z):
     w = softmax(z)

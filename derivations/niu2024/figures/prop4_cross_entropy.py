@@ -27,7 +27,7 @@ import mpmath
 import numpy as np
 
 from derivations.figures.spec import Figure
-from theory.balls import distance_energy, global_energy, mp_cross_entropy, nearest_energy
+from theory.densities import distance_energy, global_energy, mp_cross_entropy, nearest_energy
 
 NAME = "prop4_cross_entropy"
 DPS = 15
