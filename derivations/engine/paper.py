@@ -53,8 +53,10 @@ class Paper:
 
     ``claim_modules`` are imported in order; each must define ``SECTION`` (a key of
     ``sections``) and ``claims()``. Claims cite each other by local id within the paper and
-    by ``paper:id`` across papers. ``figure_modules`` each define ``FIGURE``
-    (:class:`derivations.figures.Figure`); their ``claims`` name local claim ids.
+    by ``paper:id`` across papers. Figures: every module of ``figure_package`` that defines
+    ``FIGURE`` (:class:`derivations.figures.Figure`; found automatically, in name order, so
+    a new figure is one new module), then the modules listed in ``figure_modules``; a
+    figure's ``claims`` name local claim ids.
     """
 
     id: str
@@ -67,6 +69,7 @@ class Paper:
     claim_modules: tuple[str, ...]
     figure_modules: tuple[str, ...] = ()
     summary: str = ""
+    figure_package: str = ""
     _claims: list | None = field(default=None, repr=False)
 
     def __post_init__(self):
@@ -111,7 +114,7 @@ class Paper:
         from derivations.figures.spec import Figure
 
         out = []
-        for name in self.figure_modules:
+        for name in self._figure_module_names():
             spec = getattr(importlib.import_module(name), "FIGURE", None)
             if not isinstance(spec, Figure):
                 raise TypeError(f"module {name} must define FIGURE = Figure(...)")
@@ -121,6 +124,18 @@ class Paper:
                 )
             out.append(spec)
         return out
+
+    def _figure_module_names(self) -> list[str]:
+        names: list[str] = []
+        if self.figure_package:
+            import pkgutil
+
+            pkg = importlib.import_module(self.figure_package)
+            for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+                full = f"{self.figure_package}.{info.name}"
+                if not info.ispkg and hasattr(importlib.import_module(full), "FIGURE"):
+                    names.append(full)
+        return names + [m for m in self.figure_modules if m not in names]
 
     def to_json(self) -> dict:
         return {

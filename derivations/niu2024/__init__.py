@@ -2,7 +2,8 @@
 Performance with Associative Memory", arXiv:2405.08707v2.
 
 One module per part of the paper (each defines ``SECTION`` and ``claims()``); the figures
-live in :mod:`derivations.niu2024.figures`. Found by the engine through the entry point
+are the modules of :mod:`derivations.niu2024.figures` that define ``FIGURE`` (found
+automatically). Found by the engine through the entry point
 ``niu2024`` of the group ``beyond_scaling.papers``.
 """
 
@@ -39,21 +40,7 @@ PAPER = Paper(
             "cccp",
         )
     ),
-    figure_modules=tuple(
-        f"derivations.niu2024.figures.{m}"
-        for m in (
-            "fig1_energy_landscapes",
-            "prop123_bands",
-            "cccp_iteration",
-            "eq12_closed_form",
-            "eq14_bounds",
-            "unit_partition",
-            "size_law",
-            "prop4_cross_entropy",
-            "eq1_table2",
-            "eq6_layer_iterates",
-        )
-    ),
+    figure_package="derivations.niu2024.figures",
     summary="Models each Transformer block as an associative memory, builds a layered global "
     "energy, and derives a floor on the cross-entropy loss and a size law N = O(D²).",
 )
