@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,8 @@ PACK = ROOT / "examples" / "minimal_pack"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     target = tmp_path_factory.mktemp("site")
+    src = tmp_path_factory.mktemp("src") / "minimal_pack"  # a copy: pip builds in place
+    shutil.copytree(PACK, src, ignore=shutil.ignore_patterns("build", "*.egg-info"))
     r = subprocess.run(
         [
             sys.executable,
