@@ -4,16 +4,18 @@ Registered through the ``pytest11`` entry point of the ``beyond-scaling`` packag
 ``-p derivations.pytest_plugin``). It adds
 
 * the fixture ``theory_checker``: a :class:`TheoryChecker` whose ``check(fn, kind, …)``
-  returns a :class:`~derivations.testing.CheckResult` and whose ``assert_passes(fn, kind, …)``
+  returns a :class:`~derivations.check.CheckResult` and whose ``assert_passes(fn, kind, …)``
   fails the test with the result table and the reproduction snippet (no deep traceback);
-* the options ``--theory-examples K`` and ``--theory-seed S`` (defaults: the checker's).
+* the options ``--theory-examples K``, ``--theory-seed S`` and ``--theory-timeout T`` (seconds
+  per call; defaults: the checker's).
 
 Example::
 
     def test_my_attention_is_a_cccp_step(theory_checker):
         theory_checker.assert_passes(my_step, "cccp-step", convention="sdpa")
 
-The plain functions :func:`derivations.testing.assert_cccp_step` etc. work without the plugin.
+The plain functions :func:`derivations.check.assert_cccp_step` etc. (also importable from
+``derivations.testing``) work without the plugin.
 Nothing heavy (torch, SymPy) is imported until a test uses the fixture.
 """
 
@@ -40,25 +42,34 @@ def pytest_addoption(parser):
         metavar="S",
         help="seed for theory_checker (default 0)",
     )
+    group.addoption(
+        "--theory-timeout",
+        type=float,
+        default=None,
+        metavar="T",
+        help="seconds one call of the checked function may take (default: the checker's)",
+    )
 
 
 class TheoryChecker:
     """The checker bound to the session's options; keyword arguments as in ``check``."""
 
-    def __init__(self, examples: int | None = None, seed: int | None = None):
+    def __init__(
+        self, examples: int | None = None, seed: int | None = None, timeout: float | None = None
+    ):
         self.examples = examples
         self.seed = seed
+        self.timeout = timeout
 
     def _kwargs(self, kwargs: dict) -> dict:
-        if self.examples is not None:
-            kwargs.setdefault("examples", self.examples)
-        if self.seed is not None:
-            kwargs.setdefault("seed", self.seed)
+        for key in ("examples", "seed", "timeout"):
+            if getattr(self, key) is not None:
+                kwargs.setdefault(key, getattr(self, key))
         return kwargs
 
     def check(self, fn, kind: str, **kwargs):
         """Run the properties of ``kind`` on ``fn``; returns the CheckResult."""
-        from derivations.testing import check
+        from derivations.check import check
 
         return check(fn, kind, **self._kwargs(kwargs))
 
@@ -73,7 +84,8 @@ class TheoryChecker:
 
 @pytest.fixture
 def theory_checker(request) -> TheoryChecker:
-    """A :class:`TheoryChecker` using ``--theory-examples`` / ``--theory-seed`` if given."""
+    """A :class:`TheoryChecker` using ``--theory-examples`` / ``--theory-seed`` /
+    ``--theory-timeout`` if given."""
 
     def opt(name):
         try:
@@ -81,4 +93,4 @@ def theory_checker(request) -> TheoryChecker:
         except ValueError:  # the plugin's options are not registered (fixture imported)
             return None
 
-    return TheoryChecker(opt("--theory-examples"), opt("--theory-seed"))
+    return TheoryChecker(opt("--theory-examples"), opt("--theory-seed"), opt("--theory-timeout"))
