@@ -20,6 +20,7 @@ error V_n(r) · std f(y) / √m. All randomness goes through a ``torch.Generator
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable
 
 import torch
@@ -37,12 +38,14 @@ _DISTANCES = ("sq", "plain")
 
 
 def _check_nr(n, r) -> tuple[int, float]:
-    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_DIM:
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= n <= MAX_DIM:
         raise ValueError(f"dimension n must be an integer in [1, {MAX_DIM}]; got {n!r}")
+    if isinstance(r, bool) or not isinstance(r, numbers.Real):
+        raise ValueError(f"radius r must be a real number, finite and > 0; got {r!r}")
     r = float(r)
     if not math.isfinite(r) or r <= 0:
         raise ValueError(f"radius r must be finite and > 0; got {r!r}")
-    return n, r
+    return int(n), r
 
 
 def ball_volume(n: int, r: float) -> float:
@@ -58,6 +61,10 @@ def _generator(generator: torch.Generator | None, seed: int | None) -> torch.Gen
         if not isinstance(generator, torch.Generator):
             raise ValueError(f"generator must be a torch.Generator; got {type(generator)}")
         return generator
+    if seed is not None and (
+        isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**63
+    ):
+        raise ValueError(f"seed must be an int in [0, 2**63) or None; got {seed!r}")
     g = torch.Generator()
     g.manual_seed(0 if seed is None else int(seed))
     return g
@@ -68,7 +75,7 @@ def sample_uniform_ball(
 ) -> torch.Tensor:
     """m points uniform in the n-ball of radius r, shape (m, n), float64, CPU."""
     n, r = _check_nr(n, r)
-    if isinstance(m, bool) or not isinstance(m, int) or m < 2:
+    if isinstance(m, bool) or not isinstance(m, numbers.Integral) or m < 2:
         raise ValueError(f"number of samples m must be an integer ≥ 2; got {m!r}")
     g = _generator(generator, seed)
     z = torch.randn(m, n, generator=g, dtype=torch.float64)  # (m, n)
@@ -86,6 +93,10 @@ def mc_ball_integral_fn(
     seed: int | None = None,
 ) -> tuple[float, float]:
     """(estimate, standard error) of ∫_{‖y‖≤r} f(y) dy; ``f`` maps (m, n) to (m,)."""
+    if isinstance(samples, bool) or not isinstance(samples, numbers.Integral) or samples < 2:
+        raise ValueError(f"samples must be an integer ≥ 2; got {samples!r}")
+    if not callable(f):
+        raise ValueError(f"f must be a callable mapping (m, n) points to (m,) values; got {f!r}")
     y = sample_uniform_ball(n, r, samples, generator, seed)  # (m, n)
     vals = f(y)
     if not isinstance(vals, torch.Tensor) or vals.shape != (samples,):
@@ -111,7 +122,7 @@ def mc_ball_integral(
     seed: int | None = None,
 ) -> tuple[float, float]:
     """(estimate, standard error) of I_sq(n, r) (``"sq"``) or I_plain(n, r) (``"plain"``)."""
-    if distance not in _DISTANCES:
+    if not isinstance(distance, str) or distance not in _DISTANCES:
         raise ValueError(f"unknown distance {distance!r}; expected one of {_DISTANCES}")
     if distance == "sq":
 

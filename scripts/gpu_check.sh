@@ -6,7 +6,7 @@
 #   1. report torch / CUDA; stop if CUDA is not available;
 #   2. make the package importable (pip install -e . with --no-deps --no-build-isolation,
 #      so nothing is fetched; PYTHONPATH=. as the fallback);
-#   3. pytest -m gpu -q tests/test_stream.py       (CUDA vs CPU/float64, all kernels)
+#   3. pytest -m gpu -q tests/numerics/test_stream.py tests/numerics/test_knn.py       (CUDA vs CPU/float64, all kernels)
 #   4. python -m numerics.bench --device cuda --json $OUT/bench_cuda.json
 set -u -o pipefail
 OUT="${OUT:-$PWD/gpu_out}"
@@ -32,7 +32,7 @@ timeout 90 python -m pip install -q --no-deps --no-build-isolation -e . >"$OUT/p
 
 echo "== pytest -m gpu"
 if timeout 30 python -c 'import pytest, hypothesis' 2>/dev/null; then
-    timeout 150 python -m pytest -m gpu -q -p no:cacheprovider tests/test_stream.py 2>&1 \
+    timeout 150 python -m pytest -m gpu -q -p no:cacheprovider tests/numerics/test_stream.py tests/numerics/test_knn.py 2>&1 \
         | tee "$OUT/pytest_gpu.txt"
     rc=${PIPESTATUS[0]}
     [ "$rc" -eq 0 ] || { echo "pytest -m gpu exit code $rc"; status=1; }

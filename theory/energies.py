@@ -59,6 +59,7 @@ __all__ = [
     "mp_nearest_neighbour",
     "mp_distance_energy",
     "mp_mchn_energy",
+    "mp_neg_log_mean_exp",
     "mp_layer_energy",
     "mp_global_energy",
     "mp_cccp_step",
@@ -156,7 +157,11 @@ def _check_shapes(P, x):
 
 
 def dist(x, y):
-    """dist(x, y) = ‖x − y‖² (squared Euclidean, as in the paper)."""
+    """dist(x, y) = ‖x − y‖² (squared Euclidean, as in the paper).
+
+    >>> dist([1, 2], [4, 6])
+    25
+    """
     if len(x) != len(y):
         raise ValueError(f"dist of vectors of lengths {len(x)} and {len(y)}")
     return sp.Add(*[(a - b) ** 2 for a, b in zip(x, y)])
@@ -170,21 +175,47 @@ def _dists(P, x):
 
 
 def nearest_neighbour(P, x=None):
-    """g(x) = minᵢ ‖x − ρⁱ‖² (Eq. 3)."""
+    """g(x) = minᵢ ‖x − ρⁱ‖² (Eq. 3).
+
+    >>> nearest_neighbour([[0, 0], [3, 4]], [1, 0])
+    1
+    >>> x1 = sp.Symbol("x1", real=True)
+    >>> nearest_neighbour([[0], [1]], [x1])
+    Min(x1**2, (x1 - 1)**2)
+    """
     if isinstance(P, SymbolicPatterns):
         return MinOver(P.dist_i(x), P.i, 1, P.d)
     return sp.Min(*_dists(P, x))
 
 
 def distance_energy(P, x=None):
-    """E(x) = −log Σᵢ exp(−‖x − ρⁱ‖²) = −LSE(−dist(x, ρ¹), …) (Eq. 4)."""
+    """E(x) = −log Σᵢ exp(−‖x − ρⁱ‖²) = −LSE(−dist(x, ρ¹), …) (Eq. 4).
+
+    >>> distance_energy([[0], [1]], [0])
+    -LSE(0, -1)
+    >>> distance_energy([[0], [1]], [0]).rewrite(sp.log)  # below g = 0
+    -log(exp(-1) + 1)
+    >>> x1 = sp.Symbol("x1", real=True)
+    >>> distance_energy([[0], [1]], [x1])
+    -LSE(-x1**2, -(x1 - 1)**2)
+    """
     if isinstance(P, SymbolicPatterns):
         return -sp.log(sp.Sum(sp.exp(-P.dist_i(x)), (P.i, 1, P.d)))
     return -LogSumExp(*[-t for t in _dists(P, x)])
 
 
 def mchn_energy(P, x=None, beta=1):
-    """E^MCHN_β(x) = −LSE(β, Mᵀx) + ½ xᵀx + β⁻¹ log d + ½ maxᵢ ‖ρⁱ‖² (Ramsauer et al.)."""
+    """E^MCHN_β(x) = −LSE(β, Mᵀx) + ½ xᵀx + β⁻¹ log d + ½ maxᵢ ‖ρⁱ‖² (Ramsauer et al.).
+
+    >>> e = mchn_energy([[1], [-1]], [0], 1)
+    >>> e
+    -LSE(0, 0) + 1/2 + log(2)
+    >>> sp.simplify(e.rewrite(sp.log))
+    1/2
+    >>> x1 = sp.Symbol("x1", real=True)
+    >>> mchn_energy([[1], [-1]], [x1], 2)
+    x1**2/2 - LSE(2*x1, -2*x1)/2 + log(2)/2 + 1/2
+    """
     beta = sp.sympify(beta)
     if isinstance(P, SymbolicPatterns):
         xv = P.x if x is None else x
@@ -219,7 +250,13 @@ def layer_energy(P, x, reading: str = "distance", Z=None):
 
 
 def global_energy(layer_values: Sequence):
-    """E_global = −LSE(−E_1, …, −E_l) (Eq. 7), from the layer energies' values/expressions."""
+    """E_global = −LSE(−E_1, …, −E_l) (Eq. 7), from the layer energies' values/expressions.
+
+    >>> global_energy([1, 1])
+    -LSE(-1, -1)
+    >>> sp.simplify(global_energy([1, 1]).rewrite(sp.log))  # l equal layers: E − log l
+    1 - log(2)
+    """
     if not layer_values:
         raise ValueError("global_energy needs at least one layer energy")
     return -LogSumExp(*[-sp.sympify(e) for e in layer_values])
@@ -237,7 +274,13 @@ def dc_concave_argument(P, x):
 
 
 def cccp_step(P, x):
-    """The CCCP step of Eq. (4): x⁺ = M softmax(2Mᵀx − ‖ρ‖²) (attention, keys = values = ρ)."""
+    """The CCCP step of Eq. (4): x⁺ = M softmax(2Mᵀx − ‖ρ‖²) (attention, keys = values = ρ).
+
+    >>> cccp_step([[0], [2]], [1])  # the midpoint: equal weights
+    [2*exp(-LSE(0, 0))]
+    >>> [sp.simplify(t.rewrite(sp.log)) for t in cccp_step([[0], [2]], [1])]
+    [1]
+    """
     P = as_patterns(P)
     u = dc_concave_argument(P, x)
     s = LogSumExp(*u)
@@ -251,6 +294,8 @@ def mchn_update(P, x, beta=1):
     Attention with keys = values = the patterns and no bias; its fixed points are the
     stationary points of E^MCHN_β (∇E^MCHN_β(x) = x − x⁺).
 
+    >>> [sp.simplify(t.rewrite(sp.log)) for t in mchn_update([[1], [-1]], [0])]
+    [0]
     >>> x1 = sp.Symbol("x1", real=True)
     >>> u = mchn_update([[1], [-1]], [x1], 1)[0]
     >>> sp.simplify(u.rewrite(sp.log).rewrite(sp.exp) - sp.tanh(x1).rewrite(sp.exp))
@@ -299,30 +344,65 @@ def _mp_dists(P, x):
 
 
 def mp_nearest_neighbour(P, x) -> mpmath.mpf:
-    """g(x) (Eq. 3) at the current mpmath precision."""
+    """g(x) (Eq. 3) at the current mpmath precision.
+
+    >>> mp_nearest_neighbour([[0.0, 0.0], [3.0, 4.0]], [1.0, 0.0])
+    mpf('1.0')
+    """
     return min(_mp_dists(P, x))
 
 
 def mp_distance_energy(P, x) -> mpmath.mpf:
-    """E(x) (Eq. 4) at the current mpmath precision."""
+    """E(x) (Eq. 4) at the current mpmath precision.
+
+    >>> mpmath.nstr(mp_distance_energy([[0.0], [1.0]], [0.0]), 12)  # −log(1 + e⁻¹)
+    '-0.313261687518'
+    """
     return -mp_lse(*[-t for t in _mp_dists(P, x)])
 
 
-def mp_mchn_energy(P, x, beta=1) -> mpmath.mpf:
-    """E^MCHN_β(x) at the current mpmath precision."""
+def mp_neg_log_mean_exp(z, beta=1) -> mpmath.mpf:
+    """ν = β⁻¹ (log d − LSE(β z)) = −β⁻¹ log((1/d) Σᵢ exp(β zᵢ)), accurate at any β > 0.
+
+    Written as −LSE(β z)/β + (log d)/β, two terms of size (log d)/β cancel and a small β
+    loses every digit at the working precision. Here, with m = max z and w = z − m ≤ 0,
+    ν = −m − β⁻¹ L where L = log1p(mean(expm1(β w))) when mean(expm1(β w)) > −½ (all terms
+    of one sign, no cancellation) and L = log Σ exp(β w) − log d otherwise (|L| > log 2).
+    As β → 0, ν → −mean(z); mpmath has no underflow, so no separate limit form is needed.
+
+    >>> mpmath.nstr(mp_neg_log_mean_exp([1, 2, 6], mpmath.mpf("1e-300")), 10)  # → −mean
+    '-3.0'
+    """
     beta = mpmath.mpf(beta)
     if not beta > 0:
         raise ValueError(f"inverse temperature beta must be > 0; got {beta}")
+    z = [mpmath.mpf(t) for t in z]
+    if not z:
+        raise ValueError("mp_neg_log_mean_exp needs at least one score z; got none")
+    m = max(z)
+    d = len(z)
+    mean_e = mpmath.fsum(mpmath.expm1(beta * (t - m)) for t in z) / d
+    if mean_e > mpmath.mpf(-0.5):
+        L = mpmath.log1p(mean_e)
+    else:
+        L = mpmath.log(mpmath.fsum(mpmath.exp(beta * (t - m)) for t in z)) - mpmath.log(d)
+    return -m - L / beta
+
+
+def mp_mchn_energy(P, x, beta=1) -> mpmath.mpf:
+    """E^MCHN_β(x) at the current mpmath precision, for any β > 0.
+
+    The β-dependent part β⁻¹(log d − LSE(β Mᵀx)) comes from :func:`mp_neg_log_mean_exp`,
+    so a tiny β keeps its digits (β → 0: E → −mean(Mᵀx) + ½xᵀx + ½ maxᵢ‖ρⁱ‖²).
+
+    >>> mpmath.nstr(mp_mchn_energy([[1.0], [-1.0]], [0.5], 1), 12)  # 1/8 + 1/2 − log cosh ½
+    '0.504885493042'
+    """
     rows = _mp_rows(P)
     xv = _mp_vec(x, len(rows[0]))
     dots = [mpmath.fsum(a * b for a, b in zip(xv, r)) for r in rows]
     norms = [mpmath.fsum(b * b for b in r) for r in rows]
-    return (
-        -mp_lse(*[beta * t for t in dots]) / beta
-        + mpmath.fsum(a * a for a in xv) / 2
-        + mpmath.log(len(rows)) / beta
-        + max(norms) / 2
-    )
+    return mp_neg_log_mean_exp(dots, beta) + mpmath.fsum(a * a for a in xv) / 2 + max(norms) / 2
 
 
 def mp_layer_energy(P, x, reading: str = "distance", Z=None) -> mpmath.mpf:
@@ -338,12 +418,20 @@ def mp_layer_energy(P, x, reading: str = "distance", Z=None) -> mpmath.mpf:
 
 
 def mp_global_energy(layer_values) -> mpmath.mpf:
-    """E_global (Eq. 7) from the layer energies' values."""
+    """E_global (Eq. 7) from the layer energies' values.
+
+    >>> mpmath.nstr(mp_global_energy([1, 1]), 12)  # 1 − log 2
+    '0.30685281944'
+    """
     return -mp_lse(*[-mpmath.mpf(e) for e in layer_values])
 
 
 def mp_cccp_step(P, x) -> list:
-    """x⁺ = M softmax(2Mᵀx − ‖ρ‖²) at the current mpmath precision."""
+    """x⁺ = M softmax(2Mᵀx − ‖ρ‖²) at the current mpmath precision.
+
+    >>> [mpmath.nstr(t, 12) for t in mp_cccp_step([[0.0], [2.0]], [1.0])]
+    ['1.0']
+    """
     rows = _mp_rows(P)
     xv = _mp_vec(x, len(rows[0]))
     u = [

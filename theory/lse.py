@@ -44,6 +44,11 @@ def mp_lse(*z) -> mpmath.mpf:
 
     Accepts mpmath numbers, floats, ints or strings; ``-inf`` entries contribute nothing.
     Raises ``ValueError`` for an empty argument list or a NaN.
+
+    >>> mpmath.nstr(mp_lse(1000, 1000), 15)  # 1000 + log 2: the shift avoids overflow
+    '1000.69314718056'
+    >>> mp_lse(0, mpmath.ninf)
+    mpf('0.0')
     """
     if len(z) == 1 and isinstance(z[0], (list, tuple)):
         z = tuple(z[0])
@@ -59,7 +64,11 @@ def mp_lse(*z) -> mpmath.mpf:
 
 
 def mp_softmax(z: Sequence) -> list:
-    """softmax(z) with mpmath: exp(zᵢ − LSE(z))."""
+    """softmax(z) with mpmath: exp(zᵢ − LSE(z)).
+
+    >>> [mpmath.nstr(w, 6) for w in mp_softmax([0, mpmath.log(3)])]
+    ['0.25', '0.75']
+    """
     vals = [mpmath.mpf(v) for v in z]
     s = mp_lse(*vals)
     return [mpmath.exp(v - s) for v in vals]
@@ -72,6 +81,22 @@ class LogSumExp(sp.Function):
     * ``-oo`` arguments are dropped, an ``oo`` argument gives ``oo``;
     * ``diff`` wrt ``zₖ`` is ``exp(zₖ − LSE(z))``, the k-th softmax component;
     * ``rewrite(sp.log)`` gives ``log(exp(z₁) + … + exp(z_m))``.
+
+    >>> a, b = sp.symbols("a b", real=True)
+    >>> LogSumExp(a, b).diff(a)  # ∂LSE/∂a: the softmax component
+    exp(a - LSE(a, b))
+    >>> LogSumExp(a, b).diff(a) == softmax([a, b])[0]
+    True
+    >>> LogSumExp(a, -sp.oo), LogSumExp(a, sp.oo), LogSumExp(a)
+    (a, oo, a)
+    >>> LogSumExp(a, b).rewrite(sp.log)
+    log(exp(a) + exp(b))
+    >>> sp.latex(LogSumExp(a, b))
+    '\\operatorname{LSE}\\left(a, b\\right)'
+    >>> LogSumExp(1000, 1000).evalf(20)  # 1000 + log 2 through mpmath, no overflow
+    1000.6931471805599453
+    >>> LogSumExp(0, sp.log(3)).rewrite(sp.log)
+    log(4)
     """
 
     @classmethod
@@ -123,12 +148,34 @@ class LogSumExp(sp.Function):
         return "LSE(" + ", ".join(printer._print(a) for a in self.args) + ")"
 
 
+def _sym(v):
+    """A SymPy number/expression; a Python float becomes its exact binary rational.
+
+    ``sympify(1.0)`` gives a 15-digit ``Float`` and ``exp(Float)`` is then evaluated at 15
+    digits, so an ``evalf(30)`` of the result would be wrong after the 15th digit.
+    """
+    if isinstance(v, float):
+        if v != v:
+            return sp.S.NaN
+        if v in (float("inf"), float("-inf")):
+            return sp.oo if v > 0 else -sp.oo
+        return sp.Rational(v)
+    return sp.sympify(v)
+
+
 def lse(z: Sequence, beta=1):
-    """LSE(β, z) = β⁻¹ log Σᵢ exp(β zᵢ) as a SymPy expression (β = 1 gives ``LogSumExp``)."""
-    z = [sp.sympify(v) for v in z]
+    """LSE(β, z) = β⁻¹ log Σᵢ exp(β zᵢ) as a SymPy expression (β = 1 gives ``LogSumExp``).
+
+    >>> a, b = sp.symbols("a b", real=True)
+    >>> lse([a, b], 2)
+    LSE(2*a, 2*b)/2
+    >>> lse([a, b])
+    LSE(a, b)
+    """
+    z = [_sym(v) for v in z]
     if not z:
         raise ValueError("lse needs a non-empty vector z")
-    beta = sp.sympify(beta)
+    beta = _sym(beta)
     if beta.is_number and not beta.is_positive:
         raise ValueError(f"inverse temperature beta must be > 0; got {beta}")
     if beta == 1:
@@ -137,23 +184,46 @@ def lse(z: Sequence, beta=1):
 
 
 def softmax(z: Sequence, beta=1) -> list:
-    """softmax(β z) as a list of SymPy expressions; the gradient of :func:`lse` (β any)."""
-    z = [sp.sympify(v) for v in z]
-    beta = sp.sympify(beta)
+    """softmax(β z) as a list of SymPy expressions; the gradient of :func:`lse` (β any).
+
+    Floats are taken as exact rationals (as everywhere in ``theory``), so ``evalf(n)`` of the
+    result is good to n digits.
+
+    >>> [sp.simplify(w.rewrite(sp.log)) for w in softmax([0, sp.log(3)])]
+    [1/4, 3/4]
+    """
+    z = [_sym(v) for v in z]
+    beta = _sym(beta)
     s = LogSumExp(*[beta * v for v in z])
     return [sp.exp(beta * v - s) for v in z]
 
 
 def softmin(z: Sequence, beta=1) -> list:
-    """softmin(z) = softmax(−z), the weights of the soft minimum."""
-    return softmax([-sp.sympify(v) for v in z], beta)
+    """softmin(z) = softmax(−z), the weights of the soft minimum.
+
+    >>> [sp.simplify(w.rewrite(sp.log)) for w in softmin([0, sp.log(3)])]
+    [3/4, 1/4]
+    """
+    return softmax([-_sym(v) for v in z], beta)
 
 
 def soft_min(z: Sequence, beta=1):
-    """The soft-minimum value −LSE(β, −z) of Lemma 3 (β = 1 in the paper)."""
-    return -lse([-sp.sympify(v) for v in z], beta)
+    """The soft-minimum value −LSE(β, −z) of Lemma 3 (β = 1 in the paper).
+
+    >>> soft_min([0, sp.log(3)])
+    -LSE(0, -log(3))
+    >>> sp.simplify(soft_min([0, sp.log(3)]).rewrite(sp.log))  # below min z = 0
+    -log(4/3)
+    """
+    return -lse([-_sym(v) for v in z], beta)
 
 
 def mpmath_namespace() -> dict:
-    """Names ``lambdify(..., modules=[mpmath_namespace(), 'mpmath'])`` needs for our functions."""
+    """Names ``lambdify(..., modules=[mpmath_namespace(), 'mpmath'])`` needs for our functions.
+
+    >>> a, b = sp.symbols("a b", real=True)
+    >>> f = sp.lambdify((a, b), LogSumExp(a, b), modules=[mpmath_namespace(), "mpmath"])
+    >>> mpmath.nstr(f(1000, 1000), 15)
+    '1000.69314718056'
+    """
     return {"LogSumExp": mp_lse}

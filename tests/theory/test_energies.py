@@ -99,7 +99,7 @@ def test_mp_neg_log_mean_exp_matches_definition(z, beta):
     assert min(z) - 1e-12 <= -got <= max(z) + 1e-12  # −ν is a mean: between min and max
 
 
-@settings(max_examples=20)
+@settings(max_examples=10)
 @given(instances(max_d=3, max_n=2), st.sampled_from([sp.Rational(1, 2), 1, 3]))
 def test_sympy_updates_match_mpmath(inst, beta):
     """mchn_update / cccp_step: the SymPy forms, evaluated, equal the mpmath twins."""
