@@ -1,5 +1,5 @@
-"""``beyond-scaling``: verify the installed papers' claims, write the report, run the lab,
-the benchmarks and the user checker.
+"""``beyond-scaling``: verify the installed papers' claims, show their proofs, write the
+report, run the lab, the benchmarks, the user checker and ``recheck``.
 
 Every bad input ends in a one-line error and exit status 2; output paths are checked before
 any work; the report is written atomically (:mod:`derivations.report`).
@@ -74,13 +74,30 @@ def run_verify(
         "examples": examples,
         "seconds": round(time.perf_counter() - t0, 2),
         "papers": [p.to_json() for p in installed_papers().values() if p.id in used],
+        "notation": notation_table(),
         "claims": claims,
     }
 
 
-def print_table(doc: dict, out=sys.stdout, width: int | None = None) -> None:
+def notation_table() -> dict:
+    """The named quantities statements and derivations may show (g, E, E^MCHN, Δ, …), each
+    with its LaTeX and Unicode templates and its definition in words."""
+    import derivations.engine.indexed_ops  # noqa: F401 - declares the engine's notation
+    from theory.indexed import NOTATION
+
+    return {
+        k: {"latex": n.latex, "text": n.text, "meaning": n.meaning}
+        for k, n in NOTATION.items()
+        if n.meaning
+    }
+
+
+def print_table(doc: dict, out=None, width: int | None = None) -> None:
     """One line per claim (qualified id, verdict, seconds, reference), its evidence wrapped
     beneath (never cut), then the counts."""
+    from derivations.report.mathtext import to_unicode
+
+    out = out or sys.stdout
     width = width or max(60, shutil.get_terminal_size((100, 24)).columns)
     w_id = max([len(_qid(c)) for c in doc["claims"]] + [5])
     for c in doc["claims"]:
@@ -88,7 +105,7 @@ def print_table(doc: dict, out=sys.stdout, width: int | None = None) -> None:
             f"{_qid(c).ljust(w_id)}  {c['status']:<12} {c['seconds']:6.1f} s  {c.get('ref', '')}\n"
         )
         for line in textwrap.wrap(
-            str(c.get("evidence", "")), width=width - 4, break_on_hyphens=False
+            to_unicode(c.get("evidence", "")), width=width - 4, break_on_hyphens=False
         ):
             out.write("    " + line + "\n")
     counts: dict[str, int] = {}
@@ -179,7 +196,11 @@ def cmd_verify(args) -> int:
     if args.json:
         check_json_path(args.json)
     doc = run_verify(
-        args.claims, args.examples, args.seed, recheck=args.recheck, jobs=args.jobs,
+        args.claims,
+        args.examples,
+        args.seed,
+        recheck=args.recheck,
+        jobs=args.jobs,
         papers=args.paper,
     )
     print_table(doc)
@@ -199,6 +220,7 @@ def _twin_status(doc: dict) -> int:
 
 def cmd_list(args) -> int:
     from derivations.engine import installed_papers
+    from derivations.report.mathtext import to_unicode
 
     papers = installed_papers()
     want = args.paper or list(papers)
@@ -210,7 +232,63 @@ def cmd_list(args) -> int:
         print(f"{p.id}: {p.authors}, “{p.title}” ({p.ref})")
         for c in p.claims():
             alias = f"  (also {', '.join(c.aliases)})" if c.aliases else ""
-            print(f"  {c.id:26s} {c.ref:34s} {c.reading}{alias}")
+            print(f"  {c.id:26s} {c.ref:34s} {to_unicode(c.reading)}{alias}")
+    return 0
+
+
+def _wrapped(out, text: str, indent: str, width: int) -> None:
+    lines = textwrap.wrap(text, width=max(30, width - len(indent)), break_on_hyphens=False)
+    for line in lines or [""]:
+        out.write(indent + line + "\n")
+
+
+def print_proof(claim, deriv: dict, out=None, width: int | None = None) -> None:
+    """A claim's statement and derivation in the paper's notation (Unicode), each step with
+    its rule, premises, citations, where it was checked and how; long lines wrap."""
+    from derivations.report.markdown import step_facts
+    from derivations.report.mathtext import to_unicode
+
+    out = out or sys.stdout
+    width = width or max(60, shutil.get_terminal_size((100, 24)).columns)
+    out.write(f"{claim.qid} — {claim.ref} ({to_unicode(claim.reading)})\n")
+    if claim.aliases:
+        out.write(f"  also answers to: {', '.join(claim.aliases)}\n")
+    stmt = claim.statement_text() if claim.display is not None else ""
+    if stmt:
+        _wrapped(out, "statement: " + stmt, "  ", width)
+    _wrapped(out, "assumptions: " + to_unicode(claim.assumptions), "  ", width)
+    steps = deriv.get("steps") or []
+    if claim.derivation is None:
+        out.write("  no mechanical derivation\n\n")
+        return
+    where = deriv.get("sizes_text", "")
+    state = (
+        f"complete, checked for {where}"
+        if deriv.get("complete")
+        else (f"incomplete, tried for {where}")
+    )
+    _wrapped(out, f"derivation ({state})", "  ", width)
+    for k, s in enumerate(steps, 1):
+        mark = "✔" if s.get("checked") else "✘"
+        _wrapped(out, f"{k:>2}. {mark} {s.get('text') or s.get('latex', '')}", "  ", width)
+        facts = "; ".join(f"{a} {b}" for a, b in step_facts(s))
+        why = to_unicode(s.get("why", "")) + (f" ({facts})" if facts else "")
+        _wrapped(out, why, "        ", width)
+        _wrapped(out, to_unicode(s.get("how", "")), "        ", width)
+    if deriv.get("agreement"):
+        _wrapped(out, "statement check: " + deriv["agreement"], "  ", width)
+    out.write("\n")
+
+
+def cmd_show(args) -> int:
+    from derivations.engine import resolve_ids
+    from derivations.engine.run import cached_derivation
+
+    reg = _registry(args.paper)
+    for q in resolve_ids(args.claims, reg):
+        claim = reg[q]
+        deriv = cached_derivation(claim, reg, use_cache=not args.recheck)
+        print_proof(claim, deriv)
     return 0
 
 
@@ -218,7 +296,10 @@ def cmd_plots(args) -> int:
     from derivations.figures import render_figures
 
     recs = render_figures(
-        Path(args.out), only=args.only or None, seed=args.seed, progress=_progress,
+        Path(args.out),
+        only=args.only or None,
+        seed=args.seed,
+        progress=_progress,
         papers=args.paper,
     )
     for r in recs:
@@ -236,7 +317,11 @@ def cmd_report(args) -> int:
     try:
         _progress(f"verifying claims ({args.examples} examples each) ...")
         doc = run_verify(
-            args.claims, args.examples, args.seed, recheck=args.recheck, jobs=args.jobs,
+            args.claims,
+            args.examples,
+            args.seed,
+            recheck=args.recheck,
+            jobs=args.jobs,
             papers=args.paper,
         )
         _progress("rendering figures ...")
@@ -327,6 +412,12 @@ def cmd_check(args) -> int:
     return check_main(args.rest)
 
 
+def cmd_recheck(args) -> int:
+    from derivations.recheck import main as recheck_main
+
+    return recheck_main(args.rest)
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="beyond-scaling",
@@ -343,6 +434,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("list", help="list the installed papers and their claim ids")
     _add_paper_arg(p)
     p.set_defaults(func=cmd_list)
+    p = sub.add_parser(
+        "show",
+        help="print claims' statements and derivations in the paper's notation, each step "
+        "with its rule and where it was checked",
+    )
+    p.add_argument("claims", nargs="+", metavar="ID", help="claim ids (paper:id or unique id)")
+    _add_paper_arg(p)
+    p.add_argument("--recheck", action="store_true", help="re-run the derivation checks")
+    p.set_defaults(func=cmd_show)
     p = sub.add_parser("plots", help="regenerate the figures (PNG, SVG and their data)")
     p.add_argument("--out", default="report", help="output folder (default ./report)")
     p.add_argument("--only", nargs="+", metavar="NAME", help="only these figures")
@@ -358,12 +458,28 @@ def build_parser() -> argparse.ArgumentParser:
     _add_verify_args(p)
     p.set_defaults(func=cmd_report)
     for name, fn, text in (
-        ("bench", cmd_bench, "time the streaming kernels against references "
-         "(see `beyond-scaling bench --help`)"),
-        ("lab", cmd_lab, "run one of the paper's experiments at laptop scale "
-         "(see `beyond-scaling lab --help`)"),
-        ("check", cmd_check, "property-test your own attention/Hopfield function "
-         "(see `beyond-scaling check --help`)"),
+        (
+            "bench",
+            cmd_bench,
+            "time the streaming kernels against references (see `beyond-scaling bench --help`)",
+        ),
+        (
+            "lab",
+            cmd_lab,
+            "run one of the paper's experiments at laptop scale (see `beyond-scaling lab --help`)",
+        ),
+        (
+            "check",
+            cmd_check,
+            "property-test your own attention/Hopfield function "
+            "(see `beyond-scaling check --help`)",
+        ),
+        (
+            "recheck",
+            cmd_recheck,
+            "re-verify every counterexample and computed value in a "
+            "verdicts file (see `beyond-scaling recheck --help`)",
+        ),
     ):
         p = sub.add_parser(name, help=text, add_help=False)
         p.add_argument("rest", nargs=argparse.REMAINDER)
@@ -371,7 +487,7 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
-_PASS_THROUGH = {"bench": cmd_bench, "lab": cmd_lab, "check": cmd_check}
+_PASS_THROUGH = {"bench": cmd_bench, "lab": cmd_lab, "check": cmd_check, "recheck": cmd_recheck}
 
 
 def main(argv=None) -> int:

@@ -8,9 +8,11 @@ the engine and the vocabulary, and everything those import, transitively (found 
 their ``import`` statements), restricted to the project's packages. So a change anywhere a
 derivation could look invalidates its entry.
 
-Entries are validated before use (schema and a hash of their content, :func:`load`); a bad
-entry is ignored and replaced. ``BEYOND_SCALING_CACHE`` moves the cache; ``--recheck``
-bypasses it.
+Entries are validated before use (schema, the shape of every step, and a hash of their
+content, :func:`load`); a bad entry is ignored and replaced. Only finished results are
+stored (:func:`derivations.engine.run.cached_derivation`: none with a step "not decided
+within budget"), and the key includes the kernel's work budget. ``BEYOND_SCALING_CACHE``
+moves the cache; ``--recheck`` bypasses it.
 """
 
 from __future__ import annotations
@@ -35,12 +37,21 @@ PROJECT_PACKAGES = ("theory", "numerics", "derivations")
 #: Engine modules every derivation check runs through.
 ENGINE_MODULES = (
     "derivations.engine.checker",
+    "derivations.engine.kernel",
+    "derivations.engine.rules",
+    "derivations.engine.rules_classic",
+    "derivations.engine.normal",
+    "derivations.engine.signs",
+    "derivations.engine.work",
+    "derivations.engine.indexed_ops",
+    "derivations.engine.render",
+    "theory.indexed",
     "derivations.engine.model",
     "derivations.engine.backends",
     "derivations.engine.instance",
     "derivations.vocab",
 )
-SCHEMA = 3
+SCHEMA = 4
 
 
 def cache_dir() -> Path:
@@ -176,8 +187,14 @@ def _valid(doc, qid: str) -> bool:
     for s in steps:
         if not isinstance(s, dict) or not isinstance(s.get("checked"), bool):
             return False
-        if not all(isinstance(s.get(k), str) for k in ("latex", "why", "how")):
+        if not all(isinstance(s.get(k), str) for k in ("latex", "text", "why", "how", "status")):
             return False
+        if s["checked"] != (s["status"] == "checked"):
+            return False
+    if res.get("scope") not in ("all sizes", "fixed sizes") or res.get("finished") is not True:
+        return False
+    if res["scope"] == "all sizes" and not res["complete"]:
+        return False
     return isinstance(res.get("cites"), list) and isinstance(res.get("sizes"), int)
 
 

@@ -13,6 +13,7 @@ never written by hand.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -88,38 +89,66 @@ def split_qid(qid: str) -> tuple[str | None, str]:
 
 @dataclass(frozen=True)
 class Rel:
-    """``lhs op rhs`` with op one of <=, <, ==, >=, >; ``label`` names it in reports."""
+    """``lhs op rhs`` with op one of <=, <, ==, >=, >; ``label`` names it in reports.
+
+    ``over = (i, lo, hi)`` quantifies it: the relation holds for every integer i with
+    lo ≤ i ≤ hi (statements and steps about every entry of a vector of symbolic length).
+    """
 
     lhs: Any
     op: str
     rhs: Any
     label: str = ""
+    over: tuple = ()
 
     def __post_init__(self):
         if self.op not in RELATIONS:
             raise ValueError(f"relation operator must be one of {list(RELATIONS)}; got {self.op!r}")
+        if self.over and len(self.over) != 3:
+            raise ValueError(f"over must be (index, lo, hi); got {self.over!r}")
 
     def normal(self) -> Rel:
         """The same relation written with <=, < or ==."""
         if self.op in _FLIP:
-            return Rel(self.rhs, _FLIP[self.op], self.lhs, self.label)
+            return Rel(self.rhs, _FLIP[self.op], self.lhs, self.label, self.over)
         return self
 
     def sympy(self):
         return _SYM_REL[self.op](self.lhs, self.rhs, evaluate=False)
 
     def latex(self) -> str:
-        return sp.latex(self.sympy())
+        """The relation in LaTeX, in the paper's notation (named quantities kept)."""
+        from derivations.engine.render import rel_latex
+
+        return rel_latex(self)
+
+    def text(self) -> str:
+        """The relation in Unicode, for the terminal."""
+        from derivations.engine.render import rel_text
+
+        return rel_text(self)
 
 
 # ----------------------------------------------------------------- derivation justifications
 
 
+def _cited_id(by) -> str | None:
+    """The claim id a justification cites (a ``Cites`` or the kernel rule ``cites``)."""
+    if isinstance(by, Cites):
+        return by.claim_id
+    if getattr(by, "rule", None) == "cites":
+        return dict(by.args).get("claim_id")
+    return None
+
+
 @dataclass(frozen=True)
 class Algebra:
-    """An equality SymPy simplifies to 0 = 0, or an inequality whose slack SymPy proves ≥ 0."""
+    """An identity (both sides have the same normal form) or a sign fact (the slack is proved
+    ≥ 0 by the sign rules); ``unfold`` names the named quantities (g, E, EMCHN, …) replaced
+    by their definitions first. The kernel rule ``algebra``."""
 
     hint: str = ""
+    unfold: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -135,7 +164,7 @@ class Cites:
 
 @dataclass(frozen=True)
 class Chain:
-    """From steps i: a ⋈ b and j: b ⋈ c conclude a ⋈ c (b matched by SymPy)."""
+    """From steps i: a ⋈ b and j: b ⋈ c conclude a ⋈ c (the kernel rule ``combine``)."""
 
     i: int
     j: int
@@ -146,7 +175,7 @@ class Combine:
     """slack(step) = Σ cₖ · slack(step k) (+ a part SymPy proves ≥ 0).
 
     The slack of ``a ≤ b`` is b − a. Coefficients of inequality steps must be provably > 0;
-    equality steps may enter with any sign.
+    equality steps may enter with any sign. The kernel rule ``combine``.
     """
 
     coeffs: tuple  # ((step index, coefficient), ...)
@@ -154,18 +183,20 @@ class Combine:
 
 @dataclass(frozen=True)
 class Wlog:
-    """Without loss of generality: the claim's statement is invariant under permuting the
-    vector ``key`` of the general instance ``general`` (checked by SymPy for a transposition
-    and a cycle, which generate all permutations), and the step itself is checked as algebra
-    (e.g. max(z) = z₁ for the instance z = (a, a − u₂, …) with uᵢ ≥ 0)."""
+    """Without loss of generality the maximum (or minimum) of the vector ``key`` comes first:
+    the claim's statement is invariant under permuting ``key``'s entries. At symbolic size
+    (``general=None``) the step is maxᵢ zᵢ = z₁ (or minᵢ zᵢ = z₁); at fixed sizes the
+    invariance is checked on ``general`` for a transposition and a cycle and the step as
+    algebra. The kernel rule ``wlog``."""
 
-    general: SimpleNamespace
+    general: SimpleNamespace | None
     key: str
 
 
 @dataclass(frozen=True)
 class Monotone:
-    """From step i: a ⋈ b conclude f(a) ⋈ f(b) for f increasing (SymPy: f' > 0) on ``domain``."""
+    """From step i: a ⋈ b conclude f(a) ⋈ f(b) for f increasing (f' > 0) on ``domain``
+    (the kernel rule ``monotone``)."""
 
     i: int
     f: sp.Lambda
@@ -174,7 +205,8 @@ class Monotone:
 
 @dataclass
 class Step:
-    """One derivation step: a relation, the reason in words, and its justification."""
+    """One derivation step: a relation, the reason in words, and its justification (a rule
+    of :mod:`derivations.engine.kernel`, e.g. ``termwise(3)``, or a legacy spelling)."""
 
     rel: Rel
     why: str
@@ -199,6 +231,8 @@ class Computed:
 
 
 _KINDS = ("inequality", "identity", "computation", "empirical")
+#: A claim id a shell passes through unquoted (old ids stay usable as ``aliases``).
+_SHELL_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+/-]*")
 
 
 @dataclass
@@ -207,10 +241,13 @@ class Claim:
 
     ``statement(ops, v)`` returns the relations (a conjunction) on an instance ``v`` loaded
     into ``ops``; ``domain()`` is a Hypothesis strategy of :class:`~derivations.engine.Instance`;
-    ``display()`` returns a symbolic namespace for the SymPy back end (the rendered
-    statement); ``derivation(ops, v)`` returns :class:`Step` s, checked on each of
-    ``derivation_sizes()``. A ``computation``/``empirical`` claim instead sets
-    ``compute(examples, seed) -> Computed``.
+    ``display()`` returns a symbolic namespace (the rendered statement; of symbolic size,
+    :mod:`theory.indexed`, for a statement about every size); ``derivation(ops, v)`` returns
+    :class:`Step` s, checked on each of ``derivation_sizes()`` (a namespace of symbolic size
+    is checked for every size at once). ``hypotheses(ops, v)`` lists relations the claim
+    assumes beyond the sizes (e.g. 0 ≤ λ ≤ 1): a derivation may use them (rule
+    ``assumption``) and a derivation citing the claim must establish them. A
+    ``computation``/``empirical`` claim instead sets ``compute(examples, seed) -> Computed``.
 
     ``wrong`` holds the fields of the claim's *wrong variant*: a deliberately broken
     statement (or computation) next to the claim, which the mutation test must see refuted
@@ -238,14 +275,19 @@ class Claim:
     aliases: tuple = ()
     paper: str = ""
     section: str = ""
+    hypotheses: Callable | None = None
 
     def __post_init__(self):
         if self.compute is None and (self.statement is None or self.domain is None):
             raise ValueError(f"claim {self.id}: needs statement and domain, or compute")
         if self.kind not in _KINDS:
             raise ValueError(f"claim {self.id}: kind must be one of {_KINDS}; got {self.kind!r}")
-        if not self.id or any(c.isspace() for c in self.id) or ":" in self.id:
-            raise ValueError(f"claim id must be non-empty, without spaces or ':'; got {self.id!r}")
+        if not _SHELL_SAFE.fullmatch(self.id or ""):
+            raise ValueError(
+                "claim id must be shell-safe: letters, digits and . _ + - / (no spaces, no "
+                f"':', no '<>=&|;$*?'), e.g. 'lemma2/m-ge-2'; got {self.id!r} (keep an old id "
+                "as an alias)"
+            )
 
     @property
     def qid(self) -> str:
@@ -259,25 +301,32 @@ class Claim:
 
     def cited(self, registry: dict | None = None) -> list[str]:
         """Qualified ids of the claims this claim's derivation cites (on its first size)."""
-        from derivations.engine.backends import SYM
+        from derivations.engine.indexed_ops import ops_for
 
         if self.derivation is None or self.derivation_sizes is None:
             return []
         sizes = list(self.derivation_sizes())
         if not sizes:
             return []
-        steps = self.derivation(SYM, sizes[0])
-        return sorted(
-            {self.resolve(s.by.claim_id, registry) for s in steps if isinstance(s.by, Cites)}
-        )
+        steps = self.derivation(ops_for(sizes[0]), sizes[0])
+        return sorted({self.resolve(_cited_id(s.by), registry) for s in steps if _cited_id(s.by)})
 
-    def statement_latex(self) -> str:
-        from derivations.engine.backends import SYM
+    def display_relations(self) -> list[Rel]:
+        """The statement on the display namespace (symbolic size when it has one)."""
+        from derivations.engine.indexed_ops import ops_for
 
         if self.statement is None or self.display is None:
-            return ""
-        rels = self.statement(SYM, self.display())
-        return r" \;\wedge\; ".join(r.latex() for r in rels)
+            return []
+        ns = self.display()
+        return list(self.statement(ops_for(ns), ns))
+
+    def statement_latex(self) -> str:
+        """The statement in LaTeX, its parts joined by ∧ (the paper's notation)."""
+        return r" \;\wedge\; ".join(r.latex() for r in self.display_relations())
+
+    def statement_text(self) -> str:
+        """The statement in Unicode, its parts joined by ∧ (for the terminal)."""
+        return "  ∧  ".join(r.text() for r in self.display_relations())
 
     def wrong_variant(self) -> Claim | None:
         """The deliberately wrong variant (id ``<id>/wrong``), or None when none is given."""

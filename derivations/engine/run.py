@@ -9,11 +9,12 @@ run in a process pool; verdicts are then decided in dependency order
 from __future__ import annotations
 
 import importlib
+import os
 import time
 from collections.abc import Callable, Sequence
 
 from derivations.engine import cache
-from derivations.engine.checker import STEP_SECONDS, check_derivation
+from derivations.engine.checker import WORK_BUDGET, check_derivation
 from derivations.engine.model import Claim
 from derivations.engine.search import search
 from derivations.engine.verdict import decide
@@ -23,15 +24,19 @@ __all__ = ["run_checks", "verify_claim", "verify", "dependency_order", "cached_d
 
 def cached_derivation(claim: Claim, registry: dict, use_cache: bool = True) -> dict:
     """:func:`~derivations.engine.checker.check_derivation`, cached on disk under a hash of
-    every project module the claim reaches (:mod:`derivations.engine.cache`)."""
+    every project module the claim reaches (:mod:`derivations.engine.cache`). Only a
+    finished result is stored: one with a step "not decided within budget" is recomputed
+    next time (the budget is work, so it would come out the same — but a larger budget in
+    a later version must not meet a stale entry)."""
     if claim.derivation is None or not use_cache:
         return check_derivation(claim, registry)
-    key = cache.source_key(claim, registry, extra=f"step cap {STEP_SECONDS}")
+    key = cache.source_key(claim, registry, extra=f"work budget {WORK_BUDGET}")
     hit = cache.load(key, claim.qid)
     if hit is not None:
         return {**hit, "cached": True}
     out = check_derivation(claim, registry)
-    cache.store(key, claim.qid, out)
+    if out.get("finished", True):
+        cache.store(key, claim.qid, out)
     return out
 
 
@@ -150,11 +155,15 @@ def verify(
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # tiny tensors: thread start-up dominates otherwise
     checks: dict[str, dict] = {}
+    seed_env = os.environ.get("PYTHONHASHSEED")
     try:
         if jobs > 1 and factory and len(order) > 1:
             import concurrent.futures as cf
             import multiprocessing as mp
 
+            # the kernel's work counts are deterministic; fixing the workers' string hashing
+            # makes them identical from run to run as well (SymPy iterates over sets)
+            os.environ["PYTHONHASHSEED"] = seed_env or "0"
             with cf.ProcessPoolExecutor(jobs, mp_context=mp.get_context("spawn")) as pool:
                 futs = {
                     pool.submit(_worker, factory, cid, examples, seed, recheck): cid
@@ -174,6 +183,8 @@ def verify(
                 checks[cid] = run_checks(registry[cid], registry, examples, seed, recheck)
     finally:
         torch.set_num_threads(threads)
+        if jobs > 1 and factory and len(order) > 1 and seed_env is None:
+            os.environ.pop("PYTHONHASHSEED", None)
     statuses: dict[str, str] = {}
     out = []
     for cid in order:

@@ -35,6 +35,7 @@ PAPER = Paper(
             "special",
             "integrals",
             "prop4",
+            "eq10",
             "prop5",
             "printed",
             "cccp",

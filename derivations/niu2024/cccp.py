@@ -12,36 +12,25 @@ from types import SimpleNamespace
 import sympy as sp
 
 from derivations import strategies as S
-from derivations.engine import (
-    Algebra,
-    Cites,
-    Claim,
-    Combine,
-    Rel,
-    Step,
-)
-from derivations.niu2024.common import (
-    pattern_sizes,
-    patterns_display,
-)
+from derivations.engine import Claim, Rel, Step
+from derivations.engine.kernel import algebra, cites, combine, differentiate
+from derivations.niu2024.energies import every_size, pattern_space
 from derivations.niu2024.lemmas import tangent_statement
-from theory.energies import SymbolicPatterns
+from theory.indexed import PatternSet, index, named, notation
 
 SECTION = "ext"
+
+notation(
+    "Q",
+    r"Q\left($0; $1\right)",
+    "Q($0; $1)",
+    False,
+    "Q(y; x) = ‖y‖² − LSE(u(x)) − Σᵢ softmax(u(x))ᵢ (uᵢ(y) − uᵢ(x)), the CCCP surrogate",
+)
 
 
 def dc_statement(ops, v):
     """E(x) = ‖x‖² − LSE(2Mᵀx − (‖ρⁱ‖²)ᵢ): convex minus convex (Lemma 1)."""
-    if isinstance(v.P, SymbolicPatterns):
-        u = sp.Function("u")(v.x)
-        return [
-            Rel(
-                ops.energy(v.P, v.x),
-                "==",
-                sp.Sum(v.x[v.P.k] ** 2, (v.P.k, 1, v.P.n)) - sp.Function(r"\operatorname{LSE}")(u),
-                "DC split",
-            )
-        ]
     return [
         Rel(
             ops.energy(v.P, v.x),
@@ -54,9 +43,10 @@ def dc_statement(ops, v):
 
 def cccp_step_statement(ops, v):
     """x⁺ = M softmax(u(x)) solves ∇‖·‖²(x⁺) = ∇ₓLSE(u(x)) (the CCCP/MM step)."""
-    if isinstance(v.P, SymbolicPatterns):
-        half_grad = sp.Function(r"\frac{1}{2}\nabla_x \operatorname{LSE}")
-        return [Rel(sp.Symbol("x^{+}"), "==", half_grad(sp.Function("u")(v.x)), "CCCP step")]
+    if isinstance(v.P, PatternSet):
+        k = v.P.k
+        half = sp.Derivative(ops.lse(ops.dc_argument(v.P, v.x)), v.x.base()[k]) / 2
+        return [Rel(ops.cccp_step(v.P, v.x)[k], "==", half, "CCCP step", over=(k, 1, v.P.n))]
     u = ops.dc_argument(v.P, v.x)
     step = ops.cccp_step(v.P, v.x)
     d = len(u) if not hasattr(u, "shape") else u.shape[0]
@@ -78,9 +68,6 @@ def _entry(P, i, k):
 
 def cccp_descent_statement(ops, v):
     """E(x⁺) ≤ E(x): the energy never increases along the CCCP iteration."""
-    if isinstance(v.P, SymbolicPatterns):
-        xp = sp.IndexedBase("x^{+}")
-        return [Rel(ops.energy(v.P, xp), "<=", ops.energy(v.P, v.x), "E(x⁺) ≤ E(x)")]
     return [
         Rel(ops.energy(v.P, ops.cccp_step(v.P, v.x)), "<=", ops.energy(v.P, v.x), "E(x⁺) ≤ E(x)")
     ]
@@ -90,46 +77,51 @@ def _surrogate(ops, v, y):
     """Q(y; x) = ‖y‖² − LSE(u(x)) − Σᵢ pᵢ (uᵢ(y) − uᵢ(x)), p = softmax(u(x))."""
     ux = ops.dc_argument(v.P, v.x)
     uy = ops.dc_argument(v.P, y)
-    lin = sp.Add(*[ops.softmax(ux, i) * (uy[i] - ux[i]) for i in range(len(ux))])
-    return ops.sqnorm(y) - ops.lse(ux) - lin
+    i = ux.var
+    lin = sp.Sum(ops.softmax(ux, i) * (uy[i] - ux[i]), (i, 1, ux.length))
+    q = ops.sqnorm(y) - ops.lse(ux) - lin
+    return named("Q", q, y.shown, v.x.shown)
 
 
 def cccp_descent_derivation(ops, v):
+    """E(x⁺) ≤ Q(x⁺; x) ≤ Q(x; x) = E(x): Q majorizes E (the tangent plane of LSE) and x⁺
+    minimizes Q(·; x) (Q(x; x) − Q(x⁺; x) = ‖x − x⁺‖²)."""
     x = v.x
     xp = ops.cccp_step(v.P, x)
-    ux = ops.dc_argument(v.P, x)
-    uy = ops.dc_argument(v.P, xp)
-    tan = SimpleNamespace(z=ux, y=uy)
-    Qx = _surrogate(ops, v, x)
-    Qp = _surrogate(ops, v, xp)
-    diff2 = ops.sqnorm([a - b for a, b in zip(x, xp, strict=True)])
+    ux, up = ops.dc_argument(v.P, x), ops.dc_argument(v.P, xp)
+    tan = SimpleNamespace(z=ux, y=up)
+    qx, qp = _surrogate(ops, v, x), _surrogate(ops, v, xp)
+    k = v.P.k
+    gap = sp.Sum((x[k] - xp[k]) ** 2, (k, 1, v.P.n))
     return [
         Step(
             tangent_statement(ops, tan)[0],
             "LSE lies above its tangent plane at u(x)",
-            Cites("lemma1/tangent", tan),
+            cites("lemma1/tangent", tan),
         ),
         Step(
-            Rel(ops.energy(v.P, xp), "==", ops.sqnorm(xp) - ops.lse(uy)),
+            Rel(ops.energy(v.P, xp), "==", ops.sqnorm(xp) - ops.lse(up)),
             "DC split at x⁺",
-            Cites("ext/cccp-dc", SimpleNamespace(P=v.P, x=xp)),
+            cites("ext/cccp-dc", SimpleNamespace(P=v.P, x=xp)),
         ),
+        Step(Rel(qp, "==", qp.definition), "the surrogate Q at x⁺", algebra(unfold=("Q",))),
         Step(
-            Rel(ops.energy(v.P, xp), "<=", Qp),
+            Rel(ops.energy(v.P, xp), "<=", qp),
             "E ≤ Q(·; x) (majorization)",
-            Combine(((0, 1), (1, 1))),
+            combine((0, 1), (1, 1), (2, -1)),
         ),
-        Step(Rel(Qx, "==", ops.energy(v.P, x)), "Q touches E at x", Algebra()),
+        Step(Rel(qx, "==", ops.energy(v.P, x)), "Q touches E at x", algebra(unfold=("Q", "E"))),
         Step(
-            Rel(Qx - Qp, "==", diff2),
+            Rel(qx - qp, "==", gap),
             "Q(·; x) is ‖y − x⁺‖² + const: x⁺ is its minimizer",
-            Algebra(),
+            algebra(unfold=("Q", "xplus")),
         ),
-        Step(Rel(Qp, "<=", Qx), "‖x − x⁺‖² ≥ 0", Combine(((4, -1),))),
+        Step(Rel(0, "<=", gap), "a sum of squares", algebra()),
+        Step(Rel(qp, "<=", qx), "Q(x; x) − Q(x⁺; x) = ‖x − x⁺‖² ≥ 0", combine((5, -1), (6, 1))),
         Step(
-            Rel(ops.energy(v.P, xp), "<=", ops.energy(v.P, x)),
-            "chain",
-            Combine(((2, 1), (5, 1), (3, 1))),
+            cccp_descent_statement(ops, v)[0],
+            "E(x⁺) ≤ Q(x⁺; x) ≤ Q(x; x) = E(x)",
+            combine((3, 1), (7, 1), (4, 1)),
         ),
     ]
 
@@ -138,15 +130,33 @@ def _dc_derivation(ops, v):
     return [
         Step(
             dc_statement(ops, v)[0],
-            "expand −‖x − ρⁱ‖² = −‖x‖² + 2xᵀρⁱ − ‖ρⁱ‖², pull −‖x‖² out of the LSE",
-            Algebra(),
+            "expand −‖x − ρⁱ‖² = −‖x‖² + 2⟨x, ρⁱ⟩ − ‖ρⁱ‖², pull −‖x‖² out of the LSE",
+            algebra(unfold=("E",)),
         )
     ]
 
 
 def _cccp_step_derivation(ops, v):
+    """The chain rule through LSE, then the definition of x⁺."""
+    P, x = v.P, v.x
+    k, i = P.k, index("i")
+    u = ops.dc_argument(P, x)
+    every = (k, 1, P.n)
+    lhs = cccp_step_statement(ops, v)[0]
+    grad = sp.Derivative(ops.lse(u), x.base()[k])
+    weighted = sp.Sum(ops.softmax(u, i) * P.rho[i, k], (i, 1, P.d))
     return [
-        Step(r, "differentiate and compare (SymPy)", Algebra()) for r in cccp_step_statement(ops, v)
+        Step(
+            Rel(grad, "==", 2 * weighted, over=every),
+            "∂LSE(u)/∂x_k = Σᵢ softmax(u)ᵢ ∂uᵢ/∂x_k with ∂uᵢ/∂x_k = 2ρⁱ_k",
+            differentiate(),
+        ),
+        Step(
+            Rel(ops.cccp_step(P, x)[k], "==", weighted, over=every),
+            "the definition of x⁺",
+            algebra(unfold=("xplus",)),
+        ),
+        Step(lhs, "half the gradient is x⁺", combine((0, -sp.Rational(1, 2)), (1, 1))),
     ]
 
 
@@ -164,9 +174,9 @@ def claims() -> list[Claim]:
             "patterns, x ∈ ℝⁿ",
             dc_statement,
             lambda: _PAT(),
-            patterns_display,
+            pattern_space,
             _dc_derivation,
-            pattern_sizes(((1, 1), (2, 1), (2, 2))),
+            every_size,
             extension=True,
             wrong=dict(
                 statement=lambda o, v: [
@@ -188,9 +198,9 @@ def claims() -> list[Claim]:
             "patterns, x ∈ ℝⁿ",
             cccp_step_statement,
             lambda: _PAT(max_d=16, max_n=8),
-            patterns_display,
+            pattern_space,
             _cccp_step_derivation,
-            pattern_sizes(((1, 1), (2, 1), (2, 2))),
+            every_size,
             extension=True,
             wrong=dict(
                 statement=lambda o, v: [
@@ -212,9 +222,9 @@ def claims() -> list[Claim]:
             "patterns, x ∈ ℝⁿ",
             cccp_descent_statement,
             lambda: _PAT(),
-            patterns_display,
+            pattern_space,
             cccp_descent_derivation,
-            pattern_sizes(((1, 1), (2, 1))),
+            every_size,
             extension=True,
             wrong=dict(
                 statement=lambda o, v: [

@@ -19,26 +19,26 @@ import theory.balls as B
 import theory.energies as te
 from derivations import strategies as S
 from derivations.engine import (
-    Cites,
     Claim,
     Computed,
     Instance,
     Rel,
     Step,
-    VectorSymbol,
 )
+from derivations.engine.kernel import algebra, cites, combine, term_bound
 from derivations.niu2024.common import (
     counterexample,
     short,
 )
 from derivations.niu2024.lemmas import lemma3_statement
 from derivations.niu2024.trust_region import argmin_ball, descent_instances, np_layer_energy
+from theory.indexed import Size, Vec
 
 SECTION = "4-layers"
 
 
 def _layer_values(ops, v):
-    if hasattr(v, "E"):  # given directly: a VectorSymbol (display) or a list (derivation)
+    if hasattr(v, "E"):  # given directly: a Vec (symbolic size) or a list
         return v.E
     Z = getattr(v, "Z", None)
     zs = list(Z) if Z is not None else [None] * len(v.layers)
@@ -48,17 +48,11 @@ def _layer_values(ops, v):
 def eq8_statement(strict: bool):
     def statement(ops, v):
         Es = _layer_values(ops, v)
-        if isinstance(Es, sp.Symbol):
-            glob = -ops.lse(-Es)
-            l = sp.Symbol("l", integer=True, positive=True)
-            lo = ops.min(Es)
-        else:
-            Es = list(Es)
-            glob = ops.global_energy(Es)
-            l = ops.length(Es)
-            lo = ops.min(Es)
+        Es = Es if isinstance(Es, Vec) else list(Es)
+        glob = ops.global_energy(Es)
+        lo = ops.min(Es)
         return [
-            Rel(lo - ops.log(l), "<=", glob, "min_t E_t − log l ≤ E_global"),
+            Rel(lo - ops.log(ops.length(Es)), "<=", glob, "min_t E_t − log l ≤ E_global"),
             Rel(glob, "<" if strict else "<=", lo, "E_global < min_t E_t"),
         ]
 
@@ -66,33 +60,73 @@ def eq8_statement(strict: bool):
 
 
 def eq8_derivation(cite: str):
+    """Lemma 3 at z = (E_t)ₜ, and E_global = −LSE(−E) (Eq. 7)."""
+
     def derivation(ops, v):
-        Es = list(_layer_values(ops, v))
+        Es = _layer_values(ops, v)
         w = SimpleNamespace(z=Es)
         rels = lemma3_statement(cite != "lemma3/nonstrict")(ops, w)
+        glob = ops.global_energy(Es)
+        target = eq8_statement(cite != "lemma3/nonstrict")(ops, v)
         return [
-            Step(rels[0], "Lemma 3 at z = (E_t)ₜ", Cites(cite, w)),
-            Step(rels[1], "Lemma 3 at z = (E_t)ₜ", Cites(cite, w)),
+            Step(rels[0], "Lemma 3 at z = (E_t)ₜ", cites(cite, w)),
+            Step(rels[1], "Lemma 3 at z = (E_t)ₜ", cites(cite, w)),
+            Step(
+                Rel(glob, "==", -ops.lse(ops.vscale(-1, Es))),
+                "Eq. (7)",
+                algebra(unfold=("Eglobal",)),
+            ),
+            Step(target[0], "substitute E_global", combine((0, 1), (2, -1))),
+            Step(target[1], "substitute E_global", combine((1, 1), (2, 1))),
         ]
 
     return derivation
 
 
+def layer_space(at_least: int = 1):
+    """Layer energies E_1 … E_l at one point, l ≥ ``at_least`` symbolic: every l at once."""
+
+    def make():
+        return SimpleNamespace(E=Vec.symbol("E", Size("l", at_least), "t"))
+
+    return make
+
+
 def _eq8_display():
-    return SimpleNamespace(E=VectorSymbol("E", real=True))
+    return layer_space()()
 
 
-def _eq8_sizes(ls):
-    return lambda: [SimpleNamespace(E=list(sp.symbols(f"E1:{l + 1}", real=True))) for l in ls]
+def _every_l(at_least: int = 1):
+    return lambda: [layer_space(at_least)()]
 
 
 def majorize_statement(ops, v):
     """Each E_t lies above E_global: E_global(x) ≤ E_t(x) for every layer t."""
     Es = _layer_values(ops, v)
-    if isinstance(Es, sp.Symbol):
-        return [Rel(-ops.lse(-Es), "<=", sp.Indexed("E", sp.Symbol("t")), "E_global ≤ E_t")]
+    if isinstance(Es, Vec):
+        t = Es.var
+        return [Rel(ops.global_energy(Es), "<=", Es.body, "E_global ≤ E_t", over=(t, 1, Es.length))]
     glob = ops.global_energy(list(Es))
     return [Rel(glob, "<=", e, f"E_global ≤ E_{t + 1}") for t, e in enumerate(Es)]
+
+
+def majorize_derivation(ops, v):
+    """E_global ≤ min_t E_t (Eq. 8, corrected) ≤ E_t."""
+    Es = _layer_values(ops, v)
+    t = Es.var
+    every = (t, 1, Es.length)
+    glob = ops.global_energy(Es)
+    return [
+        Step(eq8_statement(False)(ops, v)[1], "Eq. (8), corrected", cites("eq8/nonstrict", v)),
+        Step(
+            Rel(ops.min(Es), "<=", Es.body, over=every),
+            "the minimum is at most each E_t",
+            term_bound(),
+        ),
+        Step(
+            Rel(glob, "<=", Es.body, over=every), "E_global ≤ minₜ Eₜ ≤ Eₜ", combine((0, 1), (1, 1))
+        ),
+    ]
 
 
 def _layer_vals(ops, v, x):
@@ -102,8 +136,17 @@ def _layer_vals(ops, v, x):
 
 def mm_touch_statement(ops, v):
     """MM needs the surrogate to touch at the anchor: E_t(x) = E_global(x) for every t."""
-    if isinstance(getattr(v, "E", None), sp.Symbol):
-        return [Rel(sp.Indexed("E", sp.Symbol("t")), "==", -ops.lse(-v.E), "E_t(x) = E_global(x)")]
+    if isinstance(getattr(v, "E", None), Vec):
+        t = v.E.var
+        return [
+            Rel(
+                v.E.body,
+                "==",
+                ops.global_energy(v.E),
+                "E_{t}(x) = E_{global}(x)",
+                over=(t, 1, v.E.length),
+            )
+        ]
     Es = _layer_vals(ops, v, v.x)
     g = ops.global_energy(Es)
     return [Rel(e, "==", g, f"E_{t + 1}(x) = E_global(x)") for t, e in enumerate(Es)]
@@ -113,7 +156,7 @@ def mm_majorize_statement(ops, v):
     """E_t shifted to touch at the anchor x majorizes E_global at y in the trust region:
     E_global(y) − E_global(x) ≤ E_t(y) − E_t(x) for every t."""
     if getattr(v, "symbolic", False):
-        Eg, Et = sp.Function(r"E_{\mathrm{global}}"), sp.Function("E_t")
+        Eg, Et = sp.Function(r"E_{\mathrm{global}}"), sp.Function("E_{t}")
         return [Rel(Eg(v.y) - Eg(v.x), "<=", Et(v.y) - Et(v.x), "shifted E_t majorizes")]
     Ex, Ey = _layer_vals(ops, v, v.x), _layer_vals(ops, v, v.y)
     gx, gy = ops.global_energy(Ex), ops.global_energy(Ey)
@@ -222,7 +265,7 @@ def eq6_descent_compute(reading: str, surrogate: str = "layer", deltas=_DELTAS, 
                                     },
                                     after,
                                     before,
-                                    "E_global(x^t) ≤ E_global(x^{t−1})",
+                                    "E_{global}(x^{t}) ≤ E_{global}(x^{t−1})",
                                     inc,
                                     x=xn.tolist(),
                                 ),
@@ -275,14 +318,14 @@ def claims() -> list[Claim]:
         Claim(
             "eq8",
             "§4, Eq. (8)",
-            "as printed, E_t = Eq. (4) energy of layer t",
+            "as printed, E_{t} = Eq. (4) energy of layer t",
             "inequality",
             "l ≥ 1 layers",
             eq8_statement(True),
             lambda: S.layered_instances("distance"),
             _eq8_display,
             eq8_derivation("lemma3"),
-            _eq8_sizes((1, 2, 3)),
+            _every_l(),
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(o.min(_layer_values(o, v)), "<=", o.global_energy(_layer_values(o, v)))
@@ -292,7 +335,7 @@ def claims() -> list[Claim]:
         Claim(
             "eq8/printed-Et",
             "§4, Eq. (8)",
-            "as printed, E_t = exp(−g_t)/Z_t (literal reading)",
+            "as printed, E_{t} = e^{−g_{t}}/Z_{t} (literal reading)",
             "inequality",
             "l ≥ 1 layers, Z_t > 0",
             eq8_statement(True),
@@ -307,7 +350,7 @@ def claims() -> list[Claim]:
         Claim(
             "eq8/nonstrict",
             "§4, Eq. (8)",
-            "corrected: E_global ≤ min_t E_t (any reading of E_t)",
+            "corrected: E_{global} ≤ min_{t} E_{t} (any reading of E_{t})",
             "inequality",
             "l ≥ 1 layers",
             eq8_statement(False),
@@ -316,7 +359,7 @@ def claims() -> list[Claim]:
             ),
             _eq8_display,
             eq8_derivation("lemma3/nonstrict"),
-            _eq8_sizes((1, 2, 3)),
+            _every_l(),
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(o.min(_layer_values(o, v)), "<=", o.global_energy(_layer_values(o, v)))
@@ -326,7 +369,7 @@ def claims() -> list[Claim]:
         Claim(
             "eq8/majorizes",
             "§4, after Eq. (8)",
-            "each E_t lies above E_global (the majorization half of MM)",
+            "each E_{t} lies above E_{global} (the majorization half of MM)",
             "inequality",
             "l ≥ 1 layers",
             majorize_statement,
@@ -334,6 +377,8 @@ def claims() -> list[Claim]:
                 S.layered_instances
             ),
             _eq8_display,
+            majorize_derivation,
+            _every_l(),
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(e, "<=", o.global_energy(_layer_values(o, v))) for e in _layer_values(o, v)
@@ -343,8 +388,8 @@ def claims() -> list[Claim]:
         Claim(
             "eq6/mm-touch",
             "§4, Eq. (6)",
-            "MM surrogate condition: E_t touches "
-            "E_global at the anchor, E_t(x) = E_global(x) (every reading of E_t)",
+            "MM surrogate condition: E_{t} touches "
+            "E_{global} at the anchor, E_{t}(x) = E_{global}(x) (every reading of E_{t})",
             "identity",
             "l ≥ 1 layers",
             mm_touch_statement,
@@ -355,8 +400,8 @@ def claims() -> list[Claim]:
         Claim(
             "eq6/mm-majorize",
             "§4, Eq. (6)",
-            "MM 'up to a constant': E_t shifted to "
-            "touch E_global at the anchor x still majorizes it on the trust region "
+            "MM 'up to a constant': E_{t} shifted to "
+            "touch E_{global} at the anchor x still majorizes it on the trust region "
             "dist(y, x) ≤ δ",
             "inequality",
             "l ≥ 1 layers, δ ∈ {0.01 … 100}",
@@ -368,8 +413,8 @@ def claims() -> list[Claim]:
         Claim(
             "eq6/descent",
             "§4, Eq. (6)",
-            "E_global(x^t) ≤ E_global(x^{t−1}) along "
-            "Eq. (6) with E_t = Eq. (4) layer energy, trust radii δ ∈ {0.01, 0.1, 1, 10, 100}",
+            "E_{global}(x^{t}) ≤ E_{global}(x^{t−1}) along "
+            "Eq. (6) with E_{t} = Eq. (4) layer energy, trust radii δ ∈ {0.01, 0.1, 1, 10, 100}",
             comp,
             "n = 1, 2; l = 2, 3 layers; Gaussian patterns",
             compute=eq6_descent_compute("distance"),
@@ -378,7 +423,7 @@ def claims() -> list[Claim]:
         Claim(
             "eq6/descent-printed-Et",
             "§4, Eq. (6)",
-            "the same with E_t = e^{−g_t}/Z_t "
+            "the same with E_{t} = e^{−g_{t}}/Z_{t} "
             "as printed (minimising it moves away from layer t's patterns)",
             comp,
             "n = 1, 2; l = 2, 3 layers",

@@ -16,8 +16,10 @@ from derivations.report.markdown import (
     VERDICT_LEGEND,
     counterexample_rows,
     fmt_seconds,
+    step_facts,
 )
 from derivations.report.mathml import latex_to_mathml, split_conjunction
+from derivations.report.mathtext import to_html
 from derivations.report.structure import Layout, anchor, counts, fig_anchor, qid, status
 
 __all__ = ["render_html"]
@@ -136,7 +138,7 @@ def _claim(c: dict, k: int, lay: Layout) -> list[str]:
         f"<h4>{k}. {_h(q)}: {_h(c.get('ref', ''))} "
         f'<span class="badge st-{_h(st)}">{_h(st)} {STATUS_MARK.get(st, "")}</span></h4>'
     )
-    meta = [f"reading: {_h(c.get('reading', ''))}", f"kind: {_h(c.get('kind', ''))}"]
+    meta = [f"reading: {to_html(c.get('reading', ''))}", f"kind: {_h(c.get('kind', ''))}"]
     if c.get("extension"):
         meta.append("extension (ours)")
     if c.get("aliases"):
@@ -145,7 +147,7 @@ def _claim(c: dict, k: int, lay: Layout) -> list[str]:
     if c.get("summary"):
         out.append(f"<p>{_h(c['summary'])}</p>")
     if c.get("assumptions"):
-        out.append(f'<p class="meta">Assumptions: {_h(c["assumptions"])}</p>')
+        out.append(f'<p class="meta">Assumptions: {to_html(c["assumptions"])}</p>')
     links = [(lab, c.get(key) or []) for key, lab in (("cites", "Cites"), ("uses", "Rests on"))]
     links.append(("Cited by", lay.cited_by.get(q, [])))
     for label, ids in links:
@@ -160,21 +162,29 @@ def _claim(c: dict, k: int, lay: Layout) -> list[str]:
             f'<div class="statement" title="printed by SymPy from the encoded claim">{body}</div>'
         )
     out.append(
-        f"<p><b>Evidence:</b> {_h(c.get('evidence', ''))} "
+        f"<p><b>Evidence:</b> {to_html(c.get('evidence', ''))} "
         f'<span class="muted">({_h(c.get("trials", 0))} trials, '
         f"{fmt_seconds(c.get('seconds'))} s)</span></p>"
     )
     steps = c.get("steps") or []
     if steps:
-        out.append('<p><b>Derivation steps</b></p><ol class="steps">')
+        out.append(
+            '<p><b>Derivation</b> <span class="muted">(each step re-checked by the rule '
+            'kernel)</span></p><ol class="steps">'
+        )
         for s in steps:
             ok = bool(s.get("checked"))
+            st = s.get("status") or ("checked" if ok else "not confirmed")
+            mark = "✔ checked" if ok else "✘ " + ("not confirmed" if st == "checked" else st)
+            facts = " · ".join(
+                f"{k} " + (_link(v, lay) if k == "cites" else _h(v)) for k, v in step_facts(s)
+            )
             out.append(
                 f'<li><div class="math">{_html_math(s.get("latex", ""), False)}</div>'
-                f"<div>{_h(s.get('why', ''))} · "
-                f'<span class="{"ok" if ok else "no"}">'
-                f"{'✔ checked' if ok else '✘ not confirmed'}</span>: "
-                f"{_h(s.get('how', ''))}</div></li>"
+                f"<div>{to_html(s.get('why', ''))} · "
+                f'<span class="{"ok" if ok else "no"}">{mark}</span>'
+                + (f' <span class="muted">({facts})</span>' if facts else "")
+                + f": {to_html(s.get('how', ''))}</div></li>"
             )
         out.append("</ol>")
     cx = c.get("counterexample")
@@ -204,6 +214,18 @@ def _claim(c: dict, k: int, lay: Layout) -> list[str]:
     return out
 
 
+def _notation(verdicts: dict) -> str:
+    """The named quantities the statements use, each with its definition."""
+    items = (verdicts.get("notation") or {}).values()
+    rows = "".join(f"<li>{to_html(n.get('meaning', ''))}</li>" for n in items)
+    if not rows:
+        return ""
+    return (
+        '<details class="meta"><summary>Notation (named quantities in statements and '
+        f"derivations)</summary><ul>{rows}</ul></details>"
+    )
+
+
 def render_html(verdicts: dict, lay: Layout, figures: list[dict]) -> str:
     """The whole ``report.html``."""
     titles = [p.title for p in lay.parts if p.paper]
@@ -226,7 +248,7 @@ def render_html(verdicts: dict, lay: Layout, figures: list[dict]) -> str:
         + f'<p class="meta">beyond-scaling {_h(verdicts.get("tool_version", "unknown"))} · '
         f"seed {_h(verdicts.get('seed', ''))} · {_h(verdicts.get('examples', ''))} "
         f"examples per claim · {len(lay.ordered)} claims · {len(figures)} figures</p>"
-        f'<p class="meta">Verdicts: {legend}.</p></header>'
+        f'<p class="meta">Verdicts: {legend}.</p>' + _notation(verdicts) + "</header>"
     )
     out.append('<section id="summary"><h2>Summary</h2><p>')
     out.append(
@@ -245,7 +267,7 @@ def render_html(verdicts: dict, lay: Layout, figures: list[dict]) -> str:
         out.append(
             f'<tr><td class="num">{k}</td><td><a href="#{anchor(qid(c))}">'
             f"{_h(qid(c))}</a></td><td>{_h(c.get('ref', ''))}</td>"
-            f"<td>{_h(c.get('reading', ''))}</td>"
+            f"<td>{to_html(c.get('reading', ''))}</td>"
             f'<td><span class="badge st-{_h(st)}">{_h(st)}</span></td>'
             f'<td class="num">{_h(c.get("trials", ""))}</td>'
             f'<td class="num">{fmt_seconds(c.get("seconds"))}</td></tr>'

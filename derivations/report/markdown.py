@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from derivations.report.mathml import split_conjunction
+from derivations.report.mathtext import to_markdown
 from derivations.report.structure import (
     Layout,
     anchor,
@@ -18,11 +19,21 @@ from derivations.report.structure import (
     status,
 )
 
-__all__ = ["render_markdown", "counterexample_rows", "VERDICT_LEGEND", "STATUS_MARK"]
+__all__ = [
+    "render_markdown",
+    "counterexample_rows",
+    "step_facts",
+    "VERDICT_LEGEND",
+    "STATUS_MARK",
+]
 
 STATUS_MARK = {"proven": "✔", "supported": "●", "refuted": "✘", "inconclusive": "?"}
 VERDICT_LEGEND = (
-    ("proven", "every derivation step checked mechanically and no counterexample found"),
+    (
+        "proven",
+        "every derivation step checked by the rule kernel for every size (m, d, n symbolic), "
+        "every cited claim proven, and no counterexample found",
+    ),
     (
         "supported",
         "no counterexample found; derivation incomplete, absent or checked only at fixed sizes",
@@ -75,6 +86,48 @@ def _md_code(v) -> str:
     return f"`` {text} ``" if "`" in text else f"`{text}`"
 
 
+def _mdt(text) -> str:
+    """Free text with its formulas as ``$…$`` (the rest escaped)."""
+    return to_markdown(text, _md)
+
+
+def _mdt_cell(text) -> str:
+    """Free text with formulas, safe inside a table cell (a | of a formula escaped)."""
+    return re.sub(r"(?<!\\)\|", r"\\|", _mdt(text))
+
+
+def step_facts(s: dict) -> list[tuple[str, str]]:
+    """A derivation step's facts in reading order: (label, text) pairs — its rule and
+    premises, what it cites, where it was checked."""
+    out = []
+    if s.get("rule") and s.get("rule") != "conclusion":
+        prem = s.get("premises") or []
+        out.append(
+            (
+                "rule",
+                s["rule"]
+                + (
+                    f" from step{'s' if len(prem) > 1 else ''} " + ", ".join(map(str, prem))
+                    if prem
+                    else ""
+                ),
+            )
+        )
+    if s.get("cites"):
+        out.append(("cites", str(s["cites"])))
+    if s.get("where"):
+        place = ("for " if s["where"].startswith("every") else "at ") + s["where"]
+        out.append(("checked" if s.get("checked") else "tried", place))
+    return out
+
+
+def _mark(s: dict) -> str:
+    if s.get("checked"):
+        return "✔ checked"
+    st = s.get("status") or "not confirmed"
+    return "✘ " + ("not confirmed" if st == "checked" else st)
+
+
 def _md_math(latex: str, display: bool) -> str:
     latex = latex.strip()
     if not latex:
@@ -115,13 +168,13 @@ def _claim(c: dict, k: int, lay: Layout, out_dir: Path) -> list[str]:
     L = [f'<a id="{anchor(q)}"></a>', "", f"### {k}. {_md(q)}: {_md(c.get('ref', ''))}", ""]
     L.append(f"**Verdict: {_md(status(c))}** {STATUS_MARK.get(status(c), '')}  ")
     L.append(
-        f"Reading: {_md(c.get('reading', ''))} · kind: {_md(c.get('kind', ''))}"
+        f"Reading: {_mdt(c.get('reading', ''))} · kind: {_md(c.get('kind', ''))}"
         + (" · extension (ours)" if c.get("extension") else "")
         + "  "
     )
     for key, label in (("summary", "Summary"), ("assumptions", "Assumptions")):
         if c.get(key):
-            L.append(f"{label}: {_md(c[key])}  ")
+            L.append(f"{label}: {_mdt(c[key])}  ")
     if c.get("aliases"):
         L.append("Also answers to: " + ", ".join(f"`{a}`" for a in c["aliases"]) + "  ")
     links = [(lab, c.get(key) or []) for key, lab in (("cites", "Cites"), ("uses", "Rests on"))]
@@ -135,18 +188,22 @@ def _claim(c: dict, k: int, lay: Layout, out_dir: Path) -> list[str]:
         for part in split_conjunction(c["statement_latex"]):
             L += [_md_math(part, True), ""]
     L += [
-        f"**Evidence:** {_md(c.get('evidence', ''))} "
+        f"**Evidence:** {_mdt(c.get('evidence', ''))} "
         f"({_md(c.get('trials', 0))} trials, {fmt_seconds(c.get('seconds'))} s)",
         "",
     ]
     steps = c.get("steps") or []
     if steps:
-        L += ["**Derivation steps:**", ""]
+        L += ["**Derivation** (each step re-checked by the rule kernel):", ""]
         for j, s in enumerate(steps, 1):
-            mark = "✔ checked" if s.get("checked") else "✘ not confirmed"
+            facts = "; ".join(
+                f"{k} {_link(v, lay) if k == 'cites' else _md(v)}" for k, v in step_facts(s)
+            )
             L.append(
-                f"{j}. {_md_math(str(s.get('latex', '')), False)}: "
-                f"{_md(s.get('why', ''))}. {mark}: {_md(s.get('how', ''))}"
+                f"{j}. {_md_math(str(s.get('latex', '')), False)} — "
+                f"{_mdt(s.get('why', ''))}. **{_mark(s)}**"
+                + (f" ({facts})" if facts else "")
+                + f": {_mdt(s.get('how', ''))}"
             )
         L.append("")
     cx = c.get("counterexample")
@@ -188,6 +245,11 @@ def render_markdown(verdicts: dict, lay: Layout, figures: list[dict], out_dir: P
         "",
     ]
     L += ["Verdicts: " + "; ".join(f"**{s}** ({t})" for s, t in VERDICT_LEGEND) + ".", ""]
+    notation = verdicts.get("notation") or {}
+    if notation:
+        L += ["Notation (named quantities in statements and derivations):", ""]
+        L += [f"- {_mdt(n.get('meaning', ''))}" for n in notation.values()]
+        L.append("")
     L += ["## Summary", "", "| verdict | claims |", "|---|---|"]
     L += [f"| {s} | {n} |" for s, n in counts(lay.ordered).items()]
     L += [
@@ -198,7 +260,7 @@ def render_markdown(verdicts: dict, lay: Layout, figures: list[dict], out_dir: P
     for k, c in enumerate(lay.ordered, 1):
         L.append(
             f"| {k} | [{_md(qid(c))}](#{anchor(qid(c))}) | {_md(c.get('ref', ''))} | "
-            f"{_md(c.get('reading', ''))} | **{_md(status(c))}** | "
+            f"{_mdt_cell(c.get('reading', ''))} | **{_md(status(c))}** | "
             f"{_md(c.get('trials', ''))} | {fmt_seconds(c.get('seconds'))} |"
         )
     L.append("")

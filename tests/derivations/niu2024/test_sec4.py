@@ -46,10 +46,11 @@ def test_verify_sec4_verdicts_are_computed():
     # Lemma 2's strict bound fails with equality at m = 1, exactly
     assert recs["lemma2"]["status"] == "refuted"
     assert len(recs["lemma2"]["counterexample"]["params"]["z"]) == 1
-    # every step checks, but only at fixed sizes: not yet "proven" for every d and n
-    assert recs["prop1"]["status"] == "supported"
-    assert "derivation checked at sizes" in recs["prop1"]["evidence"]
+    # every step is checked by the rule kernel for symbolic d and n: proven for every size
+    assert recs["prop1"]["status"] == "proven", recs["prop1"]["evidence"]
+    assert "for every size" in recs["prop1"]["evidence"]
     assert all(s["checked"] for s in recs["prop1"]["steps"])
+    assert {s["where"] for s in recs["prop1"]["steps"]} == {"every d ≥ 1, n ≥ 1"}
     assert recs["eq8"]["status"] == "refuted"
 
 
@@ -57,10 +58,12 @@ def test_derivation_of_printed_prop3_fails_exactly_at_the_lower_bound():
     from derivations.engine import check_derivation
 
     out = check_derivation(REG["niu2024:prop3"], REG)
-    bad = [s for s in out["steps"] if not s["checked"]]
+    bad = [s for s in out["steps"] if not s["checked"] and s["why"] != "conclusion"]
     assert len(bad) == 1 and "lower bound" in bad[0]["why"]
+    assert bad[0]["status"] == "not confirmed" and "not proved ≥ 0" in bad[0]["how"]
+    assert out["scope"] == "fixed sizes" and not out["complete"]
     ok = check_derivation(REG["niu2024:prop3/corrected"], REG)
-    assert ok["complete"]
+    assert ok["complete"] and ok["scope"] == "all sizes"
 
 
 def test_engine_fails_loudly_if_a_checked_derivation_meets_a_counterexample():
@@ -101,6 +104,7 @@ def test_engine_fails_loudly_if_a_checked_derivation_meets_a_counterexample():
         "complete": True,
         "cites": [],
         "sizes": 1,
+        "scope": "all sizes",
     }
     try:
         with pytest.raises(EngineError):

@@ -506,3 +506,57 @@ def test_chromium_probe_detects_failures(tmp_path):
     assert res["images"] == 1 and res["images_loaded"] == 0
     assert res["errors"], "the failed image load should be recorded"
     assert res["fractions"] == 1 and res["fractions_stacked"] == 1
+
+
+# ------------------------------------------------ proofs a referee can read (issue 12)
+
+
+def test_steps_show_rule_premises_citations_and_where_checked(tmp_path, verdicts):
+    prop1 = next(c for c in verdicts["claims"] if c["id"] == "prop1")
+    prop1["steps"] = [
+        {
+            "latex": r"\max_{i} z_{i} \le \operatorname{LSE}\left(z\right)",
+            "why": "Lemma 2 at zᵢ = ‖x − ρⁱ‖²",
+            "checked": True,
+            "status": "checked",
+            "how": "cites: an instance of lemma2",
+            "rule": "cites",
+            "premises": [],
+            "cites": "paperx:lemma2",
+            "where": "every d ≥ 1, n ≥ 1",
+        },
+        {
+            "latex": r"g \le E",
+            "why": "combine with e^{−r}",
+            "checked": False,
+            "status": "not decided within budget",
+            "how": "not decided within budget (20,000 units of kernel work)",
+            "rule": "combine",
+            "premises": [1, 3],
+            "cites": None,
+            "where": "every d ≥ 1, n ≥ 1",
+        },
+    ]
+    verdicts["notation"] = {"g": {"latex": "g", "text": "g", "meaning": "g(x) = minᵢ ‖x − ρⁱ‖²"}}
+    out = write_report(verdicts, [], tmp_path / "r")
+    md = Path(out["markdown"]).read_text(encoding="utf-8")
+    h = Path(out["html"]).read_text(encoding="utf-8")
+    assert "cites [paperx:lemma2](#claim-paperx-lemma2)" in md
+    assert "checked for every d ≥ 1, n ≥ 1" in md
+    assert "✘ not decided within budget" in md and "rule combine from steps 1, 3" in md
+    assert "tried for every d ≥ 1, n ≥ 1" in md  # a step not checked was only tried
+    assert 'href="#claim-paperx-lemma2"' in h and "✘ not decided within budget" in h
+    # a formula inside the reason is MathML, not raw TeX
+    assert "e^{−r}" not in h and "$e^{-r}$" in md
+    assert "g(x) = minᵢ ‖x − ρⁱ‖²" in md and "Notation" in h
+
+
+def test_readings_and_evidence_render_their_formulas(tmp_path, verdicts):
+    c = verdicts["claims"][0]
+    c["reading"] = "as printed, E_{t} = e^{−g_{t}}/Z_{t} (literal reading)"
+    c["evidence"] = "equal to 2π^{n/2}γ(n, r)/Γ(n/2) at n = 1"
+    out = write_report(verdicts, [], tmp_path / "r")
+    h = Path(out["html"]).read_text(encoding="utf-8")
+    md = Path(out["markdown"]).read_text(encoding="utf-8")
+    assert "e^{−g_{t}}" not in h and "2π^{n/2}" not in h
+    assert "<msup>" in h and "$2π^{n/2}γ(n, r)/Γ(n/2)$" in md

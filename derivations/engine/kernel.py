@@ -1,0 +1,217 @@
+"""The rule kernel: the only code that can mark a derivation step *checked*.
+
+A step (:class:`~derivations.engine.model.Step`) states a relation and names the rule that
+licenses it, e.g. ``Step(Rel(a, "<=", b), "why", termwise(3))``. Each rule below is one
+function whose docstring states the mathematical fact it licenses; :func:`check_step` runs
+it under a deterministic work budget (:data:`WORK_BUDGET` units counted by the kernel, not
+seconds) and
+returns the step's outcome. A step is *checked* only when its rule accepts it, every premise
+it uses was itself checked, and the work stayed within budget; anything else is *not
+confirmed* (the rule does not license it, or could not show it) or *not decided within
+budget* — never assumed.
+
+Rules see expressions of any size: at fixed sizes (lists of symbols) or at symbolic size
+(:mod:`theory.indexed`: vectors of length m, sums Σ_{i=1}^{m}, LSE and max over i = 1…m).
+Equalities are decided by the normal form of :mod:`derivations.engine.normal`; signs by its
+sign rules. The legacy justifications of :mod:`derivations.engine.model` (``Algebra``,
+``Cites``, ``Chain``, ``Combine``, ``Monotone``, ``Wlog``) are other spellings of these rules.
+
+The rules (public constructors; ``premises`` are indices of earlier steps, 0-based):
+
+``algebra(unfold=())``, ``assumption()``, ``cites(claim_id, v)``, ``combine((k, c), …)``,
+``monotone(k, f, domain)``, ``termwise(k)``, ``term_bound()``, ``split_first()``,
+``wlog(key)``, ``abs_bound(k1, k2)``, ``abs_sign(k)``, ``holder(k1, k2)``, ``gibbs(k1, k2)``,
+``cauchy_schwarz()``, ``max_difference()``, ``differentiate()``, ``in_range()``,
+``integral_bound(k)``, ``integrate()``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from derivations.engine import normal as N
+from derivations.engine.model import Algebra, Chain, Cites, Combine, Monotone, Step, Wlog
+from derivations.engine.rules import (
+    RULES,
+    Context,
+    NotLicensed,
+    Use,
+    abs_bound,
+    abs_sign,
+    algebra,
+    assumption,
+    cauchy_schwarz,
+    cites,
+    combine,
+    differentiate,
+    gibbs,
+    holder,
+    in_range,
+    integral_bound,
+    integrate,
+    max_difference,
+    monotone,
+    split_first,
+    term_bound,
+    termwise,
+    wlog,
+)
+
+__all__ = [
+    "WORK_BUDGET",
+    "Use",
+    "Outcome",
+    "check_step",
+    "as_use",
+    "RULES",
+    "Context",
+    "algebra",
+    "assumption",
+    "cites",
+    "combine",
+    "monotone",
+    "termwise",
+    "term_bound",
+    "split_first",
+    "wlog",
+    "abs_bound",
+    "abs_sign",
+    "holder",
+    "gibbs",
+    "cauchy_schwarz",
+    "max_difference",
+    "differentiate",
+    "in_range",
+    "integral_bound",
+    "integrate",
+]
+
+#: The work one step may take, in units counted by the kernel itself (expressions
+#: normalized, signs looked up, index orders tried, terms of an expansion): the same on any
+#: machine at any load. Past it the step is "not decided within budget".
+WORK_BUDGET = 20_000
+
+
+@dataclass
+class Outcome:
+    """One step's outcome: ``status`` is "checked", "not confirmed" or "not decided within
+    budget"; ``how`` says why; ``work`` counts the Python calls spent."""
+
+    status: str
+    how: str
+    rule: str
+    premises: list = field(default_factory=list)
+    work: int = 0
+
+    @property
+    def checked(self) -> bool:
+        return self.status == "checked"
+
+
+def as_use(by: Any) -> Use:
+    """The kernel rule behind a justification (a :class:`Use` or a legacy spelling)."""
+    if isinstance(by, Use):
+        return by
+    if isinstance(by, Algebra):
+        return algebra(unfold=tuple(by.unfold))
+    if isinstance(by, Cites):
+        return cites(by.claim_id, by.v)
+    if isinstance(by, Chain):
+        return combine((by.i, 1), (by.j, 1))
+    if isinstance(by, Combine):
+        return combine(*by.coeffs)
+    if isinstance(by, Monotone):
+        return monotone(by.i, by.f, by.domain)
+    if isinstance(by, Wlog):
+        return wlog(by.key, by.general)
+    raise ValueError(f"not a justification: {type(by).__name__}")
+
+
+def _budgeted(fn, budget: int):
+    """(result, work) of fn(), the work counted by the kernel (:func:`derivations.engine.
+    normal.work`: expressions normalized, signs looked up, index orders tried, expansion
+    terms) — the same on any machine, at any load; raises ``OutOfWork`` past ``budget``.
+
+    The kernel's memo is emptied first and SymPy's assumption-order shuffle seeded, so the
+    work does not depend on what ran before.
+    """
+    from sympy.core import random as sympy_random
+
+    rng = sympy_random._assumptions_rng  # SymPy shuffles the order it deduces facts in
+    rng_state = rng.getstate()
+    rng.seed(0)
+    N.forget(budget)
+    try:
+        out = fn()
+    finally:
+        rng.setstate(rng_state)
+    w = N.work()
+    N.forget()
+    return out, w
+
+
+def check_step(k: int, step: Step, ctx: Context, budget: int | None = None) -> Outcome:
+    """Check step ``k`` of a derivation (``ctx`` holds the earlier steps and their outcomes).
+
+    The only place a step becomes "checked".
+    """
+    budget = WORK_BUDGET if budget is None else budget
+    try:
+        use = as_use(step.by)
+    except ValueError as exc:
+        return Outcome("not confirmed", f"not confirmed: {exc}", "?")
+    prem = list(use.premises)
+    bad = [p for p in prem if not (isinstance(p, int) and 0 <= p < k)]
+    if bad:
+        return Outcome(
+            "not confirmed",
+            f"not confirmed: premise {bad[0]} is not an earlier step",
+            use.rule,
+            prem,
+        )
+    unchecked = [p for p in prem if not ctx.outcomes[p].checked]
+    if unchecked:
+        return Outcome(
+            "not confirmed",
+            "not confirmed: rests on step(s) "
+            + ", ".join(str(p + 1) for p in unchecked)
+            + ", not checked",
+            use.rule,
+            prem,
+        )
+    rule = RULES[use.rule]
+    rels = [ctx.steps[p].rel for p in prem]
+
+    try:
+        how, work = _budgeted(lambda: rule.fn(ctx, step.rel, rels, **dict(use.args)), budget)
+    except N.OutOfWork:
+        return Outcome(
+            "not decided within budget",
+            f"not decided within budget ({budget:,} units of kernel work)",
+            use.rule,
+            prem,
+            budget,
+        )
+    except NotLicensed as exc:
+        return Outcome("not confirmed", f"not confirmed: {exc}", use.rule, prem)
+    except Exception as exc:  # noqa: BLE001 - a rule that cannot even read the step
+        return Outcome(
+            "not confirmed", f"not confirmed: {type(exc).__name__}: {exc}", use.rule, prem
+        )
+    return Outcome("checked", f"{use.rule}: {how}", use.rule, prem, work)
+
+
+def run_budgeted(fn, budget: int | None = None) -> tuple[Any, int] | None:
+    """(fn(), calls) within the work budget, or None when it ran out (for the checker's
+    conclusion test, which is kernel work too)."""
+    try:
+        return _budgeted(fn, WORK_BUDGET if budget is None else budget)
+    except N.OutOfWork:
+        return None
+
+
+def new_context(claim, registry, ops, ns: SimpleNamespace, steps) -> Context:
+    """A fresh context for checking ``steps`` of ``claim`` on the instance ``ns``."""
+    return Context(claim, registry, ops, ns, list(steps), [])

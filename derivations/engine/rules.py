@@ -1,0 +1,512 @@
+"""The rule kernel's rules: one function per mathematical fact (see each docstring).
+
+A rule is called by :func:`derivations.engine.kernel.check_step` as
+``rule(ctx, rel, premises, **args)`` with the step's relation, the relations of the earlier
+steps it names, and its arguments; it returns a short description of how the step follows,
+or raises :class:`NotLicensed`. A rule never marks anything checked itself.
+
+Build a step's justification by calling the rule: ``termwise(3)``, ``combine((2, 1), (4,
+-1))``, ``monotone(5, sp.Lambda(t, sp.log(t)), "positive")``, ``cites("lemma4", v)``.
+Conventions: the *slack* of a ≤ b is b − a; a step's ``over = (i, lo, hi)`` says it holds
+for every integer i in [lo, hi]; a step without ``over`` holds for every value of its free
+symbols. Premises quantified over the same range as the step are read with its index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+import sympy as sp
+
+from derivations.engine import normal as N
+from derivations.engine.model import Claim, Rel
+from derivations.engine.normal import is_nonneg, is_pos, normal_form, same, unfold
+from theory.indexed import MaxOver, MinOver, Named, Vec, _Over, subst
+
+__all__ = ["RULES", "Rule", "Use", "Context", "NotLicensed", "implies"]
+
+
+class NotLicensed(Exception):
+    """The rule does not license the step (the message says what is missing)."""
+
+
+@dataclass(frozen=True)
+class Use:
+    """A step's justification by a kernel rule: its name, premises and arguments."""
+
+    rule: str
+    premises: tuple = ()
+    args: tuple = ()  # ((name, value), …)
+
+    def __post_init__(self):
+        if self.rule not in RULES:
+            raise ValueError(f"unknown rule {self.rule!r}; the kernel's rules: {sorted(RULES)}")
+
+
+@dataclass
+class Context:
+    """What a rule may consult: the claim, the registry of citable claims, the back end and
+    instance of the derivation, its steps and the outcomes of the earlier ones."""
+
+    claim: Claim | None
+    registry: dict
+    ops: Any
+    ns: SimpleNamespace
+    steps: list
+    outcomes: list = field(default_factory=list)
+
+
+class Rule:
+    """A kernel rule: ``rule(*premises, **args)`` builds a justification (:class:`Use`);
+    ``build`` maps other call signatures to (premises, args)."""
+
+    def __init__(self, fn, build=None):
+        self.fn = fn
+        self.name = fn.__name__
+        self.__doc__ = fn.__doc__
+        self._build = build
+
+    def __call__(self, *a, **kw) -> Use:
+        premises, args = self._build(*a, **kw) if self._build else (a, kw)
+        for p in premises:
+            if not isinstance(p, int) or isinstance(p, bool):
+                raise TypeError(f"{self.name}: premises are step indices (int); got {p!r}")
+        return Use(self.name, tuple(premises), tuple(sorted(args.items())))
+
+    def __repr__(self) -> str:
+        return f"<kernel rule {self.name}>"
+
+
+RULES: dict[str, Rule] = {}
+
+
+def _rule(fn=None, *, build=None):
+    def make(f):
+        r = Rule(f, build)
+        RULES[r.name] = r
+        return r
+
+    return make(fn) if fn is not None else make
+
+
+# ------------------------------------------------------------------------------- helpers
+
+_IMPLIES = {("<", "<"), ("<", "<="), ("<=", "<="), ("==", "<="), ("==", "==")}
+
+
+def _align(prem: Rel, concl: Rel) -> Rel:
+    """``prem`` read at ``concl``'s index: same range required when it is quantified."""
+    prem = prem.normal()
+    if not prem.over:
+        return prem
+    if not concl.over:
+        raise NotLicensed("a premise holds for every index in a range; this step does not")
+    (i, lo, hi), (j, lo2, hi2) = prem.over, concl.over
+    if not (same(lo, lo2) and same(hi, hi2)):
+        raise NotLicensed(f"premise over {lo}…{hi}, step over {lo2}…{hi2}")
+    ren = {i: j}
+    return Rel(subst(prem.lhs, ren), prem.op, subst(prem.rhs, ren), prem.label, concl.over)
+
+
+def implies(have: Rel, want: Rel, keys=()) -> bool:
+    """``have`` implies ``want``: same sides (normal forms), an operator at least as strong,
+    and a quantifier range that covers ``want``'s."""
+    try:
+        h = _align(have, want)
+    except NotLicensed:
+        return False
+    w = want.normal()
+    if (h.op, w.op) in _IMPLIES and same(h.lhs, w.lhs, keys) and same(h.rhs, w.rhs, keys):
+        return True
+    return h.op == w.op == "==" and same(h.lhs, w.rhs, keys) and same(h.rhs, w.lhs, keys)
+
+
+def _guard(rel: Rel, keys=()) -> None:
+    """Every denominator and log argument in the step (definitions unfolded) is > 0."""
+    for side in (rel.lhs, rel.rhs):
+        e = unfold(sp.sympify(side), keys)
+        for t in sp.preorder_traversal(e):
+            if isinstance(t, sp.Pow) and t.exp.is_negative and not is_pos(t.base):
+                raise NotLicensed(f"cannot show the denominator {_show(t.base)} > 0")
+            if isinstance(t, sp.log) and not is_pos(t.args[0]):
+                raise NotLicensed(f"cannot show the log argument {_show(t.args[0])} > 0")
+
+
+def _show(e) -> str:
+    from derivations.engine.render import text
+
+    s = text(e)
+    return s if len(s) <= 80 else s[:77] + "…"
+
+
+def _slack(r: Rel):
+    n = r.normal()
+    return n.rhs - n.lhs
+
+
+def _no_binders(e) -> bool:
+    return not sp.sympify(e).has(sp.Sum, _Over, Named)
+
+
+#: SymPy's ``simplify`` (fixed sizes only) gets expressions of at most this many operations;
+#: it is charged this much work per call (its own effort is not counted call by call).
+SIMPLIFY_OPS = 150
+
+
+def _simplify_zero(e) -> bool:
+    """SymPy ``simplify`` (and Max/Min as Piecewise) gives exactly 0: fixed sizes only."""
+    if not _no_binders(e) or sp.count_ops(e) > SIMPLIFY_OPS:
+        return False
+    N.tick(SIMPLIFY_OPS * 20)
+    cands = [e]
+    if e.has(sp.Max, sp.Min) and sp.count_ops(e) <= 40:
+        cands.append(sp.piecewise_fold(e.rewrite(sp.Piecewise)))
+    for c in cands:
+        try:
+            if sp.simplify(c) == 0:
+                return True
+        except Exception:  # noqa: BLE001 - SymPy may fail on exotic forms
+            continue
+    return False
+
+
+def _positive(e, ctx: Context) -> bool:
+    """e > 0 by the sign rules or by an earlier checked step."""
+    return is_pos(unfold(e, "*")) or _establish(Rel(0, "<", e), ctx)
+
+
+def _establish(r: Rel, ctx: Context) -> bool:
+    """``r`` holds by the sign rules or is implied by an earlier checked step."""
+    n = r.normal()
+    if n.op != "==" and (is_pos if n.op == "<" else is_nonneg)(normal_form(_slack(n))):
+        return True
+    return any(o.checked and implies(s.rel, r) for s, o in zip(ctx.steps, ctx.outcomes))
+
+
+# --------------------------------------------------------------------------------- rules
+
+
+@_rule
+def algebra(ctx, rel, prem, unfold=()):
+    """An identity or a sign fact. lhs = rhs when both sides have the same normal form
+    (:mod:`derivations.engine.normal`: ring laws, exp/log on positive arguments, linearity of
+    finite sums, max/min of shifted terms; at fixed sizes also SymPy ``simplify`` giving 0);
+    lhs ≤ rhs (<) when the sign rules prove rhs − lhs ≥ 0 (> 0). Every denominator and log
+    argument must be provably > 0. ``unfold`` names quantities replaced by their definitions."""
+    _guard(rel, unfold)
+    n = rel.normal()
+    if n.op == "==":
+        diff = normal_form(n.lhs - n.rhs, unfold)
+        if diff == 0:
+            return "identity (the two sides have the same normal form)"
+        if _simplify_zero(N.unfold(sp.sympify(n.lhs - n.rhs), "*")):
+            return "identity (SymPy simplify gives 0)"
+        raise NotLicensed(f"the two sides differ by {_show(diff)} in normal form")
+    prove = is_pos if n.op == "<" else is_nonneg
+    s = _slack(n)
+    for cand in (s, normal_form(s, unfold)):
+        if prove(cand):
+            return "the sign rules prove rhs − lhs " + ("> 0" if n.op == "<" else "≥ 0")
+    if _no_binders(s) and sp.count_ops(s) <= SIMPLIFY_OPS:
+        N.tick(SIMPLIFY_OPS * 20)
+        simp = sp.simplify(N.unfold(sp.sympify(s), "*"))
+        if (simp.is_positive if n.op == "<" else simp.is_nonnegative) is True:
+            return "SymPy simplify proves rhs − lhs " + ("> 0" if n.op == "<" else "≥ 0")
+    raise NotLicensed("the sign rules do not prove rhs − lhs " + ("> 0" if n.op == "<" else "≥ 0"))
+
+
+@_rule
+def assumption(ctx, rel, prem):
+    """A hypothesis of the claim itself (its ``hypotheses``, e.g. 0 ≤ λ ≤ 1), at the
+    derivation's instance."""
+    c = ctx.claim
+    hyps = list(c.hypotheses(ctx.ops, ctx.ns)) if c is not None and c.hypotheses else []
+    if any(implies(h, rel) for h in hyps):
+        return "a hypothesis of the claim"
+    raise NotLicensed("not among the claim's hypotheses")
+
+
+@_rule(build=lambda claim_id, v: ((), {"claim_id": claim_id, "v": v}))
+def cites(ctx, rel, prem, claim_id, v):
+    """An instance of another claim: one relation of its statement at the instance ``v``,
+    where ``v``'s sizes meet the cited claim's size bounds (e.g. m ≥ 2) and its hypotheses
+    hold (by the sign rules or an earlier checked step)."""
+    from derivations.engine.indexed_ops import ops_for
+
+    key = ctx.claim.resolve(claim_id, ctx.registry) if ctx.claim else claim_id
+    cited = ctx.registry.get(key)
+    if cited is None or cited.statement is None:
+        raise NotLicensed(f"cites unknown claim {claim_id!r}")
+    _size_bounds_met(cited, v)
+    ops = ops_for(v)
+    for h in cited.hypotheses(ops, v) if cited.hypotheses else []:
+        if not _establish(h, ctx):
+            raise NotLicensed(f"the hypothesis {h.text()} of {claim_id} is not established")
+    if any(implies(r, rel) for r in cited.statement(ops, v)):
+        return f"an instance of {claim_id}"
+    raise NotLicensed(f"does not match the statement of {claim_id} at this instance")
+
+
+def _size_bounds_met(cited: Claim, v) -> None:
+    from theory.indexed import sizes_in
+
+    sizes = list(cited.derivation_sizes()) if cited.derivation_sizes else []
+    sizes += [cited.display()] if cited.display else []
+    for ns in sizes:
+        if not sizes_in(ns):
+            continue
+        for name, val in vars(ns).items():
+            if isinstance(val, Vec) and getattr(val.length, "at_least", 1) > 1:
+                mine = getattr(v, name, None)
+                length = mine.length if isinstance(mine, Vec) else len(mine or [])
+                if not is_nonneg(length - val.length.at_least):
+                    raise NotLicensed(
+                        f"{cited.id} needs length({name}) ≥ {val.length.at_least}; "
+                        f"cannot show {length} ≥ {val.length.at_least}"
+                    )
+
+
+@_rule(build=lambda *pairs: (tuple(k for k, _ in pairs), {"coeffs": tuple(c for _, c in pairs)}))
+def combine(ctx, rel, prem, coeffs):
+    """A linear combination: slack(step) = Σₖ cₖ·slack(premise k) + r, with r = 0 or r ≥ 0
+    by the sign rules; cₖ ≥ 0 for inequality premises (any sign for equalities; the cₖ may
+    be expressions, e.g. t^{n−1} ≥ 0). The step may be strict when a strict premise has
+    cₖ > 0 (or r > 0 is proved)."""
+    if len(coeffs) != len(prem):
+        raise NotLicensed("one coefficient per premise")
+    n = rel.normal()
+    total, strict = 0, False
+    for r, c in zip(prem, coeffs, strict=True):
+        a = _align(r, rel)
+        c = sp.sympify(c)
+        if a.op != "==":
+            if is_pos(c):
+                strict = strict or a.op == "<"
+            elif not is_nonneg(c):
+                raise NotLicensed(
+                    f"coefficient {_show(c)} of an inequality premise is not provably ≥ 0"
+                )
+        total += c * (a.rhs - a.lhs)
+    rest = normal_form(_slack(n) - total)
+    if n.op == "==":
+        if rest == 0 and all(_align(r, rel).op == "==" for r in prem):
+            return "a combination of equalities"
+        raise NotLicensed(f"the combination leaves {_show(rest)}, not 0")
+    if rest == 0 and (n.op == "<=" or strict):
+        return "a positive combination of the premises"
+    if (n.op == "<=" or strict) and is_nonneg(rest) or n.op == "<" and is_pos(rest):
+        return "a positive combination of the premises plus a term the sign rules prove ≥ 0"
+    raise NotLicensed(
+        f"the combination leaves {_show(rest)}, not proved "
+        + ("> 0" if n.op == "<" and not strict else "≥ 0")
+    )
+
+
+@_rule(build=lambda k, f, domain="real": ((k,), {"f": f, "domain": domain}))
+def monotone(ctx, rel, prem, f, domain="real"):
+    """An increasing map applied to both sides: from a ⋈ b conclude f(a) ⋈ f(b) when f′ > 0
+    on the domain ("real", or "positive" with a, b > 0 proved); ⋈ ∈ {=, ≤, <}."""
+    (a,) = [_align(p, rel) for p in prem]
+    t = sp.Dummy("t", positive=True) if domain == "positive" else sp.Dummy("t", real=True)
+    if not is_pos(normal_form(sp.diff(f(t), t))):
+        raise NotLicensed(f"cannot show {f} is increasing on the {domain} numbers")
+    if domain == "positive" and not all(_positive(side, ctx) for side in (a.lhs, a.rhs)):
+        raise NotLicensed("cannot show both sides of the premise are > 0")
+    n = rel.normal()
+    if (a.op, n.op) in _IMPLIES and same(n.lhs, f(a.lhs)) and same(n.rhs, f(a.rhs)):
+        return f"{_show(f(sp.Symbol('t')))} is increasing"
+    raise NotLicensed("the step is not the map applied to both sides of the premise")
+
+
+_REDUCE = {
+    "Σ": lambda b, i, lo, hi: sp.Sum(b, (i, lo, hi)),
+    "LSE": lambda b, i, lo, hi: sp.log(sp.Sum(sp.exp(b), (i, lo, hi))),
+    "max": MaxOver,
+    "min": MinOver,
+}
+
+
+@_rule
+def termwise(ctx, rel, prem):
+    """Reductions are monotone in each term: if f(i) ⋈ h(i) for every i in [lo, hi] then
+    Σᵢ f ⋈ Σᵢ h, LSEᵢ f ⋈ LSEᵢ h, maxᵢ f ⋈ maxᵢ h and minᵢ f ⋈ minᵢ h (⋈ ∈ {=, ≤, <});
+    max, min, LSE and < need a non-empty range (hi ≥ lo), Σ with ≤ needs hi ≥ lo − 1."""
+    (p,) = prem
+    p = p.normal()
+    if not p.over or rel.over:
+        raise NotLicensed("needs a premise for every index of a range, and an unquantified step")
+    i, lo, hi = p.over
+    if not i.is_integer:
+        raise NotLicensed("Σ, LSE, max and min run over integer indices")
+    n = rel.normal()
+    if (p.op, n.op) not in _IMPLIES:
+        raise NotLicensed(f"a premise with {p.op} does not give {n.op}")
+    for name, red in _REDUCE.items():
+        if same(n.lhs, red(p.lhs, i, lo, hi)) and same(n.rhs, red(p.rhs, i, lo, hi)):
+            need = hi - lo if (name != "Σ" or n.op == "<") else hi - lo + 1
+            if not is_nonneg(need):
+                raise NotLicensed(f"cannot show the range {lo}…{hi} is non-empty")
+            return f"{name} of the premise, term by term"
+    raise NotLicensed("the step is not Σ, LSE, max or min of the premise's two sides")
+
+
+@_rule
+def term_bound(ctx, rel, prem):
+    """Each term lies between the minimum and the maximum: f(i) ≤ max_{lo≤j≤hi} f(j) and
+    min_{lo≤j≤hi} f(j) ≤ f(i), for every i in [lo, hi]."""
+    n = rel.normal()
+    if not n.over or n.op != "<=":
+        raise NotLicensed("states f(i) ≤ max f or min f ≤ f(i) for every i of a range")
+    i, lo, hi = n.over
+    for side, other, cls in ((n.rhs, n.lhs, MaxOver), (n.lhs, n.rhs, MinOver)):
+        e = unfold(side)
+        if isinstance(e, cls) and same(e.args[2], lo) and same(e.args[3], hi):
+            if same(other, subst(e.body, {e.var: i})):
+                return (
+                    f"a term is at {'most the maximum' if cls is MaxOver else 'least the minimum'}"
+                )
+    raise NotLicensed("the step is not a term against the max/min over the same range")
+
+
+@_rule
+def in_range(ctx, rel, prem):
+    """A variable of a range lies in it: lo ≤ t and t ≤ hi for every t of [lo, hi] (an
+    integer index or a real variable)."""
+    n = rel.normal()
+    if not n.over or n.op != "<=":
+        raise NotLicensed("states lo ≤ t or t ≤ hi for every t of a range")
+    t, lo, hi = n.over
+    if (same(n.lhs, lo) and same(n.rhs, t)) or (same(n.lhs, t) and same(n.rhs, hi)):
+        return "the variable lies in its range"
+    raise NotLicensed("not a bound of the range")
+
+
+@_rule
+def split_first(ctx, rel, prem):
+    """Σ_{i=lo}^{hi} f(i) = f(lo) + Σ_{i=lo+1}^{hi} f(i) (every range, Karr's convention)."""
+    n = rel.normal()
+    if n.op != "==":
+        raise NotLicensed("an equality")
+    for s, rest in ((n.lhs, n.rhs), (n.rhs, n.lhs)):
+        e = unfold(s)
+        if isinstance(e, sp.Sum) and len(e.limits) == 1:
+            i, lo, hi = e.limits[0]
+            if same(rest, subst(e.function, {i: lo}) + sp.Sum(e.function, (i, lo + 1, hi))):
+                return "the first term split off the sum"
+    raise NotLicensed("not a sum split into its first term and the rest")
+
+
+@_rule
+def abs_bound(ctx, rel, prem):
+    """|a| ≤ c from a ≤ c and −a ≤ c (both premises; < when both are strict)."""
+    n = rel.normal()
+    p = [_align(r, rel) for r in prem]
+    if len(p) != 2 or not isinstance(unfold(n.lhs), sp.Abs):
+        raise NotLicensed("needs |a| ≤ c and the premises a ≤ c, −a ≤ c")
+    a, c = unfold(n.lhs).args[0], n.rhs
+    ok = {s: any(q.op != "==" and same(_slack(q), c - s * a) for q in p) for s in (1, -1)}
+    strict = all(q.op == "<" for q in p)
+    if all(ok.values()) and (n.op == "<=" or strict):
+        return "both a ≤ c and −a ≤ c"
+    raise NotLicensed("the premises are not a ≤ c and −a ≤ c")
+
+
+@_rule
+def abs_sign(ctx, rel, prem):
+    """|t| = t when t ≥ 0 and |t| = −t when t ≤ 0 (the premise gives the sign of t)."""
+    n = rel.normal()
+    (p,) = [_align(r, rel) for r in prem]
+    e = unfold(n.lhs)
+    if n.op != "==" or not isinstance(e, sp.Abs):
+        raise NotLicensed("states |t| = ±t")
+    t = e.args[0]
+    s = _slack(p)  # ≥ 0
+    if same(s, t) and same(n.rhs, t) or same(s, -t) and same(n.rhs, -t):
+        return "the sign of t is known"
+    raise NotLicensed("the premise does not give the sign of t")
+
+
+@_rule(build=lambda key, general=None: ((), {"key": key, "general": general}))
+def wlog(ctx, rel, prem, key, general=None):
+    """Without loss of generality the maximum (or minimum) of the vector ``key`` is its first
+    entry: the claim's statement and hypotheses are invariant under every permutation of
+    ``key``'s entries. At symbolic size: the step is maxᵢ zᵢ = z₁ (or minᵢ zᵢ = z₁) and the
+    statement depends on z only through reductions over its whole range whose terms depend
+    on the index only through zᵢ; once per vector. At fixed sizes: invariance under a
+    transposition and a cycle, the step checked as algebra."""
+    from derivations.engine.indexed_ops import ops_for
+
+    c = ctx.claim
+    if c is None:
+        raise NotLicensed("a WLOG step needs the claim it belongs to")
+    if any(
+        getattr(s.by, "key", None) == key or dict(getattr(s.by, "args", ())).get("key") == key
+        for s in ctx.steps[: len(ctx.outcomes)]
+    ):
+        raise NotLicensed(f"a second WLOG on {key}")
+    if general is not None:
+        return _wlog_fixed(ctx, rel, key, general)
+    z = getattr(ctx.ns, key, None)
+    if not isinstance(z, Vec) or z.base() is None:
+        raise NotLicensed(f"{key} is not a named vector of the instance")
+    rels = list(c.statement(ops_for(ctx.ns), ctx.ns))
+    rels += list(c.hypotheses(ops_for(ctx.ns), ctx.ns)) if c.hypotheses else []
+    for r in rels:
+        for side in (r.lhs, r.rhs):
+            _symmetric_in(unfold(sp.sympify(side), "*"), z)
+    n = rel.normal()
+    first = z[sp.Integer(1)]
+    for cls in (MaxOver, MinOver):
+        want = cls(z.body, z.var, 1, z.length)
+        if n.op == "==" and (
+            same(n.lhs, want) and same(n.rhs, first) or same(n.rhs, want) and same(n.lhs, first)
+        ):
+            return f"the statement is symmetric in {key}; permute its entries"
+    raise NotLicensed(f"the step is not max {key} = {key}₁ or min {key} = {key}₁")
+
+
+def _symmetric_in(e, z: Vec) -> None:
+    """``e`` depends on z only through reductions over all of z whose terms depend on the
+    index only through zᵢ (so permuting z's entries leaves ``e`` unchanged)."""
+    base, m = z.base(), z.length
+    if isinstance(e, sp.Indexed) and e.base == base:
+        raise NotLicensed(f"{_show(e)} appears outside a reduction over all of {base}")
+    if isinstance(e, (sp.Sum, _Over)) and e.has(base):
+        body = e.function if isinstance(e, sp.Sum) else e.body
+        lims = e.limits if isinstance(e, sp.Sum) else [(e.var, e.args[2], e.args[3])]
+        for i, lo, hi in lims:
+            if not body.has(base[i]):
+                continue
+            if not (same(lo, 1) and same(hi, m)):
+                raise NotLicensed(f"a reduction over {lo}…{hi}, not all of {base}")
+            body = body.xreplace({base[i]: sp.Dummy("t")})
+            if i in body.free_symbols:
+                raise NotLicensed(f"a term depends on {i} otherwise than through {base}ᵢ")
+        _symmetric_in(body, z)
+        return
+    for a in e.args:
+        _symmetric_in(a, z)
+
+
+def _wlog_fixed(ctx, rel, key, general) -> str:
+    base = ctx.claim.statement(ctx.ops, general)
+    vec = list(getattr(general, key))
+    for perm in (vec[1:] + vec[:1], [vec[1], vec[0]] + vec[2:] if len(vec) > 1 else vec):
+        g2 = SimpleNamespace(**{**vars(general), key: perm})
+        for r1, r2 in zip(base, ctx.claim.statement(ctx.ops, g2), strict=True):
+            a, b = r1.normal(), r2.normal()
+            if not (a.op == b.op and same(a.lhs, b.lhs) and same(a.rhs, b.rhs)):
+                raise NotLicensed(f"statement is not symmetric in {key}")
+    how = algebra.fn(ctx, rel, [])
+    return f"statement symmetric in {key}; " + how
+
+
+# The named inequalities (Hölder, Gibbs, Cauchy–Schwarz, max difference) and differentiation
+# live in rules_classic.py; importing it registers them here.
+from derivations.engine import rules_classic as _classic  # noqa: E402
+
+holder, gibbs, cauchy_schwarz = _classic.holder, _classic.gibbs, _classic.cauchy_schwarz
+max_difference, differentiate = _classic.max_difference, _classic.differentiate
+integral_bound, integrate = _classic.integral_bound, _classic.integrate

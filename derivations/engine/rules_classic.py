@@ -1,0 +1,236 @@
+"""The rule kernel's named inequalities and its calculus (part of the kernel; see
+:mod:`derivations.engine.rules` for the conventions): Hölder, Gibbs, Cauchy–Schwarz, the max
+difference bound, differentiation, integrals bounded termwise, and the fundamental theorem
+of calculus.
+
+Notation: sums Σᵢ over one index range; λ ∈ [0, 1]; p, q positive vectors summing to 1;
+δⱼₖ Kronecker's delta.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derivations.engine import normal as N
+from derivations.engine.normal import is_nonneg, is_pos, is_real, same, unfold
+from derivations.engine.rules import NotLicensed, _rule, _show, _slack
+from theory.indexed import MaxOver, _rename_binders, subst
+
+__all__ = [
+    "holder",
+    "gibbs",
+    "cauchy_schwarz",
+    "max_difference",
+    "differentiate",
+    "integral_bound",
+    "integrate",
+]
+
+
+def _sum_parts(e):
+    e = unfold(e)
+    if isinstance(e, sp.Sum) and len(e.limits) == 1:
+        return e.function, e.limits[0]
+    raise NotLicensed(f"{_show(e)} is not a sum over one index")
+
+
+@_rule
+def holder(ctx, rel, prem):
+    """Hölder's inequality: Σᵢ aᵢ^λ bᵢ^{1−λ} ≤ (Σᵢ aᵢ)^λ (Σᵢ bᵢ)^{1−λ} for aᵢ, bᵢ ≥ 0 and
+    0 ≤ λ ≤ 1 (premises: 0 ≤ λ and λ ≤ 1)."""
+    n = rel.normal()
+    rhs = unfold(n.rhs)
+    pows = [f for f in sp.Mul.make_args(rhs) if isinstance(f, sp.Pow)]
+    if n.op != "<=" or len(pows) != 2 or len(sp.Mul.make_args(rhs)) != 2:
+        raise NotLicensed("states Σ aᵢ^λ bᵢ^{1−λ} ≤ (Σ aᵢ)^λ (Σ bᵢ)^{1−λ}")
+    for pa, pb in (pows, pows[::-1]):
+        lam = pa.exp
+        if not same(pa.exp + pb.exp, 1):
+            continue
+        ps = [r.normal() for r in prem]
+        lo_ok = any(same(q.lhs, 0) and same(q.rhs, lam) and q.op != "==" for q in ps)
+        hi_ok = any(same(q.lhs, lam) and same(q.rhs, 1) and q.op != "==" for q in ps)
+        (fa, (i, lo, hi)), (fb, (j, lo2, hi2)) = _sum_parts(pa.base), _sum_parts(pb.base)
+        fb = subst(fb, {j: i})
+        if not (lo_ok and hi_ok and same(lo, lo2) and same(hi, hi2)):
+            continue
+        if not (is_nonneg(unfold(fa, "*")) and is_nonneg(unfold(fb, "*"))):
+            raise NotLicensed("cannot show aᵢ ≥ 0 and bᵢ ≥ 0")
+        if same(n.lhs, sp.Sum(fa**lam * fb ** (1 - lam), (i, lo, hi))):
+            return "Hölder with exponents λ, 1 − λ"
+    raise NotLicensed("not Hölder's inequality with premises 0 ≤ λ ≤ 1")
+
+
+@_rule
+def gibbs(ctx, rel, prem):
+    """Gibbs' inequality (KL ≥ 0): Σᵢ pᵢ log(pᵢ/qᵢ) ≥ 0 for pᵢ, qᵢ > 0 with Σᵢ pᵢ = 1 and
+    Σᵢ qᵢ = 1 (the two premises)."""
+    parts = []
+    for r in prem:
+        r = r.normal()
+        side = r.lhs if same(r.rhs, 1) else r.rhs if same(r.lhs, 1) else None
+        if r.op != "==" or side is None:
+            raise NotLicensed("premises: Σ pᵢ = 1 and Σ qᵢ = 1")
+        parts.append(_sum_parts(side))
+    if len(parts) != 2:
+        raise NotLicensed("premises: Σ pᵢ = 1 and Σ qᵢ = 1")
+    (p, (i, lo, hi)), (q, (j, lo2, hi2)) = parts
+    q = subst(q, {j: i})
+    if not (same(lo, lo2) and same(hi, hi2)):
+        raise NotLicensed("the two sums run over different ranges")
+    if not (is_pos(unfold(p, "*")) and is_pos(unfold(q, "*"))):
+        raise NotLicensed("cannot show pᵢ > 0 and qᵢ > 0")
+    n = rel.normal()
+    kl = sp.Sum(p * sp.log(p / q), (i, lo, hi))
+    if n.op == "<=" and same(_slack(n), kl):
+        return "Gibbs' inequality: KL(p‖q) ≥ 0"
+    raise NotLicensed("the slack of the step is not Σ pᵢ log(pᵢ/qᵢ)")
+
+
+@_rule
+def cauchy_schwarz(ctx, rel, prem):
+    """Cauchy–Schwarz: (Σᵢ aᵢbᵢ)² ≤ (Σᵢ aᵢ²)(Σᵢ bᵢ²) for real aᵢ, bᵢ."""
+    n = rel.normal()
+    fs = sp.Mul.make_args(unfold(n.rhs))
+    if n.op != "<=" or len(fs) != 2:
+        raise NotLicensed("states (Σ aᵢbᵢ)² ≤ (Σ aᵢ²)(Σ bᵢ²)")
+    (fa, (i, lo, hi)), (fb, (j, lo2, hi2)) = _sum_parts(fs[0]), _sum_parts(fs[1])
+    fb = subst(fb, {j: i})
+    sq = [f.base for f in (fa, fb) if isinstance(f, sp.Pow) and f.exp == 2]
+    if len(sq) != 2 or not (same(lo, lo2) and same(hi, hi2)):
+        raise NotLicensed("the right side is not (Σ aᵢ²)(Σ bᵢ²) over one range")
+    if not all(is_real(unfold(t, "*")) for t in sq):
+        raise NotLicensed("cannot show aᵢ and bᵢ are real")
+    if same(n.lhs, sp.Sum(sq[0] * sq[1], (i, lo, hi)) ** 2):
+        return "Cauchy–Schwarz"
+    raise NotLicensed("the left side is not (Σ aᵢbᵢ)²")
+
+
+@_rule
+def max_difference(ctx, rel, prem):
+    """|maxᵢ aᵢ − maxᵢ bᵢ| ≤ maxᵢ |aᵢ − bᵢ| over one non-empty range."""
+    n = rel.normal()
+    e = unfold(n.lhs)
+    terms = sp.Add.make_args(e.args[0]) if isinstance(e, sp.Abs) else ()
+    if n.op != "<=" or len(terms) != 2:
+        raise NotLicensed("states |max a − max b| ≤ max |a − b|")
+    for s, t in (terms, terms[::-1]):
+        if isinstance(s, MaxOver) and isinstance(-t, MaxOver):
+            a, b = s, -t
+            if same(a.args[2], b.args[2]) and same(a.args[3], b.args[3]):
+                i = a.var
+                want = MaxOver(
+                    sp.Abs(a.body - subst(b.body, {b.var: i}), evaluate=False), i, *a.args[2:]
+                )
+                if same(n.rhs, want):
+                    return "|max a − max b| ≤ max |a − b|"
+    raise NotLicensed("not |max a − max b| ≤ max |a − b| over one range")
+
+
+@_rule
+def differentiate(ctx, rel, prem):
+    """The derivative by SymPy's rules of differentiation (named quantities replaced by
+    their definitions); Σ_j δ_{jk} f(j) over a range containing k (the step holds for every
+    k of that range) is f(k)."""
+    n = rel.normal()
+    d = n.lhs if isinstance(n.lhs, sp.Derivative) else n.rhs
+    other = n.rhs if d is n.lhs else n.lhs
+    if n.op != "==" or not isinstance(d, sp.Derivative) or len(d.variables) != 1:
+        raise NotLicensed("states ∂F/∂v = F′ for one variable v")
+    v = d.variables[0]
+    f = _rename_binders(_explicit(d.expr), sp.sympify(v).free_symbols)
+    N.tick(sp.count_ops(f))
+    val = sp.diff(f, v)
+    val = _collapse_deltas(val, rel.over)
+    if same(val, unfold(other, "*")):
+        return "differentiation"
+    raise NotLicensed("the derivative differs from the stated one")
+
+
+def _explicit(e):
+    """``e`` with every named quantity unfolded and LSE written as log Σ exp."""
+    from theory.indexed import LseOver
+
+    e = unfold(sp.sympify(e), "*")
+    return e.replace(lambda t: isinstance(t, LseOver), lambda t: t.unfolded())
+
+
+def _collapse_deltas(e, over):
+    """Σ_{j=lo}^{hi} δ_{jk} f(j) → f(k) when the step's ∀k runs over [lo, hi]."""
+    if not over:
+        return e
+    k, lo, hi = over
+
+    def rep(s):
+        if not isinstance(s, sp.Sum) or len(s.limits) != 1:
+            return s
+        j, a, b = s.limits[0]
+        fs = sp.Mul.make_args(sp.expand_mul(s.function))
+        delta = [f for f in fs if isinstance(f, sp.KroneckerDelta) and set(f.args) == {j, k}]
+        if len(delta) == 1 and same(a, lo) and same(b, hi):
+            rest = sp.Mul(*[f for f in fs if f is not delta[0]])
+            return subst(rest, {j: k})
+        return s
+
+    e = sp.expand_mul(e)
+    return e.replace(lambda s: isinstance(s, sp.Sum), rep)
+
+
+@_rule
+def integral_bound(ctx, rel, prem):
+    """Integrals are monotone: if f(t) ≤ g(t) for every real t in [a, b] (a ≤ b) then
+    ∫_a^b f dt ≤ ∫_a^b g dt (f and g continuous there, see :func:`integrate`)."""
+    (p,) = prem
+    p = p.normal()
+    if not p.over or p.over[0].is_integer or p.op == "==" or rel.over:
+        raise NotLicensed("needs f(t) ≤ g(t) for every real t of [a, b], and an unquantified step")
+    t, a, b = p.over
+    if not is_nonneg(N.normal_form(b - a)):
+        raise NotLicensed(f"cannot show {_show(a)} ≤ {_show(b)}")
+    for f in (p.lhs, p.rhs):
+        _continuous(unfold(f, "*"), t)
+    n = rel.normal()
+    lhs, rhs = sp.Integral(p.lhs, (t, a, b)), sp.Integral(p.rhs, (t, a, b))
+    if n.op == "<=" and same(n.lhs, lhs) and same(n.rhs, rhs):
+        return "the integral of the premise, over [a, b]"
+    raise NotLicensed("the step is not ∫ f ≤ ∫ g over the premise's range")
+
+
+def _continuous(f, t) -> None:
+    """Refuse unless f is continuous in t for t ≥ 0 by construction: sums, products and exp
+    of such, constants, and powers with a base ≥ 0 (or an integer exponent ≥ 0) and an
+    exponent ≥ 0 free of t."""
+    if not f.has(t):
+        return
+    if f == t or isinstance(f, (sp.Add, sp.Mul, sp.exp)):
+        for a in f.args:
+            _continuous(a, t)
+        return
+    if isinstance(f, sp.Pow) and not f.exp.has(t) and is_nonneg(f.exp):
+        if f.exp.is_Integer or is_nonneg(f.base):
+            _continuous(f.base, t)
+            return
+    raise NotLicensed(f"cannot show {_show(f)} is continuous in {t}")
+
+
+@_rule
+def integrate(ctx, rel, prem):
+    """The fundamental theorem of calculus: ∫_a^b f(t) dt = H(b) when dH/db = f(b) and
+    H(a) = 0, for f continuous on [a, b] (sums, products, exp and powers ≥ 0 of t ≥ 0) and
+    free of b; b a symbol, a free of it."""
+    n = rel.normal()
+    side, other = (n.lhs, n.rhs) if isinstance(n.lhs, sp.Integral) else (n.rhs, n.lhs)
+    if n.op != "==" or not isinstance(side, sp.Integral) or len(side.limits) != 1:
+        raise NotLicensed("states ∫_a^b f(t) dt = H")
+    t, a, b = side.limits[0]
+    f = unfold(side.function, "*")
+    if not isinstance(b, sp.Symbol) or f.has(b) or a.has(b):
+        raise NotLicensed("the upper limit must be a symbol the integrand does not contain")
+    _continuous(f, t)
+    h = unfold(sp.sympify(other), "*")
+    N.tick(sp.count_ops(h))
+    if not same(sp.diff(h, b), f.subs(t, b)):
+        raise NotLicensed(f"d/d{b} of the right side is not the integrand at {b}")
+    if not same(h.subs(b, a), 0):
+        raise NotLicensed(f"the right side is not 0 at {b} = {_show(a)}")
+    return "the fundamental theorem of calculus"
