@@ -490,12 +490,24 @@ def build_parser() -> argparse.ArgumentParser:
 _PASS_THROUGH = {"bench": cmd_bench, "lab": cmd_lab, "check": cmd_check, "recheck": cmd_recheck}
 
 
+def _hypothesis_home() -> None:
+    """Keep Hypothesis's files (its example database, the constants it collects from the
+    source) in the tool's cache, not in a ``.hypothesis`` folder in the user's current
+    directory."""
+    import hypothesis.configuration
+
+    from derivations.engine.cache import cache_dir
+
+    hypothesis.configuration.set_hypothesis_home_dir(str(cache_dir() / "hypothesis"))
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in _PASS_THROUGH:  # these parse their own options (incl. --help)
         return _PASS_THROUGH[argv[0]](argparse.Namespace(rest=argv[1:]))
     ap = build_parser()
     args = ap.parse_args(argv)
+    _hypothesis_home()
     try:
         return args.func(args)
     except ValueError as exc:

@@ -4,7 +4,7 @@
 from derivations.engine.backends import MP, SYM, MpOps, SymOps, VectorSymbol
 from derivations.engine.instance import Instance
 
-__all__ = ["Instance", "SymOps", "MpOps", "TorchOps", "VectorSymbol", "SYM", "MP"]
+__all__ = ["Instance", "SymOps", "MpOps", "VectorSymbol", "SYM", "MP"]  # and TorchOps, lazily
 
 
 def __getattr__(name):

@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-from derivations.ops import Instance
+from derivations.engine.instance import Instance
 
 __all__ = [
     "PATTERN_FAMILIES",
@@ -399,3 +399,58 @@ def nontrivial_betas() -> st.SearchStrategy[float]:
 
 
 __all__ += ["nontrivial_betas"]
+
+
+# ------------------------------------------------- (n, r) domains: balls and special functions
+#
+# Appended for claims about V_n(r), the ball integrals and γ(s, x) (Niu et al. Sec. 5, App. D):
+# a dimension n and a radius r, as an Instance with float params n and r (regime names the
+# part of the domain drawn, e.g. "large-n/tiny-r").
+
+__all__ += ["dimensions", "radii", "ball_instances"]
+
+
+def dimensions(lo: float = 1, hi: float = 1e6) -> st.SearchStrategy[float]:
+    """Whole dimensions n in [lo, hi] as floats: small ones (up to 64) or log-uniform up to
+    ``hi`` (shrinks toward ``lo``)."""
+    if not 1 <= lo <= hi:
+        raise ValueError(f"need 1 <= lo <= hi for dimensions; got lo={lo}, hi={hi}")
+    lo_i = int(np.ceil(lo))
+    small = st.integers(lo_i, int(min(64, hi))).map(float) if lo_i <= min(64, hi) else None
+    big = scales(float(lo_i), float(hi)).map(lambda v: float(min(hi, max(lo_i, round(v)))))
+    return st.one_of(small, big) if small is not None else big
+
+
+def radii(lo: float = 1e-4, hi: float = 1e3) -> st.SearchStrategy[float]:
+    """Radii r in [lo, hi], log-uniform (shrinks toward 1 when 1 is inside)."""
+    return scales(lo, hi)
+
+
+@st.composite
+def ball_instances(
+    draw,
+    n_min: float = 1,
+    n_max: float = 1e6,
+    r_min: float = 1e-4,
+    r_max: float = 1e3,
+    relative: bool = False,
+):
+    """An :class:`Instance` with params n (a dimension) and r (a radius) in the given box.
+
+    ``relative``: half the draws put r = f·n with f log-uniform in [r_min/n, r_max/n] ∩
+    [1e−3, 10] (the regime where γ(n, r) changes character, r ≈ n), clipped to the box.
+    """
+    if not 0 < r_min <= r_max:
+        raise ValueError(f"need 0 < r_min <= r_max; got r_min={r_min}, r_max={r_max}")
+    n = draw(dimensions(n_min, n_max))
+    if relative and draw(st.booleans()):
+        lo, hi = max(r_min / n, 1e-3), min(r_max / n, 10.0)
+        if lo <= hi:
+            r = float(min(r_max, max(r_min, n * draw(scales(lo, hi)))))
+            return Instance.make(regime=f"{_size(n)}-n/r~n", n=n, r=r)
+    r = draw(radii(r_min, r_max))
+    return Instance.make(regime=f"{_size(n)}-n/{'tiny' if r < 1 else 'large'}-r", n=n, r=r)
+
+
+def _size(n: float) -> str:
+    return "large" if n > 64 else "small"

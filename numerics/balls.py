@@ -108,9 +108,12 @@ def mc_ball_integral_fn(
     if not torch.isfinite(vals).all():
         raise ValueError("f returned non-finite values inside the ball")
     vol = ball_volume(n, r)
-    est = vol * vals.mean().item()
-    se = vol * vals.std(unbiased=True).item() / math.sqrt(samples)
-    return est, se
+    # correctly rounded sums (math.fsum): the same digits whatever torch's thread count, so a
+    # recomputation (``beyond-scaling recheck``) reproduces the estimate bit for bit
+    v = vals.tolist()
+    mean = math.fsum(v) / samples
+    var = math.fsum((t - mean) ** 2 for t in v) / (samples - 1)
+    return vol * mean, vol * math.sqrt(var) / math.sqrt(samples)
 
 
 def mc_ball_integral(

@@ -9,8 +9,13 @@ Paper-free. Its parts, one module each:
 ``backends``           the SymPy and mpmath back ends and the vocabulary mechanism
                        (``torch_backend``: the torch twin's back end, loaded on demand)
 ``checker``            the derivation checker (every step re-checked by SymPy)
-``search``             the counterexample search (Hypothesis, judged at high precision)
-``twin``               the torch twin's comparison with mpmath (loaded on demand)
+``arb_backend``        the arb back end (balls certain to contain every value; python-flint)
+``arb_sympy``          exact SymPy numbers enclosed in balls
+``exact``              exact zero/sign test (rationals, e^q, logs; Lindemann–Weierstrass)
+``exact_backend``      the exact back end (equality cases of the search)
+``certify``            certified sign decisions at rising precision
+``search``             the counterexample search (Hypothesis, judged with ball arithmetic)
+``twin``               the torch twin's comparison with the balls (loaded on demand)
 ``verdict``            the verdict from the checks' outcomes
 ``cache``              the on-disk cache of derivation checks
 ``run``                running checks for one claim or many (in parallel)
@@ -20,6 +25,8 @@ Paper-free. Its parts, one module each:
 Importing the engine does not import torch; only the twin does.
 """
 
+from derivations.engine.arb_backend import ARB, ArbOps
+from derivations.engine.arb_sympy import NotCertifiable, arb_eval
 from derivations.engine.backends import (
     MP,
     SYM,
@@ -31,7 +38,10 @@ from derivations.engine.backends import (
     register,
     vocabulary,
 )
+from derivations.engine.certify import Certified, certify
 from derivations.engine.checker import check_derivation, check_step
+from derivations.engine.exact import exact_sign
+from derivations.engine.exact_backend import EXACT, ExactOps
 from derivations.engine.instance import Instance
 from derivations.engine.model import (
     RELATIONS,
@@ -102,6 +112,15 @@ __all__ = [
     "load_registry",
     "resolve_ids",
     "TorchOps",
+    "ArbOps",
+    "ARB",
+    "arb_eval",
+    "NotCertifiable",
+    "Certified",
+    "certify",
+    "exact_sign",
+    "ExactOps",
+    "EXACT",
 ]
 
 

@@ -1,13 +1,22 @@
-"""Back ends for one statement: SymPy (exact/symbolic) and mpmath (high precision).
+"""Back ends for one statement: SymPy (exact/symbolic), mpmath (high precision), arb (balls)
+and torch (the numeric twin).
 
 A claim's statement is written once, as ``statement(ops, v)`` of a back end ``ops`` and an
 instance ``v`` already loaded into that back end (``ops.load(instance)``):
 
 * :class:`SymOps` on symbolic entries gives the SymPy statement that is shown and whose
   derivation is checked; on an exact (rational) instance it gives exact SymPy numbers;
-* :class:`MpOps` gives the high-precision values the counterexample search compares;
+* :class:`MpOps` gives high-precision values (figures, values shown in reports);
+* ``ArbOps`` (:mod:`derivations.engine.arb_backend`) gives balls certain to contain the true
+  values: the counterexample search decides every relation on them;
 * ``TorchOps`` (:mod:`derivations.engine.torch_backend`, loaded only when needed) gives the
   numeric twin.
+
+Instance entries load per back end: floats as exact numbers (SymPy rationals, mpf, exact
+balls, torch tensors of the dtype), **integers** as integers that index lists and divide
+exactly (SymPy ``Integer``, :data:`MpInt`, ``ArbInt``; plain ``int`` in torch), vectors as
+lists (torch: 1-D tensors), **matrices** (tuples of tuples) as lists of rows (SymPy
+``Matrix``, torch 2-D tensors), strings and booleans as they are.
 
 So the formula rendered in the report is the formula evaluated.
 
@@ -40,6 +49,8 @@ from theory.lse import lse as sym_lse
 
 __all__ = [
     "BACKENDS",
+    "exact_int_type",
+    "MpInt",
     "VectorSymbol",
     "Word",
     "register",
@@ -52,7 +63,7 @@ __all__ = [
 ]
 
 #: The back ends a :class:`Word` may implement, by ``Ops.name``.
-BACKENDS = ("sympy", "mpmath", "torch", "arb")
+BACKENDS = ("sympy", "mpmath", "torch", "arb", "exact")
 #: Modules whose import registers the default vocabulary (loaded on first use).
 DEFAULT_VOCABULARY = ("derivations.vocab",)
 
@@ -66,6 +77,54 @@ def _symvec(z) -> bool:
     return isinstance(z, sp.Basic) and not isinstance(z, sp.MatrixBase)
 
 
+def exact_int_type(name: str, conv: Callable) -> type:
+    """An ``int`` subclass for a back end's integer parameters: an index, exact in ``+ − ×``
+    with integers, and converted by ``conv`` (e.g. ``mpmath.mpf``) when divided, raised to a
+    negative or non-integer power, or mixed with a float (so ``n / 2`` is not a rounded
+    Python float)."""
+
+    def _a(self):
+        return conv(int(self))
+
+    def truediv(self, o):
+        return _a(self) / o
+
+    def rtruediv(self, o):
+        return o / _a(self)
+
+    def pow_(self, o, mod=None):
+        if isinstance(o, int) and not isinstance(o, bool) and o >= 0 and mod is None:
+            return int(self) ** int(o)
+        return _a(self) ** o
+
+    def rpow(self, o):
+        if isinstance(o, int) and not isinstance(o, bool) and self >= 0:
+            return int(o) ** int(self)
+        return o ** _a(self)
+
+    def mixed(op: str):
+        def f(self, o):
+            if isinstance(o, float):
+                return getattr(_a(self), op)(conv(o))
+            return getattr(int, op)(self, o)
+
+        return f
+
+    ns = {
+        "__doc__": f"An integer parameter of a back end (converted by {conv!r} when needed).",
+        "__truediv__": truediv,
+        "__rtruediv__": rtruediv,
+        "__pow__": pow_,
+        "__rpow__": rpow,
+        "exact": _a,
+    }
+    for op in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__"):
+        ns[op] = mixed(op)
+    return type(name, (int,), ns)
+
+
+MpInt = exact_int_type("MpInt", mpmath.mpf)
+
 # -------------------------------------------------------------------------- vocabulary
 
 
@@ -76,7 +135,9 @@ class Word:
     Each implementation is called as ``impl(ops, *args)`` (``ops`` gives access to the other
     words and, for torch, to the dtype); an implementation may be given as a string
     ``"module:function"``, imported on first use (so the torch side costs nothing until the
-    twin runs).
+    twin runs). ``exact`` (optional) is the exact back end's
+    (:mod:`derivations.engine.exact_backend`): the search's fast route for equality cases;
+    without it the SymPy statement is used there.
     """
 
     name: str
@@ -85,6 +146,7 @@ class Word:
     mpmath: Callable | str | None = None
     torch: Callable | str | None = None
     arb: Callable | str | None = None
+    exact: Callable | str | None = None
 
     def impl(self, backend: str) -> Callable | None:
         f = getattr(self, backend, None)
@@ -116,8 +178,12 @@ def _load_default() -> None:
     global _DEFAULT_LOADED
     if not _DEFAULT_LOADED:
         _DEFAULT_LOADED = True
-        for m in DEFAULT_VOCABULARY:
-            importlib.import_module(m)
+        try:
+            for m in DEFAULT_VOCABULARY:
+                importlib.import_module(m)
+        except BaseException:  # a broken vocabulary module must not leave it half-loaded
+            _DEFAULT_LOADED = False
+            raise
 
 
 def vocabulary() -> dict[str, Word]:
@@ -154,6 +220,21 @@ def _vec_fn(name: str):
     return sp.Function(name)
 
 
+@functools.lru_cache(maxsize=512)
+def _grad_lse_expr(m: int, k: int):
+    """(t₀…t_{m−1}, β, ∂LSE(β, t)/∂t_k) with symbols, by SymPy differentiation."""
+    syms = sp.symbols(f"t0:{m}", real=True)
+    b = sp.Symbol("beta_", positive=True)
+    return syms, b, LogSumExp(*[b * s for s in syms]).diff(syms[k]) / b
+
+
+def _hard_numbers(z) -> bool:
+    """Numbers (no symbols) that are not all rational: SymPy would compare them by numerical
+    evaluation, slowly; they are left unevaluated (the exact test and arb decide them)."""
+    z = [sp.sympify(t) for t in z]
+    return all(t.is_number for t in z) and not all(t.is_Rational for t in z)
+
+
 class SymOps(Ops):
     """SymPy back end: exact numbers (floats become rationals) or symbols."""
 
@@ -188,17 +269,17 @@ class SymOps(Ops):
         return sp.exp(a)
 
     def abs(self, a):
-        return sp.Abs(a)
+        return sp.Abs(a, evaluate=not _hard_numbers([a]))
 
     def max(self, z):
         if _symvec(z):
             return _vec_fn(r"\max")(z)
-        return sp.Max(*z)
+        return sp.Max(*z, evaluate=not _hard_numbers(z))
 
     def min(self, z):
         if _symvec(z):
             return _vec_fn(r"\min")(z)
-        return sp.Min(*z)
+        return sp.Min(*z, evaluate=not _hard_numbers(z))
 
     def length(self, z):
         if _symvec(z):
@@ -237,10 +318,10 @@ class SymOps(Ops):
         return sp.exp(beta * z[k]) / sp.Add(*[sp.exp(beta * t) for t in z])
 
     def grad_lse(self, z, k, beta=1):
-        """∂LSE(β, z)/∂z_k, by SymPy differentiation (``fdiff``) at the point z."""
-        syms = sp.symbols(f"t0:{len(z)}", real=True)
-        expr = LogSumExp(*[beta * s for s in syms]).diff(syms[k]) / beta
-        return expr.subs(dict(zip(syms, z, strict=True)), simultaneous=True)
+        """∂LSE(β, z)/∂z_k, by SymPy differentiation (``fdiff``) at the point z (the
+        symbolic derivative is computed once per length and k, then evaluated)."""
+        syms, b, expr = _grad_lse_expr(len(z), int(k))
+        return expr.xreplace({**dict(zip(syms, z, strict=True)), b: sp.sympify(beta)})
 
     def to_float(self, a) -> float:
         return float(sp.N(a, 30))
@@ -266,7 +347,9 @@ class MpOps(Ops):
                 setattr(ns, k, [[mpmath.mpf(t) for t in r] for r in v])
             elif isinstance(v, tuple):
                 setattr(ns, k, [mpmath.mpf(t) for t in v])
-            elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            elif isinstance(v, int) and not isinstance(v, bool):
+                setattr(ns, k, MpInt(v))
+            elif isinstance(v, float):
                 setattr(ns, k, mpmath.mpf(v))
             else:
                 setattr(ns, k, v)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import flint
 
-__all__ = ["Certified", "certify", "PRECISIONS", "sign"]
+__all__ = ["Certified", "certify", "PRECISIONS", "sign", "enclosure_strings", "enclosure_ball"]
 
 #: Working precisions tried, in bits.
 PRECISIONS = (64, 128, 256, 512, 1024, 2048, 4096)
@@ -56,8 +56,34 @@ def sign(ball: flint.arb) -> int | None:
     return None
 
 
-def _strings(ball: flint.arb) -> tuple[str, str]:
-    return ball.mid().str(30, radius=False), ball.rad().str(5, radius=False)
+def enclosure_strings(ball: flint.arb, digits: int = 30) -> tuple[str, str]:
+    """(midpoint, radius) as decimal strings whose ball [mid ± rad] contains ``ball``.
+
+    The midpoint has ``digits`` significant digits; the radius (5 digits) is rounded *up*
+    and includes the midpoint's decimal rounding, so the written enclosure is still
+    certain.
+    """
+    if not ball.is_finite():
+        return "nan" if ball.is_nan() else "0", "inf"
+    old = flint.ctx.prec
+    flint.ctx.prec = max(old, 256)  # read the printed decimal back tightly
+    try:
+        mid = ball.mid().str(digits, radius=False)
+        written = flint.arb(mid)  # a ball containing the decimal number printed
+        bound = ((ball.mid() - written).abs_upper() + ball.rad()) * flint.arb("1.001")
+        r = bound.upper()
+    finally:
+        flint.ctx.prec = old
+    return mid, ("0" if r.is_zero() else r.str(5, radius=False))
+
+
+def enclosure_ball(mid: str, rad: str) -> flint.arb:
+    """The ball written by :func:`enclosure_strings` (at the current precision)."""
+    r = flint.arb(rad)
+    return flint.arb(mid) + flint.arb(0, r.upper())
+
+
+_strings = enclosure_strings
 
 
 def certify(

@@ -1,110 +1,248 @@
-"""The counterexample search: Hypothesis over a claim's domain, judged at high precision.
+"""The counterexample search: Hypothesis over a claim's domain, every instance judged with
+certified ball arithmetic.
 
-Both sides of every relation are evaluated with mpmath at ≥ 30 digits (escalating to 80 and
-200 digits, then exact SymPy, when a relation is within rounding of equality); the search
-steers toward the largest violation with ``hypothesis.target`` and shrinks what it finds.
-The torch twin (:mod:`derivations.engine.twin`) runs on the same instances when asked.
+:func:`judge` evaluates the claim's statement in the arb back end
+(:class:`~derivations.engine.arb_backend.ArbOps`: every side a ball guaranteed to contain
+its true value) and decides each relation from the ball of rhs − lhs, raising the precision
+64 → 128 → … → 4096 bits until the ball excludes the boundary. A ball that keeps 0 inside
+is an equality case (or a slack below the precision): it is decided *exactly* on the
+rational instance (floats are exact binary rationals) by the exact back end
+(:mod:`derivations.engine.exact_backend`; after 64 bits for ``==``, 256 for inequalities)
+or, for words it lacks, the SymPy statement's exact normal form
+(:mod:`derivations.engine.exact`; after 512 bits) — an
+equality holds ``==`` and ``≤`` and fails ``<``. What none decides is *undecided*:
+counted, reported, never guessed. No tolerance constant is involved.
+
+The search steers toward the largest violation with ``hypothesis.target`` and shrinks what
+it finds; every instance it counts is judged (``trials == judged`` is checked). The torch
+twin (:mod:`derivations.engine.twin`) runs on the same instances when asked.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import math
 
+import flint
 import hypothesis
-import mpmath
+import sympy as sp
 from hypothesis import HealthCheck, Phase, given, settings
 
-from derivations.engine.backends import MP, SYM
-from derivations.engine.checker import _is_pos, _is_zero
+from derivations.engine.arb_backend import ARB, _arb
+from derivations.engine.arb_sympy import NotCertifiable, arb_eval
+from derivations.engine.backends import SYM
+from derivations.engine.certify import PRECISIONS, Certified, enclosure_strings, sign
+from derivations.engine.exact import NotDecidable, exact_sign
+from derivations.engine.exact_backend import EXACT, exact_sign_any
 from derivations.engine.instance import Instance
-from derivations.engine.model import Claim, Rel
+from derivations.engine.model import Claim, EngineError, Rel
 
-__all__ = ["judge", "search"]
+__all__ = ["judge", "search", "PRECISIONS", "EXACT_AFTER", "SYMPY_AFTER"]
+
+_FLIP = {">=": "<=", ">": "<"}
+#: After this precision (bits) an equality whose ball still contains 0 is tried exactly by
+#: the exact back end (an inequality after EXACT_AFTER_INEQ: usually more bits decide it);
+#: after SYMPY_AFTER by the SymPy statement (slower, for words without an exact version).
+EXACT_AFTER = 64
+EXACT_AFTER_INEQ = 256
+SYMPY_AFTER = 512
 
 
 class _Violation(Exception):
     pass
 
 
-_LEVELS = (30, 80, 200)
+def _sides_arb(claim: Claim, inst: Instance, prec: int, sym_cache: dict) -> list:
+    """[(relation as written, lhs ball, rhs ball)] at ``prec`` bits.
+
+    Words without an arb implementation: the SymPy statement on the exact instance,
+    enclosed by :func:`~derivations.engine.arb_sympy.arb_eval`.
+    """
+    old = flint.ctx.prec
+    flint.ctx.prec = prec
+    try:
+        if not sym_cache.get("no_arb"):
+            try:
+                rels = claim.statement(ARB, ARB.load(inst))
+                return [(r, _arb(r.lhs), _arb(r.rhs)) for r in rels]
+            except AttributeError as exc:
+                if "has no arb implementation" not in str(exc):
+                    raise
+                sym_cache["no_arb"] = str(exc)
+        rels = _exact(claim, inst, sym_cache)
+        return [(r, arb_eval(r.lhs), arb_eval(r.rhs)) for r in rels]
+    finally:
+        flint.ctx.prec = old
 
 
-def _sides_mp(claim: Claim, inst: Instance, dps: int) -> list[tuple[Rel, Any, Any]]:
-    with mpmath.workdps(dps):
-        rels = claim.statement(MP, MP.load(inst))
-        return [(r.normal(), +r.normal().lhs, +r.normal().rhs) for r in rels]
+def _signs_exact_backend(claim: Claim, inst: Instance, idx: list) -> dict | None:
+    """{i: exact sign of relation i's slack} by the exact back end; {} when a value is
+    outside its class (the SymPy statement would be too); None when a word has no exact
+    implementation (then the SymPy statement is worth a try)."""
+    try:
+        rels = claim.statement(EXACT, EXACT.load(inst))
+        return {i: exact_sign_any(_diff(rels[i], rels[i].lhs, rels[i].rhs)[1]) for i in idx}
+    except AttributeError as exc:
+        return None if "has no exact implementation" in str(exc) else {}
+    except (NotDecidable, TypeError, ZeroDivisionError, IndexError):
+        return {}
 
 
-def _classify(op: str, lhs, rhs, dps: int) -> str:
-    """'ok', 'bad' or 'near' for one relation at ``dps`` digits."""
-    tol = mpmath.mpf(10) ** (-(dps - 10)) * (1 + abs(lhs) + abs(rhs))
-    s = rhs - lhs
-    if op == "==":
-        return "ok" if abs(s) <= tol else "bad"
-    if s > tol:
-        return "ok"
-    if s < -tol:
-        return "bad"
-    return "ok" if op == "<=" else "near"
+def _signs_sympy(claim: Claim, inst: Instance, idx: list, cache: dict) -> dict:
+    """{i: exact sign or None} from the SymPy statement on the rational instance."""
+    rels = _exact(claim, inst, cache)
+    out = {}
+    for i in idx:
+        n = rels[i].normal()
+        out[i] = _exact_sign(n.rhs - n.lhs)
+    return out
+
+
+def _exact(claim: Claim, inst: Instance, sym_cache: dict) -> list[Rel]:
+    if "rels" not in sym_cache:
+        sym_cache["rels"] = claim.statement(SYM, SYM.load(inst))
+    return sym_cache["rels"]
+
+
+def _diff(r: Rel, a, b):
+    """(op of the normalised relation, its rhs − lhs) for r: a op b as written."""
+    if r.op in _FLIP:
+        return _FLIP[r.op], a - b
+    return r.op, b - a
+
+
+def _decided(op: str, s: int | None) -> bool | None:
+    if s is None:
+        return None
+    return {"<=": s >= 0, "<": s > 0, "==": s == 0}[op]
+
+
+def _violation(op: str, d) -> flint.arb:
+    """How much a normalised relation with slack d = rhs − lhs fails (> 0 when it fails)."""
+    return abs(d) if op == "==" else -d
+
+
+def _exact_sign(e) -> int | None:
+    """The sign of the exact SymPy number e (None: not decided;
+    :mod:`derivations.engine.exact`, then SymPy's own assumptions for a zero)."""
+    s = exact_sign(e)
+    if s is not None:
+        return s
+    e = sp.sympify(e)
+    return 0 if not e.free_symbols and e.is_zero else None
+
+
+def _fail(sides, i, prec, exact: int | None = None) -> dict:
+    """The failure record of relation i; ``exact``: the exact sign of its slack when SymPy
+    decided it (0: an equality, so a strict relation fails)."""
+    r, a, b = sides[i]
+    op, d = _diff(r, a, b)
+    equality = exact == 0 or sign(d) == 0  # an exact 0 ball is certain too
+    viol = flint.arb(0) if equality else _violation(op, d)
+    return {
+        "holds": False,
+        "sides": sides,
+        "rel": r,
+        "index": i,
+        "lhs": a,
+        "rhs": b,
+        "violation": viol,
+        "enclosure": Certified(False, *_ball_strings(viol), prec),
+        "prec": prec,
+        "exact": exact is not None,
+        "equality": equality,
+    }
+
+
+def _ball_strings(ball) -> tuple[str, str]:
+    """(midpoint with 30 significant digits, radius rounded up) of a ball, as decimals."""
+    return enclosure_strings(ball)
 
 
 def judge(claim: Claim, inst: Instance) -> dict:
-    """Decide one instance: {'holds': True/False/None, 'sides': the 30-digit sides, ...}.
+    """Decide one instance: {'holds': True / False / None, 'sides': [(rel, lhs, rhs)], …}.
 
-    A relation violated at 30 digits is confirmed at 80; one within rounding of equality is
-    re-evaluated at 80 and 200 digits; a strict relation still within rounding of equality is
-    decided exactly by SymPy on the rational instance (floats are exact binary rationals).
+    On a failure: ``rel`` (as written), ``lhs``/``rhs`` (balls), ``violation`` (a ball > 0),
+    ``enclosure`` (its midpoint, radius and precision), ``exact`` (decided exactly, by the
+    normal form of :mod:`derivations.engine.exact`) and ``equality`` (the relation holds
+    with equality and is strict). Undecided: ``reason``.
     """
-    first = None
-    for dps in _LEVELS:
-        sides = _sides_mp(claim, inst, dps)
-        if first is None:
-            first = sides
-        verdicts = [_classify(r.op, a, b, dps) for r, a, b in sides]
-        if all(v == "ok" for v in verdicts):
-            return {"holds": True, "sides": first}
-        if "bad" in verdicts and dps > _LEVELS[0]:
-            i = verdicts.index("bad")
-            r, a, b = sides[i]
-            with mpmath.workdps(dps):
-                viol = (a - b) if r.op != "==" else abs(a - b)
-            return {
-                "holds": False,
-                "sides": first,
-                "rel": r,
-                "lhs": a,
-                "rhs": b,
-                "violation": viol,
-                "dps": dps,
-                "exact": False,
-            }
-    exact = claim.statement(SYM, SYM.load(inst))
-    for i, v in enumerate(verdicts):
-        if v != "near":
+    cache: dict = {}
+    signs: dict[int, int | None] = {}
+    tried: set = set()
+    sides: list = []
+    open_: list = []
+    for prec in PRECISIONS:
+        try:
+            sides = _sides_arb(claim, inst, prec, cache)
+        except NotCertifiable as exc:
+            return {"holds": None, "sides": sides, "reason": str(exc), "prec": prec}
+        open_ = []
+        for i, (r, a, b) in enumerate(sides):
+            op, d = _diff(r, a, b)
+            st = _decided(op, sign(d))
+            if st is None and signs.get(i) is not None:
+                st = _decided(op, signs[i])
+                if st is False:
+                    return _fail(sides, i, prec, exact=signs[i])
+            if st is False:
+                return _fail(sides, i, prec)
+            if st is None:
+                open_.append(i)
+        if not open_:
+            return {"holds": True, "sides": sides, "prec": prec, "exact": bool(signs)}
+        route = None
+        eq = any(_diff(*sides[i])[0] == "==" for i in open_)
+        if prec >= (EXACT_AFTER if eq else EXACT_AFTER_INEQ) and "exact" not in tried:
+            tried.add("exact")
+            route = _signs_exact_backend(claim, inst, open_)
+            if route is not None:
+                tried.add("sympy")  # the SymPy statement has the same numbers: no retry
+        if route is None and prec >= SYMPY_AFTER and "sympy" not in tried and "exact" in tried:
+            tried.add("sympy")
+            route = _signs_sympy(claim, inst, open_, cache)
+        if route:
+            signs.update({i: v for i, v in route.items() if v is not None})
+            if all(signs.get(i) is not None for i in open_):
+                for i in open_:
+                    if _decided(_diff(*sides[i])[0], signs[i]) is False:
+                        return _fail(sides, i, prec, exact=signs[i])
+                return {"holds": True, "sides": sides, "prec": prec, "exact": True}
+    reason = (
+        f"relation {open_[0] + 1}: its ball contains 0 at {PRECISIONS[-1]} bits and its "
+        "exact normal form could not decide it"
+    )
+    return {"holds": None, "sides": sides, "reason": reason, "prec": PRECISIONS[-1]}
+
+
+def _target(sides) -> float | None:
+    """The largest scaled violation (a − b)/(1 + |a| + |b|) of the inequalities, as a float."""
+    best = None
+    for r, a, b in sides:
+        if r.op == "==":
             continue
-        r = exact[i].normal()
-        if _is_zero(r.rhs - r.lhs) is True:
-            rr, a, b = sides[i]
-            return {
-                "holds": False,
-                "sides": first,
-                "rel": rr,
-                "lhs": a,
-                "rhs": b,
-                "violation": mpmath.mpf(0),
-                "dps": dps,
-                "exact": True,
-            }
-        if not _is_pos(r.rhs - r.lhs):
-            return {"holds": None, "sides": first}
-    return {"holds": True, "sides": first}
+        lo, hi = (b, a) if r.op in _FLIP else (a, b)
+        try:
+            x, y = float(lo.mid()), float(hi.mid())
+        except (ValueError, OverflowError):
+            continue
+        v = (x - y) / (1 + abs(x) + abs(y))
+        if math.isfinite(v):
+            best = v if best is None else max(best, v)
+    return best
 
 
 def search(claim: Claim, examples: int, seed: int, twin: bool = True) -> dict:
-    """Hypothesis search for a counterexample; returns counts, the shrunk counterexample."""
+    """Hypothesis search for a counterexample; returns counts and the shrunk counterexample.
+
+    ``trials``: instances tried, every one judged (``judged`` counts the judgements on their
+    own; a mismatch raises :class:`EngineError`); ``undecided``: instances no precision
+    decided (``undecided_reasons``: the first few reasons).
+    """
     stats = {
         "trials": 0,
+        "judged": 0,
         "undecided": 0,
+        "undecided_reasons": [],
         "twin64": [0, 0, 0.0],
         "twin32": [0, 0, 0.0],
         "failure": None,
@@ -127,38 +265,46 @@ def search(claim: Claim, examples: int, seed: int, twin: bool = True) -> dict:
     def probe(inst: Instance):
         stats["trials"] += 1
         res = judge(claim, inst)
-        ineq = [float((a - b) / (1 + abs(a) + abs(b))) for r, a, b in res["sides"] if r.op != "=="]
-        if ineq:
-            hypothesis.target(max(ineq), label="violation")
+        stats["judged"] += 1
+        t = _target(res["sides"])
+        if t is not None:
+            hypothesis.target(t, label="violation")
         if res["holds"] is None:
             stats["undecided"] += 1
+            if len(stats["undecided_reasons"]) < 3:
+                stats["undecided_reasons"].append(res.get("reason", ""))
             return
         if not res["holds"]:
             stats["failure"] = (inst, res)
             raise _Violation
         if twin and claim.twin:
-            import torch
-
-            from derivations.engine.twin import twin_compare
-
-            for key, dt in (("twin64", torch.float64), ("twin32", torch.float32)):
-                try:
-                    agree, err = twin_compare(claim, inst, res["sides"], dt)
-                except ValueError as exc:  # torch refused an input mpmath accepts
-                    agree, err = False, float("inf")
-                    stats["twin_error"] = str(exc)
-                rec = stats[key]
-                rec[0] += 1
-                rec[1] += int(agree)
-                rec[2] = max(rec[2], err)
-                if not agree and key == "twin64" and stats["twin_failure"] is None:
-                    stats["twin_failure"] = inst.to_json()
+            _twin(claim, inst, res["sides"], stats)
 
     try:
         probe()
     except _Violation:
         pass
+    if stats["judged"] != stats["trials"]:
+        raise EngineError(
+            f"claim {claim.qid}: {stats['trials']} instances counted but {stats['judged']} judged"
+        )
     return stats
 
 
-# ------------------------------------------------------------------------- verdicts
+def _twin(claim: Claim, inst: Instance, sides, stats: dict) -> None:
+    import torch
+
+    from derivations.engine.twin import twin_compare
+
+    for key, dt in (("twin64", torch.float64), ("twin32", torch.float32)):
+        try:
+            agree, err = twin_compare(claim, inst, sides, dt)
+        except ValueError as exc:  # torch refused an input the ball arithmetic accepts
+            agree, err = False, float("inf")
+            stats["twin_error"] = str(exc)
+        rec = stats[key]
+        rec[0] += 1
+        rec[1] += int(agree)
+        rec[2] = max(rec[2], err)
+        if not agree and key == "twin64" and stats["twin_failure"] is None:
+            stats["twin_failure"] = inst.to_json()

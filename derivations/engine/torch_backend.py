@@ -2,6 +2,8 @@
 
 Imported only when the twin runs, so the rest of the engine (and the report) never pays for
 torch. Scalars are 0-d tensors; the core words mirror :class:`derivations.engine.SymOps`.
+Integer parameters stay Python ``int`` (indices; the words convert them where a tensor is
+needed); float parameters and vectors are tensors of the dtype, matrices 2-D tensors.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ class TorchOps(Ops):
                 ns.layers = [self._t(m) for m in v]
             elif isinstance(v, tuple):
                 setattr(ns, k, self._t(v))
-            elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            elif isinstance(v, float):
                 setattr(ns, k, self._t(v))
             else:
                 setattr(ns, k, v)
@@ -54,13 +56,13 @@ class TorchOps(Ops):
         return torch.exp(torch.as_tensor(a, dtype=self.dtype))
 
     def abs(self, a):
-        return torch.abs(a)
+        return torch.abs(torch.as_tensor(a, dtype=self.dtype))
 
     def max(self, z):
-        return z.amax() if isinstance(z, torch.Tensor) else torch.stack(list(z)).amax()
+        return self._vec(z).amax()
 
     def min(self, z):
-        return z.amin() if isinstance(z, torch.Tensor) else torch.stack(list(z)).amin()
+        return self._vec(z).amin()
 
     def length(self, z):
         return self._t(float(len(z)))
@@ -81,19 +83,21 @@ class TorchOps(Ops):
         return (a * a).sum()
 
     def _vec(self, z):
-        return z if isinstance(z, torch.Tensor) else torch.stack(list(z))
+        if isinstance(z, torch.Tensor):
+            return z
+        return torch.stack([torch.as_tensor(t, dtype=self.dtype) for t in z])
 
     def lse(self, z, beta=1):
         return ne.lse(self._vec(z), float(beta))
 
     def softmax(self, z, k, beta=1):
-        return ne.softmax(self._vec(z), float(beta))[k]
+        return ne.softmax(self._vec(z), float(beta))[int(k)]
 
     def grad_lse(self, z, k, beta=1):
         """∂LSE(β, z)/∂z_k by autograd."""
         w = self._vec(z).detach().clone().requires_grad_(True)
         (g,) = torch.autograd.grad(ne.lse(w, float(beta)), w)
-        return g[k]
+        return g[int(k)]
 
     def to_float(self, a) -> float:
         return float(a)

@@ -6,8 +6,12 @@
 * **supported**: no counterexample in K trials, the derivation incomplete, absent, or
   checked only at fixed sizes (then the evidence says "derivation checked at sizes …"); for a
   computation: a numerical one that came out true;
-* **refuted**: a concrete counterexample, written out so anyone can recompute both sides;
+* **refuted**: a concrete counterexample, written out so anyone can recompute both sides,
+  with the certified enclosure of its violation (``recheck`` re-verifies it);
 * **inconclusive**: the checks could not decide (the reason is given).
+
+The torch twin's disagreements are an *implementation finding* (``implementation_finding``,
+``twin_ok``, a line in the evidence), never part of the verdict.
 
 A derivation that checks while a counterexample exists raises :class:`EngineError`.
 """
@@ -16,14 +20,32 @@ from __future__ import annotations
 
 import mpmath
 
+from derivations.engine.certify import enclosure_strings
 from derivations.engine.model import Claim, EngineError
 
-__all__ = ["decide"]
+__all__ = ["decide", "VIOLATION_OF"]
+
+#: What a counterexample's ``violation`` measures, by the relation's operator as written
+#: (positive: the relation fails by that much).
+VIOLATION_OF = {
+    "<=": "lhs − rhs",
+    "<": "lhs − rhs",
+    ">=": "rhs − lhs",
+    ">": "rhs − lhs",
+    "==": "|lhs − rhs|",
+}
 
 
 def _fmt(v, digits: int = 30) -> str:
+    if type(v).__name__ == "arb":
+        return enclosure_strings(v, digits)[0]
     with mpmath.workdps(digits):
         return mpmath.nstr(v, digits) if isinstance(v, mpmath.mpf) else str(v)
+
+
+def _ball(v, prec: int) -> dict:
+    mid, rad = enclosure_strings(v)
+    return {"midpoint": mid, "radius": rad, "precision_bits": prec}
 
 
 def decide(claim: Claim, checks: dict, statuses: dict) -> dict:
@@ -68,18 +90,25 @@ def decide(claim: Claim, checks: dict, statuses: dict) -> dict:
     t64, t32 = stats["twin64"], stats["twin32"]
     rec["values"] = {
         "undecided_instances": stats["undecided"],
-        "twin_float64": {"compared": t64[0], "agree": t64[1], "max_scaled_error": t64[2]},
-        "twin_float32": {"compared": t32[0], "agree": t32[1], "max_scaled_error": t32[2]},
+        "twin_float64": _twin_json(t64),
+        "twin_float32": _twin_json(t32),
         "derivation_sizes": deriv["sizes"],
     }
-    rec["twin_ok"] = t64[0] == t64[1]
+    finding = _implementation_finding(claim, stats)
+    rec["implementation_finding"] = finding
+    rec["twin_ok"] = finding is None
     if stats["twin_failure"] is not None:
         rec["values"]["twin_failure"] = stats["twin_failure"]
+    rec["values"]["judged_instances"] = stats.get("judged", stats["trials"])
+    if stats.get("undecided_reasons"):
+        rec["values"]["undecided_reasons"] = list(stats["undecided_reasons"])
     twin_txt = (
         f"twin float64 {t64[1]}/{t64[0]} agree, float32 {t32[1]}/{t32[0]}"
         if claim.twin
         else "no torch twin"
     )
+    if finding:
+        twin_txt += f"; IMPLEMENTATION FINDING (the code, not the paper): {finding}"
     if stats["failure"] is not None:
         inst, res = stats["failure"]
         if (
@@ -92,20 +121,28 @@ def decide(claim: Claim, checks: dict, statuses: dict) -> dict:
                 f"{inst.to_json()}"
             )
         r = res["rel"]
-        how = "exact equality (SymPy)" if res["exact"] else f"{res['dps']} digits"
+        prec = res["prec"]
+        how = "decided exactly (exact normal form)" if res["exact"] else f"certified at {prec} bits"
         rec["counterexample"] = {
             **inst.to_json(),
             "relation": r.label or f"lhs {r.op} rhs",
+            "index": res["index"],
             "op": r.op,
             "lhs": _fmt(res["lhs"]),
             "rhs": _fmt(res["rhs"]),
-            "violation": _fmt(res["violation"]),
+            "violation": res["enclosure"].mid,
+            "violation_of": VIOLATION_OF[r.op],
+            "enclosure": res["enclosure"].to_json(),
+            "lhs_enclosure": _ball(res["lhs"], prec),
+            "rhs_enclosure": _ball(res["rhs"], prec),
+            "exact": bool(res["exact"]),
+            "equality": bool(res.get("equality")),
         }
         status = "refuted"
         size = inst.size_text()
         fail = (
-            "holds with equality, so the strict '<' fails"
-            if res["exact"]
+            f"holds with equality, so the strict '{r.op}' fails"
+            if res.get("equality")
             else f"fails by {_fmt(res['violation'], 6)}"
         )
         evidence = (
@@ -117,7 +154,8 @@ def decide(claim: Claim, checks: dict, statuses: dict) -> dict:
         status = "inconclusive"
         evidence = (
             f"{stats['undecided']} of {stats['trials']} instances could not be decided "
-            "at 200 digits or exactly"
+            "by ball arithmetic up to 4096 bits or exactly by SymPy"
+            + (f" ({stats['undecided_reasons'][0]})" if stats.get("undecided_reasons") else "")
         )
     else:
         cites_ok = all(statuses.get(c) == "proven" for c in deriv["cites"])
@@ -132,9 +170,7 @@ def decide(claim: Claim, checks: dict, statuses: dict) -> dict:
             if claim.derivation is None:
                 why = "no mechanical derivation"
             elif deriv["complete"] and not _all_sizes(deriv):
-                why = (
-                    f"derivation checked at sizes {_sizes_text(deriv)} only, not for every size"
-                )
+                why = f"derivation checked at sizes {_sizes_text(deriv)} only, not for every size"
             elif not deriv["complete"]:
                 bad = sum(1 for s in deriv["steps"] if not s["checked"])
                 why = f"{bad} derivation step(s) not confirmed by SymPy"
@@ -147,6 +183,29 @@ def decide(claim: Claim, checks: dict, statuses: dict) -> dict:
             evidence += f"; {stats['undecided']} instance(s) undecided"
     rec.update(status=status, evidence=evidence + f"; {twin_txt}")
     return rec
+
+
+def _twin_json(t: list) -> dict:
+    """compared, agree, and the largest |torch − certified| as a fraction of its tolerance
+    (≤ 1 agrees; see :mod:`derivations.engine.twin`)."""
+    return {"compared": t[0], "agree": t[1], "max_error_over_tolerance": t[2]}
+
+
+def _implementation_finding(claim: Claim, stats: dict) -> str | None:
+    """The torch twin's float64 disagreements in words (None: no finding)."""
+    t64 = stats["twin64"]
+    if not claim.twin or t64[0] == t64[1]:
+        return None
+    bad = t64[0] - t64[1]
+    why = (
+        f"torch refused an input: {stats['twin_error']}"
+        if stats.get("twin_error")
+        else f"worst error {t64[2]:.3g}× its conditioning-aware tolerance"
+    )
+    return (
+        f"the torch twin (float64) disagreed with the certified values on {bad} of {t64[0]} "
+        f"instances ({why}); first at {stats['twin_failure']}"
+    )
 
 
 def _all_sizes(deriv: dict) -> bool:

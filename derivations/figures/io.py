@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import subprocess
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 
 from derivations.figures.spec import Figure
-from derivations.jsonio import jsonable
 from derivations.figures.style import plt
+from derivations.jsonio import jsonable
 
 __all__ = [
     "tool_version",

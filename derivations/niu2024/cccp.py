@@ -202,6 +202,7 @@ def claims() -> list[Claim]:
             _cccp_step_derivation,
             every_size,
             extension=True,
+            uses=("ramsauer2020:eq3", "ramsauer2020:eq10"),
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(
@@ -226,6 +227,7 @@ def claims() -> list[Claim]:
             cccp_descent_derivation,
             every_size,
             extension=True,
+            uses=("ramsauer2020:thm1", "ramsauer2020:thm2/decrease"),
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(o.energy(v.P, v.x), "<=", o.energy(v.P, o.cccp_step(v.P, v.x)))

@@ -7,9 +7,11 @@ query x; n a dimension, r a radius, d a number of patterns.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from types import SimpleNamespace
 
+import flint
 import mpmath
 import numpy as np
 import sympy as sp
@@ -19,7 +21,9 @@ from derivations import strategies as S
 from derivations.engine import (
     Instance,
     VectorSymbol,
+    arb_eval,
 )
+from derivations.engine.certify import enclosure_strings
 from derivations.jsonio import decimal_string, jsonable
 from theory.energies import SymbolicPatterns, symbolic_instance
 
@@ -81,7 +85,9 @@ def mpf_of(v) -> mpmath.mpf:
 
 
 def counterexample(params: dict, lhs, rhs, relation: str, violation, patterns=None, x=None) -> dict:
-    """A counterexample in the engine's schema, both sides as decimal strings."""
+    """A counterexample in the engine's schema, both sides as decimal strings; the
+    violation's certified ``enclosure`` (midpoint, radius) when it is a ball or an exact
+    number, None when it is only a numerical value."""
     return {
         "patterns": exact_json(patterns),
         "x": exact_json(x),
@@ -90,7 +96,25 @@ def counterexample(params: dict, lhs, rhs, relation: str, violation, patterns=No
         "rhs": dstr(rhs, 30),
         "relation": relation,
         "violation": dstr(violation, 12),
+        "enclosure": enclosure_of(violation),
     }
+
+
+def enclosure_of(v) -> dict | None:
+    """{"midpoint", "radius", "certified": True} of a ball or an exact SymPy number (enclosed
+    at 128 bits); None for anything else (a float or mpf is not certified)."""
+    if isinstance(v, flint.arb):
+        ball = v
+    elif isinstance(v, (int, sp.Basic)) and not isinstance(v, bool):
+        try:
+            with arb_prec(128):
+                ball = arb_eval(sp.sympify(v))
+        except (ValueError, TypeError):
+            return None
+    else:
+        return None
+    mid, rad = enclosure_strings(ball)
+    return {"midpoint": mid, "radius": rad, "certified": True}
 
 
 def dims(lo: int = 1, hi: float = 1e6) -> st.SearchStrategy[float]:
@@ -155,3 +179,53 @@ def decimals(q: sp.Rational) -> int:
     while (q * 10**k).q != 1 and k < 40:
         k += 1
     return k
+
+
+@contextlib.contextmanager
+def arb_prec(bits: int):
+    """Arb's working precision set to ``bits`` inside the block (restored after)."""
+    old = flint.ctx.prec
+    flint.ctx.prec = bits
+    try:
+        yield
+    finally:
+        flint.ctx.prec = old
+
+
+def arb_loglog_fit(x, y) -> tuple[flint.arb, flint.arb, int]:
+    """(slope, stderr, m) of the OLS fit of log y on log x, as balls (exact inputs)."""
+    u = [arb_eval(sp.log(sp.sympify(v))) for v in x]
+    w = [arb_eval(sp.log(sp.sympify(v))) for v in y]
+    m = len(u)
+    ub, wb = sum(u, flint.arb(0)) / m, sum(w, flint.arb(0)) / m
+    sxx = sum(((a - ub) ** 2 for a in u), flint.arb(0))
+    b = sum(((a - ub) * (c - wb) for a, c in zip(u, w)), flint.arb(0)) / sxx
+    a0 = wb - b * ub
+    ssr = sum(((c - (a0 + b * a)) ** 2 for a, c in zip(u, w)), flint.arb(0))
+    return b, (ssr / (m - 2) / sxx).sqrt(), m
+
+
+def arb_t_quantile(p, df: int) -> flint.arb:
+    """The Student-t quantile t_p (df degrees of freedom) as a ball: tan(π(p − ½)) for
+    df = 1; otherwise certified bisection on the CDF (regularized incomplete beta)."""
+    p = flint.arb(p) if not isinstance(p, flint.arb) else p
+    if df == 1:
+        return (flint.arb.pi() * (p - flint.arb(1) / 2)).tan()
+
+    def cdf(t):  # t > 0
+        x = flint.arb(df) / (df + t * t)
+        return 1 - x.beta_lower(flint.arb(df) / 2, flint.arb(1) / 2, regularized=1) / 2
+
+    lo, hi = flint.arb(0), flint.arb(1)
+    while not cdf(hi) > p:
+        hi *= 2
+    for _ in range(flint.ctx.prec):
+        mid = (lo + hi) / 2
+        c = cdf(mid)
+        if c < p:
+            lo = mid
+        elif c > p:
+            hi = mid
+        else:
+            break
+    return lo.union(hi)

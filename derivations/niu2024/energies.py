@@ -351,6 +351,7 @@ def claims() -> list[Claim]:
             pattern_space,
             prop2_derivation,
             every_size,
+            uses=("ramsauer2020:eq2",),
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(o.abs(o.energy(v.P, v.x) - 2 * o.mchn(v.P, v.x, 2)), "<=", _delta(o, v))

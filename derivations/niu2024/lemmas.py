@@ -500,6 +500,7 @@ def claims() -> list[Claim]:
             one,
             softmax_derivation,
             _every(one),
+            uses=("ramsauer2020:lemma-a18",),
             wrong=dict(statement=lambda o, v: [Rel(o.grad_lse(v.z, 0), "==", o.exp(v.z[0]))]),
         ),
     ]

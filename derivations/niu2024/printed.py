@@ -4,6 +4,10 @@ Table 3, Appendix E and Appendix F.1 as computed claims.
 Notation: N parameters, D* the data size App. G picks per N, σ² its MSE threshold,
 d_emb, l, d_FF (App. E), A the Eq. (2) constant, r* = √(n/2πe). The transcribed inputs
 live in :mod:`theory.printed`.
+
+Comparisons of exact numbers (the printed integers and decimals, as rationals) are exact
+SymPy comparisons; those involving irrational numbers (logs, square roots, the t quantile)
+are certified with ball arithmetic (:func:`certify`); mpmath only supplies displayed values.
 """
 
 from __future__ import annotations
@@ -15,8 +19,13 @@ import theory.sizes as Z
 from derivations.engine import (
     Claim,
     Computed,
+    arb_eval,
+    certify,
 )
 from derivations.niu2024.common import (
+    arb_loglog_fit,
+    arb_prec,
+    arb_t_quantile,
     counterexample,
     decimals,
     dstr,
@@ -213,15 +222,30 @@ def _t_quantile(p, df: int) -> mpmath.mpf:
 
 def table3_slope_compute(target=2, level="0.95"):
     """OLS slope of log N on log D* (printed D*), its stderr and the t-interval at ``level``
-    (m − 2 degrees of freedom): is ``target`` inside? Plus the slope's sensitivity."""
+    (m − 2 degrees of freedom): is ``target`` inside? Plus the slope's sensitivity. The
+    inside/outside decision is certified with ball arithmetic; the values shown are mpmath."""
 
     def compute(examples: int, seed: int) -> Computed:
+        ds, Ns = [r.D_star_printed for r in Z.TABLE3], [r.N for r in Z.TABLE3]
+        lv = sp.Rational(level)
+
+        def interval():
+            b, se, m = arb_loglog_fit(ds, Ns)
+            tq = arb_t_quantile(arb_eval((1 + lv) / 2), m - 2)
+            return b - tq * se, b + tq * se
+
+        above = certify(lambda p: arb_eval(sp.sympify(target)) - interval()[0], ">=")
+        below = certify(lambda p: interval()[1] - arb_eval(sp.sympify(target)), ">=")
+        inside = (
+            False
+            if False in (above.holds, below.holds)
+            else (None if None in (above.holds, below.holds) else True)
+        )
         with mpmath.workdps(30):
             f = Z.table3_fit()
             df = f.m - 2
             tq = _t_quantile((1 + mpmath.mpf(level)) / 2, df)
             lo, hi = f.slope - tq * f.stderr, f.slope + tq * f.stderr
-            inside = lo <= target <= hi
             also = [k for k in ("0.5", "1", "1.5", "2", "3", "4") if lo <= mpmath.mpf(k) <= hi]
             shifts = [
                 {
@@ -241,12 +265,15 @@ def table3_slope_compute(target=2, level="0.95"):
                 for s in (True, False)
                 for q in Z.slope_vs_sigma2(["0.03", "0.035", "0.04", "0.045", "0.05", "0.06"], s)
             ]
+        with arb_prec(128):
+            ilo, ihi = interval()
         vals = {
             "slope": dstr(f.slope, 10),
             "stderr": dstr(f.stderr, 10),
             "df": df,
             "t_quantile": dstr(tq, 10),
             "interval": [dstr(lo, 8), dstr(hi, 8)],
+            "interval_certified": [ilo.str(10), ihi.str(10)],
             "level": level,
             "exponents_inside_interval": also,
             "one_step_shifts": shifts,
@@ -259,7 +286,7 @@ def table3_slope_compute(target=2, level="0.95"):
         }
         cx = (
             None
-            if inside
+            if inside is not False
             else counterexample(
                 {"target": target, "level": level},
                 f.slope,
@@ -268,13 +295,14 @@ def table3_slope_compute(target=2, level="0.95"):
                 min(abs(target - lo), abs(target - hi)),
             )
         )
+        word = {True: "contains", False: "excludes", None: "(undecided) vs"}[inside]
         ev = (
             f"slope {dstr(f.slope, 4)} ± {dstr(f.stderr, 3)} (3 points, 1 df); {level} interval "
-            f"[{dstr(lo, 3)}, {dstr(hi, 3)}] {'contains' if inside else 'excludes'} {target} "
-            f"(also contains {', '.join(also)}); one-grid-step shifts of D* move the "
+            f"[{dstr(lo, 3)}, {dstr(hi, 3)}] {word} {target} (certified; "
+            f"also contains {', '.join(also)}); one-grid-step shifts of D* move the "
             f"slope over [{dstr(rng_['min'], 3)}, {dstr(rng_['max'], 3)}]"
         )
-        return Computed(bool(inside), ev, vals, cx, False, 1)
+        return Computed(inside, ev, vals, cx, False, 1)
 
     return compute
 
@@ -384,9 +412,12 @@ def f1_compute(factor="1.1"):
         obs = Z.F1_OBSERVED_RADIUS
         fac = sp.Rational(factor)
         preds = {"r_star": p["r_star"], "two_r_star": p["two_r_star"]}
-        ratios = {k: sp.Max(obs / v, v / obs) for k, v in preds.items()}
-        best = min(ratios, key=lambda k: float(ratios[k]))
-        ok = bool(ratios[best] <= fac)
+        ratios = {k: sp.Max(obs / v, v / obs, evaluate=False) for k, v in preds.items()}
+        best = min(ratios, key=lambda k: float(sp.N(ratios[k], 30)))
+        within = {
+            k: certify(lambda p, e=e: arb_eval(fac - e), ">=").holds for k, e in ratios.items()
+        }
+        ok = True if True in within.values() else (None if None in within.values() else False)
         n_eq2 = Z.F1_CHUNK_TOKENS * Z.F1_N
         r_eq2 = Z.radius_predictions(n_eq2)
         vals = {
@@ -398,6 +429,7 @@ def f1_compute(factor="1.1"):
             "ratio_observed_over_r_star": dstr(obs / p["r_star"], 8),
             "ratio_observed_over_two_r_star": dstr(obs / p["two_r_star"], 8),
             "n_for_r_star_eq_observed": dstr(p["n_for_r_star"], 8),
+            "within_factor_certified": within,
             "n_for_two_r_star_eq_observed": dstr(p["n_for_two_r_star"], 8),
             "with_n_eq_T_max_d_emb": {
                 "n": int(n_eq2),
@@ -407,7 +439,7 @@ def f1_compute(factor="1.1"):
         }
         cx = (
             None
-            if ok
+            if ok is not False
             else counterexample(
                 {"n": int(Z.F1_N), "prediction": best, "factor": factor},
                 obs,
@@ -419,11 +451,11 @@ def f1_compute(factor="1.1"):
         ev = (
             f"observed 20 vs r* = {dstr(p['r_star'], 4)} (×{dstr(obs / p['r_star'], 3)}) and 2r* "
             f"= {dstr(p['two_r_star'], 4)} (×{dstr(obs / p['two_r_star'], 3)}): "
-            + ("within" if ok else "outside")
-            + f" a factor {factor}; r* = 20 needs n ≈ "
+            + {True: "within", False: "outside", None: "undecided against"}[ok]
+            + f" a factor {factor} (certified); r* = 20 needs n ≈ "
             f"{dstr(p['n_for_r_star'], 4)}"
         )
-        return Computed(ok, ev, vals, cx, True, 2)
+        return Computed(ok, ev, vals, cx, ok is not None, 2)
 
     return compute
 
@@ -438,11 +470,12 @@ def f1_printed_compute(printed=Z.F1_PRINTED_PREDICTIONS):
             ("r_star", p["r_star"], printed[0]),
             ("two_r_star", p["two_r_star"], printed[1]),
         ):
-            ok = bool(abs(v - pr) <= sp.Rational(5, 1000))
+            slack = sp.Rational(5, 1000) - abs(v - pr)
+            ok = certify(lambda p, e=slack: arb_eval(e), ">=").holds
             rows.append(
                 {"quantity": name, "computed": dstr(v, 12), "printed": dstr(pr), "holds": ok}
             )
-            if not ok and cx is None:
+            if ok is False and cx is None:
                 cx = counterexample(
                     {"quantity": name, "n": 1024},
                     v,
@@ -450,14 +483,24 @@ def f1_printed_compute(printed=Z.F1_PRINTED_PREDICTIONS):
                     "|computed − printed| ≤ 0.005",
                     abs(v - pr),
                 )
+        undecided = any(r["holds"] is None for r in rows)
         ev = (
             "√(1024/2πe) = "
             + short(rows[0]["computed"], 7)
             + ", twice that = "
             + short(rows[1]["computed"], 7)
-            + (": the printed values within rounding" if cx is None else ": not the printed values")
+            + (
+                ": not the printed values (certified)"
+                if cx is not None
+                else (
+                    ": undecided"
+                    if undecided
+                    else ": the printed values within rounding (certified)"
+                )
+            )
         )
-        return Computed(cx is None, ev, {"rows": rows}, cx, True, 2)
+        holds = False if cx is not None else (None if undecided else True)
+        return Computed(holds, ev, {"rows": rows}, cx, holds is not None, 2)
 
     return compute
 

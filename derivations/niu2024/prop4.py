@@ -4,6 +4,13 @@ Eq. (15) as computed claims.
 Notation: layers t = 1…l, g_t (Eq. 3), E_t (printed: e^{−g_t}/Z_t; or an energy: g_t),
 E_global (Eq. 7), Z_t = ∫_Ω e^{−g_t}, Z_θ = ∫_Ω e^{−E_global}, c the constant of Eq. (10),
 L the cross-entropy of Eq. (11)'s test distribution under p_θ (Eq. 9).
+
+Certification: the 1-D instances (10 of the 12) are computed in ball arithmetic — Ω split
+at the ball ends and every layer's Voronoi boundaries, where each g_t is one parabola, so
+Z_t (and Z_θ = Σ_t Z_t for E_t = g_t) are sums of erf differences and, for the printed E_t,
+Z_θ = ∫ Σ_t exp(−E_t) is a rigorous integral of an entire function (``acb.integral``) — and
+their step comparisons are certified; they decide the verdict. The 2-D instances use
+quadrature (``theory.densities``, 15 digits) and are shown, labelled *not certified*.
 """
 
 from __future__ import annotations
@@ -11,12 +18,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
+import flint
 import mpmath
+import sympy as sp
 
-import theory.balls as B
 from derivations.engine import (
     Claim,
     Computed,
+    certify,
 )
 from derivations.niu2024.common import (
     counterexample,
@@ -24,6 +33,7 @@ from derivations.niu2024.common import (
     exact_json,
     short,
 )
+from derivations.niu2024.prop4_rows import prop4_layers, row_arb_1d, row_mp
 
 SECTION = "5-prop4"
 
@@ -48,90 +58,36 @@ PROP4_SWEEP = (
 PROP4_READINGS = ("printed", "energy")
 
 
-_PROP4_DPS = 15
-
-
-def _prop4_layers(n: int, l: int, per_layer: int, r: str):
-    """Centres on a line, spacing 2r + 6 (gaps ≥ 6: cross terms ≤ e^{−36}), layers
-    interleaved."""
-    s = 2 * float(r) + 6
-    cs = [k * s for k in range(l * per_layer)]
-    return [[[cs[j * l + t]] + [0.0] * (n - 1) for j in range(per_layer)] for t in range(l)]
-
-
 @functools.lru_cache(maxsize=8)
-def prop4_table(reading: str, sweep: tuple = PROP4_SWEEP) -> tuple:
+def prop4_table(reading: str, sweep: tuple = PROP4_SWEEP, prec: int = 128) -> tuple:
     """Every quantity of the printed proof of Prop. 4 on each sweep instance (cached).
 
     reading "printed": E_t = e^{−g_t}/Z_t; "energy": E_t = g_t. Z_t = ∫_Ω e^{−g_t} over Ω the
-    union of all balls (quadrature); L from ``theory.balls.mp_cross_entropy`` with the
-    test distribution uniform on all stored patterns; c(ρ) = E_global(ρ) − E_t(ρ) + log l
-    (Eq. 10 solved for c, t the layer storing ρ).
+    union of all balls; L = log Z_θ + mean E_global(ρ), the cross-entropy of the test
+    distribution uniform on all stored patterns; c(ρ) = E_global(ρ) − E_t(ρ) + log l
+    (Eq. 10 solved for c, t the layer storing ρ). 1-D rows: balls at ``prec`` bits
+    (``certified``: True); 2-D rows: quadrature (``theory.balls.mp_cross_entropy``).
     """
     if reading not in PROP4_READINGS:
         raise ValueError(f"reading must be one of {PROP4_READINGS}; got {reading!r}")
     rows = []
-    with mpmath.workdps(_PROP4_DPS):
-        for n, l, per, r in sweep:
-            layers = _prop4_layers(n, l, per, r)
-            allp = [p for L in layers for p in L]
-            rad = mpmath.mpf(r)
-            Zs = [B.mp_partition_function(allp, rad, B.nearest_energy(L)) for L in layers]
-            if reading == "printed":
-                Et = [B.printed_layer_energy(L, z) for L, z in zip(layers, Zs)]
-                Eg = B.global_energy(layers, "printed", Zs)
-            else:
-                Et = [B.nearest_energy(L) for L in layers]
-                Eg = B.global_energy(layers, "nearest")
-            ce = B.mp_cross_entropy(allp, rad, Eg)
-            L_density = -mpmath.fsum(
-                mpmath.log(B.mp_density(allp, rad, Eg, p, Z=ce.Z)) for p in allp
-            ) / len(allp)
-            logl = mpmath.log(l)
-            tests = []
-            for t, L in enumerate(layers):
-                for p in L:
-                    e_t, e_g = Et[t](p), Eg(p)
-                    tests.append(
-                        {
-                            "t": t,
-                            "E_t": e_t,
-                            "E_global": e_g,
-                            "c": e_g - e_t + logl,
-                            "inv_Z_t": 1 / Zs[t],
-                        }
-                    )
-
-            def mean(key, tests=tests):
-                return mpmath.fsum(q[key] for q in tests) / len(tests)
-
-            zbar = mpmath.fsum(Zs) / l
-            rows.append(
-                {
-                    "n": n,
-                    "l": l,
-                    "per_layer": per,
-                    "r": r,
-                    "layers": layers,
-                    "Z_t": Zs,
-                    "Z_t_mean": zbar,
-                    "Z_theta": ce.Z,
-                    "L": ce.L,
-                    "L_density": L_density,
-                    "mean_E_global": ce.mean_energy,
-                    "mean_E_t": mean("E_t"),
-                    "mean_c": mean("c"),
-                    "c_min": min(q["c"] for q in tests),
-                    "c_max": max(q["c"] for q in tests),
-                    "mean_inv_Z_t": mean("inv_Z_t"),
-                    "log_l": logl,
-                    "paper_L": mpmath.log(zbar) + 1 / zbar,
-                    "eq15_rhs": l * mpmath.exp(-mean("c")) * zbar,
-                    "c_eff": logl + mpmath.log(zbar) - mpmath.log(ce.Z),
-                    "Z_all": B.mp_partition_function(allp, rad, B.nearest_energy(allp)),
-                }
+    for n, l, per, r in sweep:
+        if n == 1:
+            row = dict(row_arb_1d(reading, l, per, r, prec))
+            row.update(
+                n=n, l=l, per_layer=per, r=r, layers=prop4_layers(n, l, per, r), certified=True
             )
+            row["c_min"] = _extreme(row["c_values"], min)
+            row["c_max"] = _extreme(row["c_values"], max)
+            row["L_density"] = row["L"]
+            rows.append(row)
+        else:
+            rows.append(row_mp(reading, n, l, per, r))
     return tuple(rows)
+
+
+def _extreme(balls, pick):
+    return pick(balls, key=lambda b: float(b.mid()))
 
 
 def _row_public(row: dict) -> dict:
@@ -160,13 +116,19 @@ def _row_public(row: dict) -> dict:
     }
 
 
-def _paper_formula(row) -> mpmath.mpf:
+def _log(v):
+    """log of a ball or an mpf (the rows hold balls in 1-D, mpf in 2-D)."""
+    return v.log() if isinstance(v, flint.arb) else mpmath.log(v)
+
+
+def _paper_formula(row):
     return row["paper_L"]
 
 
-#: The step checks of the printed proof: name → (lhs, rhs, relation, tolerance kind).
 def _step_a(row):
-    """(a): mean E_global(ρ) = mean 1/Z_t − log l + c (g(ρ) = 0 at a stored pattern)."""
+    """(a): mean E_global(ρ) = mean 1/Z_t − log l + c. With c(ρ) = E_global(ρ) − E_t(ρ) +
+    log l (Eq. 10 solved for c) its lhs − rhs is exactly mean E_t(ρ) − mean 1/Z_t, kept in
+    the row as ``slack_a`` (for the printed E_t an exact 0: g_t(ρ) = 0 at a stored pattern)."""
     return row["mean_E_global"], row["mean_inv_Z_t"] - row["log_l"] + row["mean_c"]
 
 
@@ -175,20 +137,36 @@ def _step_b(row):
     return row["Z_theta"], row["eq15_rhs"]
 
 
-PROP4_TOL = {"exact": "1e-10", "Z": "1.1", "L": "0.1"}
+#: The readings' own thresholds for '≈' (part of the claims as read, not numerical
+#: tolerances): Eq. (15) within a factor 1.1, L within 0.1 nats of the formula.
+PROP4_TOL = {"exact": "0 (exact)", "Z": "1.1", "L": "0.1"}
 
 
-def _check(kind: str, lhs, rhs) -> tuple[bool, mpmath.mpf]:
-    """(holds, violation) for '=' (relative 1e−10), '≈ on Z' (within a factor 1.1) or
-    '≈ on L' (within 0.1 nats)."""
+def _slack(kind: str, row, f) -> flint.arb:
+    """≥ 0 (for "exact": = 0) exactly when the step holds on the row (a ball)."""
     if kind == "exact":
-        v = abs(lhs - rhs) / (1 + abs(lhs) + abs(rhs))
-        return v <= mpmath.mpf(PROP4_TOL["exact"]), v
+        return row["slack_a"]
+    lhs, rhs = f(row)
     if kind == "Z":
-        v = abs(mpmath.log(lhs / rhs))
-        return v <= mpmath.log(mpmath.mpf(PROP4_TOL["Z"])), v
-    v = abs(lhs - rhs)
-    return v <= mpmath.mpf(PROP4_TOL["L"]), v
+        return flint.arb(11).log() - flint.arb(10).log() - abs((lhs / rhs).log())
+    return flint.arb(1) / 10 - abs(lhs - rhs)
+
+
+def _certified_step(reading, sweep, i, kind, f):
+    """The certified outcome of a step on 1-D row i: True / False / None, at rising
+    precision (the row recomputed in balls at each)."""
+    op = "==" if kind == "exact" else ">="
+    return certify(lambda p: _slack(kind, prop4_table(reading, sweep, _bits(p))[i], f), op)
+
+
+def _bits(p: int) -> int:
+    return max(128, p)
+
+
+def _violation(kind: str, lhs, rhs):
+    if kind == "Z":
+        return abs(_log(lhs / rhs))
+    return abs(lhs - rhs)
 
 
 def prop4_compute(
@@ -200,10 +178,11 @@ def prop4_compute(
 ):
     """The printed proof of Prop. 4 step by step under one reading of E_t, then its result.
 
-    Steps: "a" (mean E_global(ρ) = 1/Z_t − log l + c, exact), "b" (Eq. 15, Z_θ = l e^{−c} Z_t
-    within a factor 1.1), "final" (the actual L within 0.1 nats of ``formula(row)``, by default
-    the paper's log Z_t + 1/Z_t). The claim holds when every step holds on every instance.
-    ``eq15_rhs(row)`` replaces Eq. (15)'s right side (tests).
+    Steps: "a" (mean E_global(ρ) = 1/Z_t − log l + c, exactly), "b" (Eq. 15, Z_θ = l e^{−c}
+    Z_t within a factor 1.1), "final" (the actual L within 0.1 nats of ``formula(row)``, by
+    default the paper's log Z_t + 1/Z_t). The claim holds when every step holds on every
+    1-D instance (certified); the 2-D instances are shown, not certified. ``eq15_rhs(row)``
+    replaces Eq. (15)'s right side (tests).
     """
     checks = {
         "a": ("exact", _step_a, "mean E_global(ρ) = 1/Z_t − log l + c"),
@@ -217,24 +196,43 @@ def prop4_compute(
 
     def compute(examples: int, seed: int) -> Computed:
         table = prop4_table(reading, sweep)
-        rows, first_bad, fail_count = [], {}, {s: 0 for s in steps}
-        for row in table:
+        rows, first_bad, open_ = [], {}, []
+        fail_count = {s: 0 for s in steps}
+        n_cert = sum(r["certified"] for r in table)
+        for i, row in enumerate(table):
             out = _row_public(row)
             out["L_formula"] = dstr(formula(row), 12)
-            out["eq10_c_in_[0,log_l]"] = bool(
-                row["c_min"] >= -(mpmath.mpf(10) ** -12) and row["c_max"] <= row["log_l"] + 10**-12
-            )
-            out["definition_L_matches_density"] = bool(
-                abs(row["L"] - row["L_density"]) < mpmath.mpf(10) ** -12
-            )
+            out["certified"] = row["certified"]
+            if row["certified"]:
+                # shown only (not a step): decided on the 128-bit row, None when c = 0 or
+                # log l exactly (e.g. l = 1), which no ball can confirm
+                c0 = certify(lambda p, i=i: _c_of(reading, sweep, i, p, "min"), ">=", (128,))
+                c1 = certify(lambda p, i=i: _c_of(reading, sweep, i, p, "max"), "<=", (128,))
+                out["eq10_c_in_[0,log_l]"] = _and(c0.holds, c1.holds)
             for s in steps:
                 kind, f, rel = checks[s]
                 lhs, rhs = f(row)
-                ok, viol = _check(kind, lhs, rhs)
-                out[f"step_{s}"] = {"lhs": dstr(lhs, 12), "rhs": dstr(rhs, 12), "holds": bool(ok)}
-                if not ok:
+                if not row["certified"]:
+                    out[f"step_{s}"] = {
+                        "lhs": dstr(lhs, 12),
+                        "rhs": dstr(rhs, 12),
+                        "holds": None,
+                        "note": "quadrature (2-D): not certified, not part of the verdict",
+                    }
+                    continue
+                c = _certified_step(reading, sweep, i, kind, f)
+                out[f"step_{s}"] = {
+                    "lhs": dstr(lhs, 12),
+                    "rhs": dstr(rhs, 12),
+                    "holds": c.holds,
+                    "certified_at_bits": c.prec,
+                }
+                if c.holds is None:
+                    open_.append(f"({s}) at row {i}")
+                if c.holds is False:
                     fail_count[s] += 1
-                    if s not in first_bad or viol > first_bad[s][0]:
+                    viol = _violation(kind, lhs, rhs)
+                    if s not in first_bad or float(viol) > float(first_bad[s][0]):
                         first_bad[s] = (
                             viol,
                             counterexample(
@@ -247,7 +245,8 @@ def prop4_compute(
                                     "radius": row["r"],
                                     "layers": row["layers"],
                                     "Z_t": dstr(row["Z_t_mean"], 15),
-                                    "tolerance": PROP4_TOL[kind],
+                                    "threshold": PROP4_TOL[kind],
+                                    "certified_at_bits": c.prec,
                                 },
                                 lhs,
                                 rhs,
@@ -256,36 +255,41 @@ def prop4_compute(
                             ),
                         )
             rows.append(out)
-        holds = not first_bad
-        verdicts = {s: f"{len(table) - fail_count[s]}/{len(table)} hold" for s in steps}
+        holds = False if first_bad else (None if open_ else True)
+        verdicts = {s: f"{n_cert - fail_count[s]}/{n_cert} hold" for s in steps}
         cx = None
-        if not holds:
+        if first_bad:
             s0 = next(s for s in steps if s in first_bad)
             cx = first_bad[s0][1]
         zs = [float(r["Z_t_mean"]) for r in table]
-        ev = (
-            f"every step holds on {len(table)} instances (Z_t from {min(zs):.2g} to {max(zs):.2g})"
-            if holds
-            else "steps by instance: "
-            + "; ".join(f"({s}) {v}" for s, v in verdicts.items())
-            + f" — first failing step ({cx['params']['step']}): lhs {short(cx['lhs'], 7)} vs "
-            f"rhs {short(cx['rhs'], 7)} at Z_t = {short(cx['params']['Z_t'], 5)}"
-        )
+        cert = f"{n_cert} 1-D instances certified, {len(table) - n_cert} 2-D shown (quadrature)"
+        if holds:
+            ev = f"every step holds on the {cert}; Z_t from {min(zs):.2g} to {max(zs):.2g}"
+        elif holds is None:
+            ev = f"not decided: {', '.join(open_[:3])} ({cert})"
+        else:
+            ev = (
+                "steps by certified instance: "
+                + "; ".join(f"({s}) {v}" for s, v in verdicts.items())
+                + f" — first failing step ({cx['params']['step']}): lhs {short(cx['lhs'], 7)} "
+                f"vs rhs {short(cx['rhs'], 7)} at Z_t = {short(cx['params']['Z_t'], 5)} "
+                f"({cert})"
+            )
         if "b" in steps:
             q = [float(r["Z_theta"] / (eq15_rhs or (lambda w: w["eq15_rhs"]))(r)) for r in table]
             ev += f"; Z_θ/(l e^(−c) Z_t) ranges over [{min(q):.3g}, {max(q):.3g}]"
-        c_bad = sum(not r["eq10_c_in_[0,log_l]"] for r in rows)
+        c_bad = sum(r.get("eq10_c_in_[0,log_l]") is False for r in rows)
         if c_bad:
             ev += (
                 f"; Eq. (10)'s 0 ≤ c ≤ log l fails at the stored patterns on {c_bad} of "
-                f"{len(rows)} instances"
+                f"{n_cert} certified instances"
             )
         return Computed(
             holds,
             ev,
             {
                 "reading": reading,
-                "tolerances": PROP4_TOL,
+                "thresholds": PROP4_TOL,
                 "steps": verdicts,
                 "rows": rows,
                 "eq10_c_range_fails_on": c_bad,
@@ -298,31 +302,54 @@ def prop4_compute(
     return compute
 
 
+def _and(a, b):
+    return False if False in (a, b) else (None if None in (a, b) else True)
+
+
+def _c_of(reading, sweep, i, p, which):
+    """min c (which = "min", compared with 0) or max c − log l (compared with 0)."""
+    row = prop4_table(reading, sweep, _bits(p))[i]
+    cs = row["c_values"]
+    if which == "min":
+        return min(cs, key=lambda b: float(b.mid()))
+    return max(cs, key=lambda b: float(b.mid())) - row["log_l"]
+
+
 def prop4_floor_compute(floor="1", readings=PROP4_READINGS, sweep: tuple = PROP4_SWEEP):
-    """The actual cross-entropy L (quadrature) against the floor: L ≥ floor on every
-    instance under every reading of E_t?"""
+    """The actual cross-entropy L against the floor: L ≥ floor on every instance under every
+    reading of E_t? Certified on the 1-D instances (balls); the 2-D ones are shown."""
 
     def compute(examples: int, seed: int) -> Computed:
-        fl = mpmath.mpf(floor)
-        per, worst = {}, None
+        fl = sp.Rational(floor)
+        flb = flint.arb(flint.fmpq(int(fl.p), int(fl.q)))
+        per, worst, open_ = {}, None, []
         for rd in readings:
             table = prop4_table(rd, sweep)
-            per[rd] = [
-                {
-                    "Z_t": dstr(r["Z_t_mean"], 8),
-                    "L": dstr(r["L"], 10),
-                    "log_Z_t_plus_1_over_Z_t": dstr(r["paper_L"], 10),
-                    "n": r["n"],
-                    "l": r["l"],
-                    "r": r["r"],
-                    "L_ge_floor": bool(r["L"] >= fl),
-                }
-                for r in table
-            ]
-            for r in table:
-                if r["L"] < fl and (worst is None or fl - r["L"] > worst[0]):
+            per[rd] = []
+            for i, r in enumerate(table):
+                ok = None
+                if r["certified"]:
+                    ok = certify(
+                        lambda p, i=i, rd=rd: prop4_table(rd, sweep, _bits(p))[i]["L"] - flb, ">="
+                    ).holds
+                    if ok is None:
+                        open_.append((rd, i))
+                per[rd].append(
+                    {
+                        "Z_t": dstr(r["Z_t_mean"], 8),
+                        "L": dstr(r["L"], 10),
+                        "log_Z_t_plus_1_over_Z_t": dstr(r["paper_L"], 10),
+                        "n": r["n"],
+                        "l": r["l"],
+                        "r": r["r"],
+                        "L_ge_floor": ok,
+                        "certified": r["certified"],
+                    }
+                )
+                gap = float(fl) - float(r["L"])
+                if ok is False and (worst is None or gap > worst[0]):
                     worst = (
-                        fl - r["L"],
+                        gap,
                         counterexample(
                             {
                                 "reading": rd,
@@ -336,29 +363,33 @@ def prop4_floor_compute(floor="1", readings=PROP4_READINGS, sweep: tuple = PROP4
                             r["L"],
                             fl,
                             f"L ≥ {floor}",
-                            fl - r["L"],
+                            flb - r["L"],
                         ),
                     )
-        below = {rd: sum(not q["L_ge_floor"] for q in rows) for rd, rows in per.items()}
-        holds = worst is None
+        below = {rd: sum(q["L_ge_floor"] is False for q in rows) for rd, rows in per.items()}
+        holds = False if worst is not None else (None if open_ else True)
         mins = {rd: min((q for q in rows), key=lambda q: float(q["L"])) for rd, rows in per.items()}
-        ev = (
-            f"L ≥ {floor} on every instance under every reading"
-            if holds
-            else "L < "
-            + floor
-            + " on "
-            + ", ".join(
-                f"{below[rd]}/{len(per[rd])} instances ({rd} E_t; min L = "
-                f"{short(mins[rd]['L'], 4)} at Z_t = {mins[rd]['Z_t']})"
-                for rd in per
+        n_cert = {rd: sum(q["certified"] for q in rows) for rd, rows in per.items()}
+        if holds:
+            ev = f"L ≥ {floor} on every certified (1-D) instance under every reading"
+        elif holds is None:
+            ev = f"not decided on {open_[:3]}"
+        else:
+            ev = (
+                "L < "
+                + floor
+                + " on "
+                + ", ".join(
+                    f"{below[rd]}/{n_cert[rd]} certified instances ({rd} E_t; min L = "
+                    f"{short(mins[rd]['L'], 4)} at Z_t = {mins[rd]['Z_t']})"
+                    for rd in per
+                )
             )
-        )
         return Computed(
             holds,
             ev,
             {"floor": floor, "by_reading": per},
-            None if holds else worst[1],
+            None if worst is None else worst[1],
             False,
             sum(len(v) for v in per.values()),
         )
@@ -381,7 +412,7 @@ def claims() -> list[Claim]:
             compute=prop4_compute("printed"),
             wrong={
                 "compute": prop4_compute(  # sign of 1/Z_t flipped
-                    "printed", formula=lambda row: mpmath.log(row["Z_t_mean"]) - 1 / row["Z_t_mean"]
+                    "printed", formula=lambda row: _log(row["Z_t_mean"]) - 1 / row["Z_t_mean"]
                 )
             },
         ),
@@ -394,7 +425,7 @@ def claims() -> list[Claim]:
             compute=prop4_compute("energy"),
             wrong={
                 "compute": prop4_compute(
-                    "energy", formula=lambda row: mpmath.log(row["Z_t_mean"]) - 1 / row["Z_t_mean"]
+                    "energy", formula=lambda row: _log(row["Z_t_mean"]) - 1 / row["Z_t_mean"]
                 )
             },
         ),

@@ -5,13 +5,16 @@ Notation: n dimension, r radius, γ(s, x) the lower incomplete gamma function, V
 n-ball volume, r* = √(n/2πe), I_sq(n, r) = ∫_{‖y‖<r} e^{−‖y‖²} dy (the paper's squared
 distance), I_plain(n, r) = ∫_{‖y‖<r} e^{−‖y‖} dy, d the number of patterns.
 The special functions are vocabulary words (``ops.log_lowergamma``, ``ops.log_ball_volume``,
-``ops.log_ball_integral``, ``ops.r_star``) with SymPy, mpmath and torch implementations.
+``ops.log_ball_integral``, ``ops.r_star``) with SymPy, mpmath, torch and arb implementations.
+The computed claims decide every comparison with ball arithmetic (:func:`certify`: Arb balls
+at rising precision until the boundary is excluded); mpmath only supplies displayed values.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+import flint
 import mpmath
 
 import theory.balls as B
@@ -19,8 +22,10 @@ from derivations.engine import (
     Claim,
     Computed,
     Rel,
+    certify,
 )
 from derivations.niu2024.common import (
+    arb_prec,
     counterexample,
     dstr,
     n_d,
@@ -57,50 +62,83 @@ def lemma5_statement(lower_log=None, upper_log=None):
 
 _STIRLING_GRID = (1, 2, 3, 5, 10, 17, 20, 50, 100, 1024, 10**4, 10**5, 10**6)
 
+arb = flint.arb
+
+
+def _pi():
+    return arb.pi()
+
+
+def arb_stirling_relative_error(z) -> flint.arb:
+    """ε(z) = (√(2πz)(z/e)^z − Γ(z + 1))/Γ(z + 1) as a ball (Theorem D.1)."""
+    z = arb(z) if not isinstance(z, flint.arb) else z
+    log_st = (2 * _pi() * z).log() / 2 + z * (z.log() - 1)
+    return (log_st - (z + 1).lgamma()).expm1()
+
+
+def _both(conds) -> bool | None:
+    """All certainly true → True; one certainly false → False; else None (undecided)."""
+    vals = [c.holds for c in conds]
+    if any(v is False for v in vals):
+        return False
+    return None if any(v is None for v in vals) else True
+
 
 def stirling_compute(bound: Callable = lambda z: 1 / (12 * z), grid=_STIRLING_GRID):
     """Theorem D.1's relative error ε(z) = (√(2πz)(z/e)^z − Γ(z+1))/Γ(z+1), z = n/2 (the
-    argument Sec. 5 uses), against the claim −bound(z) < ε(z) < 0 on a grid and random n."""
+    argument Sec. 5 uses), against the claim −bound(z) < ε(z) < 0 on a grid and random n;
+    both inequalities certified with ball arithmetic (``bound`` is evaluated on balls)."""
 
     def compute(examples: int, seed: int) -> Computed:
         ns = sorted(set(grid) | set(random_dims(examples, seed)))
-        rows, bad = [], None
-        with mpmath.workdps(50):
-            for n in ns:
-                z = mpmath.mpf(n) / 2
-                err = B.mp_stirling_relative_error(z)
-                b = bound(z)
-                ok = -b < err < 0
-                rows.append(
-                    {
-                        "n": n,
-                        "z": dstr(z, 8),
-                        "rel_error": dstr(err, 12),
-                        "12z_times_error": dstr(12 * z * err, 12),
-                        "bound": dstr(b, 12),
-                        "holds": ok,
-                    }
+        rows, bad, open_ = [], None, []
+        for n in ns:
+            z = arb(n) / 2
+            above = certify(lambda p, z=z: arb_stirling_relative_error(z) + bound(z), ">")
+            below = certify(lambda p, z=z: arb_stirling_relative_error(z), "<")
+            ok = _both([above, below])
+            with arb_prec(128):
+                err, b = arb_stirling_relative_error(z), bound(z)
+            rows.append(
+                {
+                    "n": n,
+                    "z": dstr(z, 8),
+                    "rel_error": dstr(err, 12),
+                    "12z_times_error": dstr(12 * z * err, 12),
+                    "bound": dstr(b, 12),
+                    "holds": ok,
+                    "certified_at_bits": max(above.prec, below.prec),
+                }
+            )
+            if ok is None:
+                open_.append(n)
+            if ok is False and bad is None:
+                bad = counterexample(
+                    {"n": n, "z": dstr(z, 12)},
+                    abs(err),
+                    b,
+                    "|relative error| < bound(z) and error < 0",
+                    abs(err) - b,
                 )
-                if not ok and bad is None:
-                    bad = counterexample(
-                        {"n": n, "z": dstr(z, 12)},
-                        abs(err),
-                        b,
-                        "|relative error| < bound(z) and error < 0",
-                        abs(err) - b,
-                    )
-            first = {
-                thr: next((r["n"] for r in rows if abs(float(r["rel_error"])) < thr), None)
-                for thr in (1e-2, 1e-3, 1e-6)
-            }
-        holds = bad is None
+        first = {
+            thr: next((r["n"] for r in rows if abs(float(r["rel_error"])) < thr), None)
+            for thr in (1e-2, 1e-3, 1e-6)
+        }
+        holds = False if bad is not None else (None if open_ else True)
         big = rows[-1]
-        ev = (
-            f"relative error of √(2πz)(z/e)^z vs Γ(z+1) lies in (−bound(z), 0) at all "
-            f"{len(rows)} dimensions (z = n/2); at n = {big['n']} it is {big['rel_error']}"
-            if holds
-            else f"bound fails at n = {bad['params']['n']}: |ε| = {bad['lhs']} ≥ {bad['rhs']}"
-        )
+        if holds:
+            ev = (
+                f"relative error of √(2πz)(z/e)^z vs Γ(z+1) lies in (−bound(z), 0) at all "
+                f"{len(rows)} dimensions (z = n/2; certified, ball arithmetic); at n = "
+                f"{big['n']} it is {big['rel_error']}"
+            )
+        elif holds is None:
+            ev = f"not decided at n = {open_[:5]} (balls contain the boundary at 4096 bits)"
+        else:
+            ev = (
+                f"bound fails at n = {bad['params']['n']}: |ε| = {bad['lhs']} ≥ {bad['rhs']} "
+                "(certified)"
+            )
         return Computed(
             holds,
             ev,
@@ -113,57 +151,75 @@ def stirling_compute(bound: Callable = lambda z: 1 / (12 * z), grid=_STIRLING_GR
     return compute
 
 
-def _vn1_ratio(n):
-    """(Stirling form of V_n(1)) / V_n(1)."""
-    return mpmath.exp(B.mp_log_ball_volume_unit_stirling(n) - B.mp_log_ball_volume(n, 1))
+def _log_vn(n, r) -> flint.arb:
+    """log V_n(r) = (n/2) log π + n log r − log Γ(1 + n/2), as a ball."""
+    return n / 2 * _pi().log() + n * r.log() - (1 + n / 2).lgamma()
 
 
-def _rstar_ratio(n):
-    """V_n(r*) · √(πn) (the paper's V_n(r*) ≈ 1/√(πn) as a ratio)."""
-    return B.mp_ball_volume_at_r_star(n).ratio
+def _vn1_ratio(n) -> flint.arb:
+    """(Stirling form of V_n(1)) / V_n(1), a ball: (1/√(nπ))(2πe/n)^{n/2} over V_n(1)."""
+    e = arb(1).exp()
+    log_stirling = n / 2 * (2 * _pi() * e / n).log() - (n * _pi()).log() / 2
+    return (log_stirling - _log_vn(n, arb(1))).exp()
+
+
+def _rstar_ratio(n) -> flint.arb:
+    """V_n(r*) · √(πn) (the paper's V_n(r*) ≈ 1/√(πn) as a ratio), a ball."""
+    rs = (n / (2 * _pi() * arb(1).exp())).sqrt()
+    return (_log_vn(n, rs) + (_pi() * n).log() / 2).exp()
 
 
 def ratio_compute(
     ratio: Callable, lo: Callable, hi: Callable, what: str, extra=None, grid=_STIRLING_GRID
 ):
-    """Check lo(n) < ratio(n) < hi(n) on a grid of n and random n up to 10⁶ (50 digits)."""
+    """Check lo(n) < ratio(n) < hi(n) on a grid of n and random n up to 10⁶, each side of
+    the comparison certified with ball arithmetic (``ratio``, ``lo``, ``hi`` map a ball n to
+    balls)."""
 
     def compute(examples: int, seed: int) -> Computed:
         ns = sorted(set(grid) | set(random_dims(examples, seed)))
-        rows, bad = [], None
-        with mpmath.workdps(50):
-            for n in ns:
-                nn = mpmath.mpf(n)
-                q = ratio(nn)
-                a, b = lo(nn), hi(nn)
-                ok = a < q < b
-                row = {
-                    "n": n,
-                    "ratio": dstr(q, 15),
-                    "ratio_minus_1": dstr(q - 1, 8),
-                    "bounds": [dstr(a, 12), dstr(b, 12)],
-                    "holds": ok,
-                }
-                if extra:
-                    row.update(extra(nn))
-                rows.append(row)
-                if not ok and bad is None:
-                    viol = (a - q) if q <= a else (q - b)
-                    bad = counterexample(
-                        {"n": n},
-                        q,
-                        b if q >= b else a,
-                        f"{dstr(a, 8)} < {what} < {dstr(b, 8)}",
-                        viol,
-                    )
-        holds = bad is None
-        ev = (
-            f"{what} lies within its Stirling bounds at all {len(rows)} n ≤ 10⁶; ratio − 1 "
-            f"= {rows[0]['ratio_minus_1']} at n = 1, {rows[-1]['ratio_minus_1']} at n = "
-            f"{rows[-1]['n']}"
-            if holds
-            else f"{what} = {bad['lhs']} outside the bounds at n = {bad['params']['n']}"
-        )
+        rows, bad, open_ = [], None, []
+        for n in ns:
+            nn = arb(n)
+            c_lo = certify(lambda p, nn=nn: ratio(nn) - lo(nn), ">")
+            c_hi = certify(lambda p, nn=nn: hi(nn) - ratio(nn), ">")
+            ok = _both([c_lo, c_hi])
+            with arb_prec(128):
+                q, a, b = ratio(nn), lo(nn), hi(nn)
+            row = {
+                "n": n,
+                "ratio": dstr(q, 15),
+                "ratio_minus_1": dstr(q - 1, 8),
+                "bounds": [dstr(a, 12), dstr(b, 12)],
+                "holds": ok,
+                "certified_at_bits": max(c_lo.prec, c_hi.prec),
+            }
+            if extra:
+                with mpmath.workdps(50):
+                    row.update(extra(mpmath.mpf(n)))
+            rows.append(row)
+            if ok is None:
+                open_.append(n)
+            if ok is False and bad is None:
+                above = c_hi.holds is False
+                bad = counterexample(
+                    {"n": n},
+                    q,
+                    b if above else a,
+                    f"{dstr(a, 8)} < {what} < {dstr(b, 8)}",
+                    (q - b) if above else (a - q),
+                )
+        holds = False if bad is not None else (None if open_ else True)
+        if holds:
+            ev = (
+                f"{what} lies within its Stirling bounds at all {len(rows)} n ≤ 10⁶ (certified, "
+                f"ball arithmetic); ratio − 1 = {rows[0]['ratio_minus_1']} at n = 1, "
+                f"{rows[-1]['ratio_minus_1']} at n = {rows[-1]['n']}"
+            )
+        elif holds is None:
+            ev = f"{what}: not decided at n = {open_[:5]} (balls contain a bound at 4096 bits)"
+        else:
+            ev = f"{what} = {bad['lhs']} outside the bounds at n = {bad['params']['n']} (certified)"
         return Computed(holds, ev, {"rows": rows}, bad, False, len(rows))
 
     return compute
@@ -207,19 +263,17 @@ def eq14_statement(
 
 
 def _log_ratio_bounds(scale: int):
-    """(e^{−1/(scale·n)}, 1) and (1, e^{1/(scale·n)}) as callables of n."""
-    return lambda n: mpmath.exp(-1 / (scale * n)), lambda n: mpmath.exp(1 / (scale * n))
+    """(e^{−1/(scale·n)}, 1) and (1, e^{1/(scale·n)}) as callables of a ball n."""
+    return lambda n: (-1 / (scale * n)).exp(), lambda n: (1 / (scale * n)).exp()
 
 
 def _one(n):
-    return mpmath.mpf(1)
+    return arb(1)
 
 
 def _rstar_no_e(n):
     """Wrong variant: V_n(√(n/2π))·√(πn), r* with the e dropped."""
-    return mpmath.exp(
-        B.mp_log_ball_volume(n, mpmath.sqrt(n / (2 * mpmath.pi))) + mpmath.log(mpmath.pi * n) / 2
-    )
+    return (_log_vn(n, (n / (2 * _pi())).sqrt()) + (_pi() * n).log() / 2).exp()
 
 
 _LO6, _HI6 = _log_ratio_bounds(6)
@@ -266,7 +320,7 @@ def claims() -> list[Claim]:
             compute=ratio_compute(_vn1_ratio, one, hi6, "Stirling V_n(1) / V_n(1)"),
             wrong={
                 "compute": ratio_compute(  # √(2nπ) for √(nπ)
-                    lambda n: _vn1_ratio(n) / mpmath.sqrt(2), _one, _HI6, "wrong"
+                    lambda n: _vn1_ratio(n) / arb(2).sqrt(), _one, _HI6, "wrong"
                 )
             },
         ),

@@ -20,6 +20,7 @@ register(
         sympy=lambda o, z: sp.Add(*z) / len(z),
         mpmath=lambda o, z: mpmath.fsum(z) / len(z),
         torch=lambda o, z: z.mean(),
+        arb=lambda o, z: sum(z[1:], z[0]) / len(z),  # balls (python-flint): the certified search
     )
 )
 

@@ -82,7 +82,7 @@ def test_claim_ids_are_validated():
     def ok(examples, seed):
         return Computed(True, "")
 
-    with pytest.raises(ValueError, match="without spaces"):
+    with pytest.raises(ValueError, match="shell-safe"):
         Claim("a b", "r", "r", "computation", "", compute=ok)
     with pytest.raises(ValueError, match="kind must be"):
         Claim("ab", "r", "r", "opinion", "", compute=ok)

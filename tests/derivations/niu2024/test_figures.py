@@ -34,7 +34,7 @@ NAMES = ("fig1_energy_landscapes", "prop123_bands", "cccp_iteration")
 def rendered(tmp_path_factory):
     out = tmp_path_factory.mktemp("figs")
     lines: list[str] = []
-    records = render_figures(out, seed=0, progress=lines.append)
+    records = render_figures(out, seed=0, progress=lines.append, papers=["niu2024"])
     return {"dir": out, "records": {r["name"]: r for r in records}, "lines": lines}
 
 
@@ -240,7 +240,7 @@ def test_cccp_energies_non_increasing_and_steps_match_mpmath(rendered):
 
 
 def test_same_seed_same_files(rendered, tmp_path):
-    again = render_figures(tmp_path, seed=0, progress=None)
+    again = render_figures(tmp_path, seed=0, progress=None, papers=["niu2024"])
     for rec in again:
         first = rendered["records"][rec["name"]]
         for ext in ("csv", "svg", "png"):

@@ -18,8 +18,8 @@ import pytest
 
 from derivations.figures import figure_names, get_figure, render_figures
 from derivations.figures.io import write_csv
-from derivations.jsonio import jsonable
 from derivations.figures.spec import check_data
+from derivations.jsonio import jsonable
 from theory.energies import mp_distance_energy, mp_global_energy
 
 NAMES = (

@@ -80,7 +80,7 @@ CORRECTED = {
     "prop4/printed-Et": {"compute": prop4.prop4_compute("printed", steps=("a",))},
     "prop4/energy-Et": {
         "compute": prop4.prop4_compute(  # L ≈ log Z over all patterns
-            "energy", steps=("final",), formula=lambda row: mpmath.log(row["Z_all"])
+            "energy", steps=("final",), formula=lambda row: prop4._log(row["Z_all"])
         )
     },
     "prop4/floor": {"compute": prop4.prop4_floor_compute("-10")},
@@ -205,7 +205,7 @@ def test_verdicts_of_the_cheap_claims_are_computed():
 def test_eq14_squared_lower_side_fails_first_at_n_21():
     st_ = special.eq14_statement("sq", upper=False)
     from derivations.engine import MP
-    from derivations.ops import Instance
+    from derivations.engine.instance import Instance
 
     with mpmath.workdps(50):
         for n, ref in ((20, EQ14_SQ_LOWER_MARGIN_N20), (21, EQ14_SQ_LOWER_MARGIN_N21)):
