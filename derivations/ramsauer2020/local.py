@@ -1,0 +1,514 @@
+"""App. A.1.4 of Ramsauer et al. (arXiv:2008.02217v3): local convergence, Lemmas A2–A7, and
+the disjointness of the balls Sᵢ (§A.1.5, before Eq. 307).
+
+Notation: patterns xᵢ (rows of P), ξ the state, β, N, M = maxᵢ‖xᵢ‖, p = softmax(βXᵀξ),
+m = maxᵢ pᵢ(1 − pᵢ), J the Jacobian of f (Eq. 59), m_max = maxᵢ‖xᵢ − m_x‖ (Lemma A3),
+Δᵢ the separation (Eq. 5), r = 1/(βNM) the radius of Sᵢ (Definition 3); Eq. 142:
+Δᵢ ≥ 2/(βN) + β⁻¹ ln(2(N − 1)NβM²). Pattern indices i are 0-based in instances.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+
+from derivations.engine import Claim, Instance, Rel
+from derivations.ramsauer2020 import domains as D
+from derivations.ramsauer2020.common import (
+    count,
+    display,
+    dist,
+    dshow,
+    implies,
+    is_display,
+    row,
+    rows,
+)
+
+SECTION = "local"
+
+
+def _p(o, v, x=None):
+    x = v.x if x is None else x
+    z = [o.dot(r, x) for r in rows(v.P)]
+    return [o.softmax(z, k, v.beta) for k in range(len(z))]
+
+
+def _M(o, v):
+    return o.hf_radius(v.P)
+
+
+def eq142_slack(o, v, i=None):
+    """Δᵢ − 2/(βN) − β⁻¹ ln(2(N − 1)NβM²) (≥ 0 is Eq. 142)."""
+    i = v.i if i is None else i
+    N = count(o, v.P)
+    M = _M(o, v)
+    return o.hf_sep(v.P, i) - 2 / (v.beta * N) - o.log(2 * (N - 1) * N * v.beta * M**2) / v.beta
+
+
+def _pattern(v):
+    """xᵢ (its display symbol when rendering)."""
+    return v.pat if is_display(v) else row(v.P, v.i)
+
+
+def radius(o, v):
+    """r = 1/(βNM), the radius of Sᵢ (Definition 3)."""
+    return 1 / (v.beta * count(o, v.P) * _M(o, v))
+
+
+def in_ball(o, v, x):
+    return dist(o, x, row(v.P, v.i)) <= radius(o, v)
+
+
+# ------------------------------------------------------------------------- Eq. 5
+
+
+def eq5_statement(o, v):
+    """Δᵢ = min_{j≠i} ½(‖xᵢ‖² − ‖xⱼ‖² + ‖xᵢ − xⱼ‖²) (Eq. 140, the parallelogram identity)."""
+    if is_display(v):
+        rhs = dshow(
+            "Eq140", r"\min_{j \ne i} \tfrac12\left(\|x_i\|^2 - \|x_j\|^2 + \|x_i - x_j\|^2\right)"
+        )
+        return [Rel(o.hf_sep(v.P, v.i), "==", rhs)]
+    R = rows(v.P)
+    i = int(v.i)
+    xi = R[i]
+    alt = o.min(
+        [(o.sqnorm(xi) - o.sqnorm(r) + dist(o, xi, r) ** 2) / 2 for j, r in enumerate(R) if j != i]
+    )
+    return [Rel(o.hf_sep(v.P, v.i), "==", alt, "Eq. 5 = Eq. 140")]
+
+
+def eq5_sphere_statement(o, v):
+    """All norms equal M: Δᵢ = ½ min_{j≠i}‖xᵢ − xⱼ‖² and Δ_min = M²(1 − cos α_min)."""
+    if is_display(v):
+        return [
+            Rel(
+                dshow("DeltaMin", r"\Delta_{\min}"),
+                "==",
+                _M(o, v) ** 2 * (1 - dshow("CosA", r"\cos\alpha_{\min}")),
+            )
+        ]
+    R = rows(v.P)
+    N, i = len(R), int(v.i)
+    half = o.min([o.sqnorm(o.vadd(R[i], o.vscale(-1, r))) / 2 for j, r in enumerate(R) if j != i])
+    dmin = o.min([o.hf_sep(v.P, k) for k in range(N)])
+    M2 = o.max([o.sqnorm(r) for r in R])
+    cmax = o.max([o.dot(R[a], R[b]) / M2 for a in range(N) for b in range(a + 1, N)])
+    return [
+        Rel(o.hf_sep(v.P, v.i), "==", half, "Δᵢ = ½ min‖xᵢ − xⱼ‖²"),
+        Rel(dmin, "==", M2 * (1 - cmax), "Δ_min = M²(1 − cos α_min)"),
+    ]
+
+
+# ------------------------------------------------------------------------- Lemma A2
+
+
+def a2_statement(o, v):
+    """‖J‖₂ ≤ 2β‖X‖₂² m ≤ 2βNM² m."""
+    if is_display(v):
+        m = Symbol_m()
+        mid = 2 * v.beta * o.hf_xnorm2(v.P) * m
+        return [
+            Rel(o.hf_jnorm(v.P, v.x, v.beta), "<=", mid),
+            Rel(mid, "<=", 2 * v.beta * count(o, v.P) * _M(o, v) ** 2 * m),
+        ]
+    m = o.max([t * (1 - t) for t in _p(o, v)])
+    mid = 2 * v.beta * o.hf_xnorm2(v.P) * m
+    top = 2 * v.beta * count(o, v.P) * _M(o, v) ** 2 * m
+    return [
+        Rel(o.hf_jnorm(v.P, v.x, v.beta), "<=", mid, "‖J‖₂ ≤ 2β‖X‖₂²m"),
+        Rel(mid, "<=", top, "2β‖X‖₂²m ≤ 2βNM²m"),
+    ]
+
+
+def Symbol_m():  # noqa: N802 - the paper's m
+    import sympy as sp
+
+    return sp.Symbol("m", positive=True)
+
+
+def a2_eps_statement(half: bool):
+    """p_max ≥ 1 − ε ⇒ ‖J‖₂ ≤ 2βNM²ε − 2ε²βNM² (as printed: any ε ∈ [1 − p_max, 1]; with
+    ``half``, Lemma A24's extra hypothesis 1 − ε ≥ ½)."""
+
+    def statement(o, v):
+        if is_display(v):
+            e = v.eps
+            c = 2 * v.beta * count(o, v.P) * _M(o, v) ** 2
+            return [Rel(o.hf_jnorm(v.P, v.x, v.beta), "<=", c * e - c * e**2)]
+        pmax = o.max(_p(o, v))
+        if half:
+            lo = 1 - pmax
+            eps = lo + v.s * (o.num(0.5) - lo)
+            hyp = pmax >= o.num(0.5)
+        else:
+            eps = 1 - pmax + v.s * pmax
+            hyp = None
+        c = 2 * v.beta * count(o, v.P) * _M(o, v) ** 2
+        rel = Rel(o.hf_jnorm(v.P, v.x, v.beta), "<=", c * eps - c * eps**2, "‖J‖₂ ≤ 2βNM²ε(1 − ε)")
+        return implies(o, hyp, [rel])
+
+    return statement
+
+
+# ------------------------------------------------------------------------- Lemmas A3, A4
+
+
+def a3_statement(o, v):
+    """‖J(ξ)‖₂ ≤ β m_max² for every ξ."""
+    mm = o.hf_spread(v.P, o.num(len(rows(v.P))) if not is_display(v) else v.l)
+    return [Rel(o.hf_jnorm(v.P, v.x, v.beta), "<=", v.beta * mm**2, "‖J‖₂ ≤ βm_max²")]
+
+
+def a3_contraction_statement(o, v):
+    """‖f(ξ) − f(y)‖ ≤ β m_max² ‖ξ − y‖ (so f contracts when βm_max² < 1)."""
+    mm = o.hf_spread(v.P, o.num(len(rows(v.P))) if not is_display(v) else v.l)
+    lhs = dist(o, o.hf_update(v.P, v.x, v.beta), o.hf_update(v.P, v.y, v.beta))
+    return [Rel(lhs, "<=", v.beta * mm**2 * dist(o, v.x, v.y), "β m_max²-Lipschitz")]
+
+
+def a4_statement(o, v):
+    """i = argmax_k (ξᵀx_k − max_{j≠k} ξᵀxⱼ), c its gap, ε = (N − 1)e^{−βc}: pᵢ ≥ 1 − ε,
+    p_k ≤ ε/(N − 1) (k ≠ i), ‖xᵢ − f(ξ)‖ ≤ 2εM."""
+    if is_display(v):
+        e = v.eps
+        return [Rel(dist(o, v.pat, o.hf_update(v.P, v.x, v.beta)), "<=", 2 * e * _M(o, v))]
+    R = rows(v.P)
+    s = [o.dot(r, v.x) for r in R]
+    N = len(R)
+    gaps = [s[k] - o.max([s[j] for j in range(N) if j != k]) for k in range(N)]
+    i = max(range(N), key=lambda k: float(gaps[k]))
+    eps = (N - 1) * o.exp(-v.beta * gaps[i])
+    p = _p(o, v)
+    others = o.max([p[k] for k in range(N) if k != i])
+    f = o.hf_update(v.P, v.x, v.beta)
+    return [
+        Rel(p[i], ">=", 1 - eps, "pᵢ ≥ 1 − ε"),
+        Rel(others, "<=", eps / (N - 1), "p_k ≤ ε/(N − 1)"),
+        Rel(dist(o, R[i], f), "<=", 2 * eps * _M(o, v), "‖xᵢ − f(ξ)‖ ≤ 2εM"),
+    ]
+
+
+# ------------------------------------------------------------------------- Lemmas A5–A7
+
+
+def a5_statement(o, v):
+    """Eq. 142 and ξ ∈ Sᵢ ⇒ f(ξ) ∈ Sᵢ."""
+    f = o.hf_update(v.P, v.x, v.beta)
+    rel = Rel(dist(o, f, _pattern(v)), "<=", radius(o, v), "f(ξ) ∈ Sᵢ")
+    if is_display(v):
+        return [rel]
+    return implies(o, eq142_slack(o, v) >= 0 and in_ball(o, v, v.x), [rel])
+
+
+def a6_bound(o, v):
+    """1 − 2(N − 1)²βNM² exp(−2β(Δᵢ + 2/(βN))) (the proof of Lemma A6)."""
+    N = count(o, v.P)
+    M = _M(o, v)
+    delta = o.hf_sep(v.P, v.i)
+    return 1 - 2 * (N - 1) ** 2 * v.beta * N * M**2 * o.exp(
+        -2 * v.beta * (delta + 2 / (v.beta * N))
+    )
+
+
+def a6_statement(o, v):
+    """Eq. 142 and ξ ∈ Sᵢ ⇒ ‖J(ξ)‖₂ ≤ q < 1, q the bound of the proof (pointwise, which
+    bounds ‖Jᵐ‖₂ over any segment in Sᵢ)."""
+    q = a6_bound(o, v)
+    rels = [
+        Rel(o.hf_jnorm(v.P, v.x, v.beta), "<=", q, "‖J(ξ)‖₂ ≤ q"),
+        Rel(q, "<", o.num(1), "q < 1"),
+    ]
+    if is_display(v):
+        return rels
+    return implies(o, eq142_slack(o, v) >= 0 and in_ball(o, v, v.x), rels)
+
+
+def a6_contraction_statement(o, v):
+    """Eq. 142 and ξ, y ∈ Sᵢ ⇒ ‖f(ξ) − f(y)‖ ≤ q‖ξ − y‖."""
+    lhs = dist(o, o.hf_update(v.P, v.x, v.beta), o.hf_update(v.P, v.y, v.beta))
+    rel = Rel(lhs, "<=", a6_bound(o, v) * dist(o, v.x, v.y), "f contracts on Sᵢ")
+    if is_display(v):
+        return [rel]
+    hyp = eq142_slack(o, v) >= 0 and in_ball(o, v, v.x) and in_ball(o, v, v.y)
+    return implies(o, hyp, [rel])
+
+
+def a7_statement(o, v):
+    """Eq. 142 ⇒ the fixed point xᵢ* of f reached from xᵢ lies in Sᵢ (certified enclosure)."""
+    star = o.hf_fixed(v.P, _pattern(v), v.beta)
+    rel = Rel(dist(o, star, _pattern(v)), "<=", radius(o, v), "xᵢ* ∈ Sᵢ")
+    if is_display(v):
+        return [rel]
+    return implies(o, eq142_slack(o, v) >= 0, [rel])
+
+
+def disjoint_statement(side: bool, hypothesis: bool = True):
+    """Eq. 142 for every i (and, with ``side``, 1 < 2(N − 1)NβM²) ⇒ the balls Sᵢ are
+    pairwise disjoint: minᵢ<ⱼ ‖xᵢ − xⱼ‖ > 2/(βNM) (without ``hypothesis``: unconditionally)."""
+
+    def statement(o, v):
+        if is_display(v):
+            gap = dshow("MinGap", r"\min_{i<j}\left\|x_i - x_j\right\|")
+            return [Rel(gap, ">", 2 * radius(o, v))]
+        R = rows(v.P)
+        N = len(R)
+        gap = o.min([dist(o, R[i], R[j]) for i in range(N) for j in range(i + 1, N)])
+        hyp = all(bool(eq142_slack(o, v, k) >= 0) for k in range(N)) if hypothesis else None
+        if side and hypothesis:
+            hyp = hyp and bool(2 * (N - 1) * N * v.beta * _M(o, v) ** 2 > 1)
+        return implies(o, hyp, [Rel(gap, ">", 2 * radius(o, v), "Sᵢ ∩ Sⱼ = ∅")])
+
+    return statement
+
+
+# ------------------------------------------------------------------------- domains
+
+
+def _with_s(strategy):
+    @st.composite
+    def build(draw):
+        inst = draw(strategy)
+        s = draw(st.sampled_from([0.0, 0.5, 1.0]) | st.floats(0, 1))
+        return Instance.make(inst.patterns, inst.x, regime=inst.regime, **inst.p, s=s)
+
+    return build()
+
+
+@st.composite
+def _all_separated(draw, max_N: int = 5, max_d: int = 3):
+    """Patterns with Eq. 142 for every i (β above the largest of the N thresholds)."""
+    inst = draw(D.separated(max_N=max_N, max_d=max_d))
+    A = np.array(inst.patterns)
+    n = len(A)
+    m2 = float((A * A).sum(1).max())
+    G = A @ A.T
+    bs = []
+    for k in range(n):
+        b = D.eq142_beta(float(G[k, k] - np.max(np.delete(G[k], k))), n, m2)
+        if b is None:
+            return Instance.make(inst.patterns, inst.x, regime=inst.regime + "/not all", **inst.p)
+        bs.append(b)
+    beta = max(bs) * (1 + 1e-6) * draw(st.sampled_from([1.0, 1.5, 4.0]))
+    p = {**inst.p, "beta": beta}
+    return Instance.make(inst.patterns, inst.x, regime=inst.regime + "/all i", **p)
+
+
+@st.composite
+def _separated_pair(draw):
+    """Eq. 142 instances with a second state y in Sᵢ."""
+    inst = draw(D.separated(where="ball"))
+    A = np.array(inst.patterns)
+    p = inst.p
+    i, beta = p["i"], p["beta"]
+    r = 1 / (beta * len(A) * float(np.sqrt((A * A).sum(1).max())))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    u = rng.standard_normal(A.shape[1])
+    u /= np.linalg.norm(u) or 1.0
+    y = A[i] + u * r * draw(st.sampled_from([0.0, 0.5, 1 - 1e-9]))
+    return Instance.make(inst.patterns, inst.x, regime=inst.regime, **p, y=tuple(map(float, y)))
+
+
+def claims() -> list[Claim]:
+    ineq = "inequality"
+    H = lambda: D.hopfield(max_N=5, max_d=3)  # noqa: E731
+    H2 = lambda: D.hopfield(min_N=2, max_N=5, max_d=3)  # noqa: E731
+    sep = "patterns with Eq. 142 for pattern i; "
+    return [
+        Claim(
+            "eq5",
+            "§3, Eq. (5) = Definition 2; App. A.1.4, Eqs. (139)–(140)",
+            "Δᵢ = xᵢᵀxᵢ − max_{j≠i} xᵢᵀxⱼ equals min_{j≠i} ½(‖xᵢ‖² − ‖xⱼ‖² + ‖xᵢ − xⱼ‖²)",
+            "identity",
+            "N ≥ 2 patterns, i",
+            eq5_statement,
+            lambda: D.any_patterns(),
+            display,
+            aliases=("def2", "eq140"),
+            wrong=dict(
+                statement=lambda o, v: [
+                    Rel(o.hf_sep(v.P, v.i), "==", eq5_statement(o, v)[0].rhs * 2)
+                ]
+            ),
+        ),
+        Claim(
+            "eq5/equal-norms",
+            "App. A.1.4 (after Eq. 140) and A.1.5 (Eq. 311)",
+            "with all norms equal to M: Δᵢ = ½ min_{j≠i}‖xᵢ − xⱼ‖² and Δ_min = M²(1 − cos α_min)",
+            "identity",
+            "N ≥ 2 patterns on one sphere (exact integer points)",
+            eq5_sphere_statement,
+            lambda: D.equal_norms(),
+            display,
+            wrong=dict(
+                statement=lambda o, v: [
+                    Rel(
+                        eq5_sphere_statement(o, v)[1].lhs,
+                        "==",
+                        eq5_sphere_statement(o, v)[1].rhs / 2,
+                    )
+                ]
+            ),
+        ),
+        Claim(
+            "lemma-a2",
+            "App. A.1.4, Lemma A2 (first part)",
+            "‖J‖₂ ≤ 2β‖X‖₂²m ≤ 2βNM²m",
+            ineq,
+            "patterns, ξ, β > 0; m = maxᵢ pᵢ(1 − pᵢ)",
+            a2_statement,
+            H,
+            display,
+            wrong=dict(
+                statement=lambda o, v: [
+                    Rel(o.hf_jnorm(v.P, v.x, v.beta), "<=", a2_statement(o, v)[0].rhs / 4)
+                ]
+            ),
+        ),
+        Claim(
+            "lemma-a2/eps",
+            "App. A.1.4, Lemma A2 (second part)",
+            "as printed: p_max ≥ 1 − ε ⇒ ‖J‖₂ ≤ 2βNM²ε − 2ε²βNM², any ε ∈ [1 − p_max, 1]",
+            ineq,
+            "patterns, ξ, β > 0, ε ≥ 1 − p_max",
+            a2_eps_statement(False),
+            lambda: _with_s(H()),
+            display,
+            wrong=dict(statement=lambda o, v: [Rel(o.hf_jnorm(v.P, v.x, v.beta), "<", o.num(0))]),
+        ),
+        Claim(
+            "lemma-a2/eps-half",
+            "App. A.1.4, Lemma A2 (second part) with Lemma A24",
+            "with Lemma A24's hypothesis 1 − ε ≥ ½: ‖J‖₂ ≤ 2βNM²ε − 2ε²βNM²",
+            ineq,
+            "patterns, ξ, β > 0, ε ∈ [1 − p_max, ½]",
+            a2_eps_statement(True),
+            lambda: _with_s(H()),
+            display,
+            wrong=dict(statement=a2_eps_statement(False)),
+        ),
+        Claim(
+            "lemma-a3",
+            "App. A.1.4, Lemma A3",
+            "‖J(ξ)‖₂ ≤ β m_max² for every ξ",
+            ineq,
+            "patterns, ξ, β > 0",
+            a3_statement,
+            H,
+            display,
+            wrong=dict(
+                statement=lambda o, v: [
+                    Rel(o.hf_jnorm(v.P, v.x, v.beta), "<=", a3_statement(o, v)[0].rhs / 4)
+                ]
+            ),
+        ),
+        Claim(
+            "lemma-a3/contraction",
+            "App. A.1.4, Lemma A3 (with Lemma A32)",
+            "f is β m_max²-Lipschitz (a contraction when β m_max² < 1)",
+            ineq,
+            "patterns, ξ, y, β > 0",
+            a3_contraction_statement,
+            lambda: D.mild_pairs(max_N=5, min_d=1),
+            display,
+            wrong=dict(
+                statement=lambda o, v: [
+                    Rel(
+                        a3_contraction_statement(o, v)[0].lhs,
+                        "<=",
+                        a3_contraction_statement(o, v)[0].rhs / 4,
+                    )
+                ]
+            ),
+        ),
+        Claim(
+            "lemma-a4",
+            "App. A.1.4, Lemma A4",
+            "pᵢ ≥ 1 − ε, p_k ≤ ε/(N − 1), ‖xᵢ − f(ξ)‖ ≤ 2εM with ε = (N − 1)e^{−βc}",
+            ineq,
+            "N ≥ 2 patterns, ξ, β > 0",
+            a4_statement,
+            H2,
+            display,
+            wrong=dict(
+                statement=lambda o, v: [
+                    Rel(a4_statement(o, v)[2].lhs, "<=", a4_statement(o, v)[2].rhs / 4)
+                ]
+            ),
+        ),
+        Claim(
+            "lemma-a5",
+            "App. A.1.4, Lemma A5",
+            "Eq. 142 and ξ ∈ Sᵢ ⇒ f(ξ) ∈ Sᵢ",
+            ineq,
+            sep + "ξ ∈ Sᵢ",
+            a5_statement,
+            lambda: D.separated(),
+            display,
+            wrong=dict(
+                statement=lambda o, v: [
+                    Rel(a5_statement(o, v)[0].lhs, "<=", a5_statement(o, v)[0].rhs / 1000)
+                ]
+            ),
+        ),
+        Claim(
+            "lemma-a6",
+            "App. A.1.4, Lemma A6 (its proof's bound, pointwise)",
+            "Eq. 142 and ξ ∈ Sᵢ ⇒ ‖J(ξ)‖₂ ≤ 1 − 2(N−1)²βNM²e^{−2β(Δᵢ + 2/(βN))} < 1",
+            ineq,
+            sep + "ξ ∈ Sᵢ",
+            a6_statement,
+            lambda: D.separated(),
+            display,
+            wrong=dict(
+                statement=lambda o, v: [Rel(o.hf_jnorm(v.P, v.x, v.beta), "<=", 1 - a6_bound(o, v))]
+            ),
+        ),
+        Claim(
+            "lemma-a6/contraction",
+            "App. A.1.4, Lemma A6",
+            "f is a contraction on Sᵢ: ‖f(ξ) − f(y)‖ ≤ q‖ξ − y‖ with the proof's q < 1",
+            ineq,
+            sep + "ξ, y ∈ Sᵢ",
+            a6_contraction_statement,
+            lambda: _separated_pair(),
+            display,
+            wrong=dict(
+                statement=lambda o, v: [
+                    Rel(
+                        a6_contraction_statement(o, v)[0].lhs,
+                        ">",
+                        a6_contraction_statement(o, v)[0].rhs,
+                    )
+                ]
+            ),
+        ),
+        Claim(
+            "lemma-a7",
+            "App. A.1.4, Lemma A7",
+            "Eq. 142 ⇒ f has a fixed point xᵢ* in Sᵢ "
+            "(the one reached from xᵢ, enclosed with certainty)",
+            ineq,
+            sep.rstrip("; "),
+            a7_statement,
+            lambda: D.separated(),
+            display,
+            wrong=dict(
+                statement=lambda o, v: [
+                    Rel(a7_statement(o, v)[0].lhs, ">", a7_statement(o, v)[0].rhs)
+                ]
+            ),
+        ),
+        Claim(
+            "eq302/disjoint",
+            "App. A.1.5, before Eq. (307)",
+            "Eq. 142 for every i and 1 < 2(N − 1)NβM² ⇒ the balls Sᵢ are pairwise disjoint",
+            ineq,
+            "patterns with Eq. 142 for every i, β",
+            disjoint_statement(True),
+            lambda: _all_separated(),
+            display,
+            wrong=dict(statement=disjoint_statement(False, hypothesis=False), domain=H2),
+        ),
+    ]

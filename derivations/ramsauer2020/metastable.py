@@ -1,0 +1,227 @@
+"""App. A.1.4 of Ramsauer et al. (arXiv:2008.02217v3): metastable states, Lemmas A8–A12.
+
+Notation: the first l patterns form the cluster; m_x = (1/l)Σ_{i≤l} xᵢ, m_max =
+max_{i≤l}‖xᵢ − m_x‖, Δ_m = m_xᵀm_x − max_{j>l} m_xᵀxⱼ, M = maxᵢ‖xᵢ‖, γ = Σ_{i>l} pᵢ,
+S_m = {ξ : ‖ξ − m_x‖ ≤ 1/(βm_max)} (Definition 4). Hypothesis of A10–A12 ("(A10)"):
+βm_max² ≤ 1 and Δ_m ≥ 2M/(βm_max) − β⁻¹ ln[(1 − βm_max²)/(2β(N − l)M·max{m_max, 2M})].
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+
+from derivations.engine import Claim, Instance, Rel
+from derivations.ramsauer2020 import domains as D
+from derivations.ramsauer2020.common import count, display, dist, implies, is_display, rows
+
+SECTION = "metastable"
+
+
+def _parts(o, v):
+    """(m_x, m_max, Δ_m, M, N − l)."""
+    return (
+        o.hf_centre(v.P, v.l),
+        o.hf_spread(v.P, v.l),
+        o.hf_msep(v.P, v.l),
+        o.hf_radius(v.P),
+        count(o, v.P) - v.l,
+    )
+
+
+def hypothesis_a10(o, v):
+    """βm_max² ≤ 1 and the separation condition of Lemmas A10–A12 (a back-end boolean)."""
+    mx, mm, dm, M, k = _parts(o, v)
+    a = 1 - v.beta * mm * mm
+    if not bool(a > 0):
+        return False
+    rhs = 2 * M / (v.beta * mm) - o.log(a / (2 * v.beta * k * M * o.max([mm, 2 * M]))) / v.beta
+    return bool(dm >= rhs)
+
+
+def eps_bar(o, v):
+    """ε on S_m: (N − l) exp(−β(Δ_m − 2M/(βm_max))) (the proofs of A10–A11)."""
+    mx, mm, dm, M, k = _parts(o, v)
+    return k * o.exp(-v.beta * (dm - 2 * M / (v.beta * mm)))
+
+
+def a8_statement(o, v):
+    """‖J‖₂ ≤ β((1 − γ)m_max² + 2γ(2 − γ)M²) ≤ β(m_max² + 2ε(2 − ε)M²), ε ∈ [γ, 1]."""
+    mx, mm, dm, M, k = _parts(o, v)
+    if is_display(v):
+        g, e = v.eps, v.eps
+        mid = v.beta * ((1 - g) * mm**2 + 2 * g * (2 - g) * M**2)
+        return [Rel(o.hf_jnorm(v.P, v.x, v.beta), "<=", mid)]
+    R = rows(v.P)
+    z = [o.dot(r, v.x) for r in R]
+    p = [o.softmax(z, i, v.beta) for i in range(len(R))]
+    g = sum(p[int(v.l) :], o.num(0))
+    e = g + v.s * (1 - g)
+    mid = v.beta * ((1 - g) * mm * mm + 2 * g * (2 - g) * M * M)
+    top = v.beta * (mm * mm + 2 * e * (2 - e) * M * M)
+    return [
+        Rel(o.hf_jnorm(v.P, v.x, v.beta), "<=", mid, "‖J‖₂ ≤ β((1−γ)m_max² + 2γ(2−γ)M²)"),
+        Rel(mid, "<=", top, "… ≤ β(m_max² + 2ε(2−ε)M²)"),
+    ]
+
+
+def a9_statement(o, v):
+    """c = ξᵀm_x − max_{j>l} ξᵀxⱼ, ε = (N − l)e^{−βc}: ‖m_x − f(ξ)‖ ≤ m_max + 2εM."""
+    mx, mm, dm, M, k = _parts(o, v)
+    f = o.hf_update(v.P, v.x, v.beta)
+    if is_display(v):
+        return [Rel(dist(o, mx, f), "<=", mm + 2 * v.eps * M)]
+    c = o.dot(v.x, mx) - o.max([o.dot(v.x, r) for r in rows(v.P)[int(v.l) :]])
+    eps = k * o.exp(-v.beta * c)
+    return [Rel(dist(o, mx, f), "<=", mm + 2 * eps * M, "‖m_x − f(ξ)‖ ≤ m_max + 2εM")]
+
+
+def a10_statement(o, v):
+    """(A10) and ξ ∈ S_m ⇒ f(ξ) ∈ S_m."""
+    mx, mm, dm, M, k = _parts(o, v)
+    rad = 1 / (v.beta * mm)
+    rel = Rel(dist(o, o.hf_update(v.P, v.x, v.beta), mx), "<=", rad, "f(ξ) ∈ S_m")
+    if is_display(v):
+        return [rel]
+    return implies(o, hypothesis_a10(o, v) and bool(dist(o, v.x, mx) <= rad), [rel])
+
+
+def _q(o, v):
+    mx, mm, dm, M, k = _parts(o, v)
+    e = eps_bar(o, v)
+    return v.beta * (mm * mm + 2 * e * (2 - e) * M * M)
+
+
+def a11_statement(o, v):
+    """(A10) and ξ, y ∈ S_m ⇒ ‖f(ξ) − f(y)‖ ≤ q‖ξ − y‖ with q = β(m_max² + 2ε̄(2 − ε̄)M²) < 1
+    (ε̄ the bound of ε on S_m)."""
+    q = _q(o, v)
+    lhs = dist(o, o.hf_update(v.P, v.x, v.beta), o.hf_update(v.P, v.y, v.beta))
+    rels = [
+        Rel(lhs, "<=", q * dist(o, v.x, v.y), "f contracts on S_m"),
+        Rel(q, "<", o.num(1), "q < 1"),
+    ]
+    if is_display(v):
+        return rels
+    mx, mm = o.hf_centre(v.P, v.l), o.hf_spread(v.P, v.l)
+    rad = 1 / (v.beta * mm)
+    inside = bool(dist(o, v.x, mx) <= rad) and bool(dist(o, v.y, mx) <= rad)
+    return implies(o, hypothesis_a10(o, v) and inside, rels)
+
+
+def a12_statement(o, v):
+    """(A10) ⇒ the fixed point reached from m_x lies in S_m (certified enclosure)."""
+    mx, mm, dm, M, k = _parts(o, v)
+    star = o.hf_fixed(v.P, mx, v.beta)
+    rel = Rel(dist(o, star, mx), "<=", 1 / (v.beta * mm), "x* ∈ S_m")
+    if is_display(v):
+        return [rel]
+    return implies(o, hypothesis_a10(o, v), [rel])
+
+
+@st.composite
+def _clusters(draw):
+    """Any patterns with a cluster size l ∈ [1, N − 1], a state and s ∈ [0, 1]."""
+    inst = draw(D.hopfield(min_N=2, max_N=5, max_d=3))
+    n = len(inst.patterns)
+    l = draw(st.integers(1, n - 1))
+    s = draw(st.sampled_from([0.0, 1.0]) | st.floats(0, 1))
+    return Instance.make(inst.patterns, inst.x, regime=inst.regime + f"/l={l}", **inst.p, l=l, s=s)
+
+
+def _meta_any():
+    """Lemmas A8–A9 need no separation: clusters of any (moderate) patterns, and metastable
+    ones with ρ ≥ 0.05 (a tighter cluster means β up to 10⁶/R², where these bounds are tight
+    up to e^{−βc} and no precision decides them)."""
+    return st.one_of(_clusters(), D.metastable(rhos=(0.05, 0.1)).map(_add_s))
+
+
+def _add_s(inst):
+    return Instance.make(inst.patterns, inst.x, regime=inst.regime, **inst.p, s=0.5)
+
+
+#: Cluster radii ρR for Lemmas A10–A12: ρ = 10⁻³ (β up to 10⁶/R²) leaves the exact fallback
+#: of the search with exponentials of size e^{10⁶} on some instances (tens of seconds each).
+_RHOS = (0.01, 0.05, 0.1)
+
+
+def claims() -> list[Claim]:
+    ineq = "inequality"
+    meta = "a cluster of the first l patterns, βm_max² ≤ 1 and the separation condition (A10)"
+    _ = np
+    return [
+        Claim(
+            "lemma-a8",
+            "App. A.1.4, Lemma A8",
+            "‖J‖₂ ≤ β((1−γ)m_max² + 2γ(2−γ)M²) ≤ β(m_max² + 2ε(2−ε)M²) for γ ≤ ε ≤ 1",
+            ineq,
+            "patterns, a cluster size l, ξ, β",
+            a8_statement,
+            _meta_any,
+            display,
+            wrong=dict(
+                statement=lambda o, v: [
+                    Rel(o.hf_jnorm(v.P, v.x, v.beta), "<=", v.beta * o.hf_spread(v.P, v.l) ** 2)
+                ]
+            ),
+        ),
+        Claim(
+            "lemma-a9",
+            "App. A.1.4, Lemma A9",
+            "‖m_x − f(ξ)‖ ≤ m_max + 2εM, ε = (N − l)e^{−βc}",
+            ineq,
+            "patterns, a cluster size l, ξ, β",
+            a9_statement,
+            _meta_any,
+            display,
+            wrong=dict(
+                statement=lambda o, v: [Rel(a9_statement(o, v)[0].lhs, "<=", o.hf_spread(v.P, v.l))]
+            ),
+        ),
+        Claim(
+            "lemma-a10",
+            "App. A.1.4, Lemma A10",
+            "(A10) and ξ ∈ S_m ⇒ f(ξ) ∈ S_m",
+            ineq,
+            meta + ", ξ ∈ S_m",
+            a10_statement,
+            lambda: D.metastable(rhos=_RHOS),
+            display,
+            wrong=dict(
+                statement=lambda o, v: [
+                    Rel(a10_statement(o, v)[0].lhs, "<=", o.hf_spread(v.P, v.l) / 100)
+                ]
+            ),
+        ),
+        Claim(
+            "lemma-a11",
+            "App. A.1.4, Lemma A11",
+            "(A10) ⇒ f is a contraction on S_m with q = β(m_max² + 2ε̄(2 − ε̄)M²) < 1",
+            ineq,
+            meta + ", ξ, y ∈ S_m",
+            a11_statement,
+            lambda: D.metastable(pair=True, rhos=_RHOS),
+            display,
+            wrong=dict(
+                statement=lambda o, v: [
+                    Rel(a11_statement(o, v)[0].lhs, "<=", a11_statement(o, v)[0].rhs / 100)
+                ]
+            ),
+        ),
+        Claim(
+            "lemma-a12",
+            "App. A.1.4, Lemma A12",
+            "(A10) ⇒ f has a fixed point in S_m (the "
+            "one reached from m_x, enclosed with certainty)",
+            ineq,
+            meta,
+            a12_statement,
+            lambda: D.metastable(rhos=_RHOS),
+            display,
+            wrong=dict(
+                statement=lambda o, v: [
+                    Rel(a12_statement(o, v)[0].lhs, ">", a12_statement(o, v)[0].rhs)
+                ]
+            ),
+        ),
+    ]
