@@ -1,4 +1,4 @@
-"""Data for the lab: the Question-Formation set as a language-modelling task, and random facts.
+"""Question Formation as a language-modelling task.
 
 Question Formation (McCoy, Frank & Linzen 2020) is read from a folder, never copied into the
 repository (the files carry no licence). The folder is found, in order, from
@@ -11,11 +11,11 @@ Each line reads ``<declarative> <marker>\\t<target>`` with marker ``quest`` or `
 sequences follow Murty et al. 2023 (``--dataset lm``): the tab becomes a space, words are split on
 spaces, the vocabulary is the union over the train/val/test splits (McCoy's train, dev, gen) plus
 ``<pad>`` = 0, with EOS and SOS ids after the word ids; the input is SOS + words, the target is
-words + EOS, and the loss counts every position (declarative, marker, target and EOS).
+words + EOS, and the loss counts every position. Each counted position carries a segment:
+declarative, marker, question (the target of a ``quest`` line), copy (of a ``decl`` line), eos.
 
-The random-facts task (for the size law) stores ``n_facts`` key → value facts
-``SOS a b = v₁ … v_k``; only the value tokens count in the loss, so the memorisable content
-is exactly ``k · log(n_values)`` nats per fact.
+A malformed file raises :class:`~derivations.lab.LabDataError` naming the file, the line and
+what was expected; a missing folder or file raises :class:`DataNotFoundError`.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from derivations.lab import LabDataError, text_lines
 from derivations.lab.model import IGNORE_INDEX
 
 DATA_ENV = "BEYOND_SCALING_QF_DATA"
@@ -41,12 +42,13 @@ _TRAIN_FILES = ("question.train", "train_prefix_20k/question.train")
 GRAMMAR_FILE = "question.gr"
 #: Murty et al.'s three splits, as McCoy's files: train → train, val → dev, test → gen.
 MURTY_SPLITS = {"train": "train", "val": "dev", "test": "gen"}
-QF_SEGMENTS = ("declarative", "marker", "target", "eos")
+QF_SEGMENTS = ("declarative", "marker", "question", "copy", "eos")
 PAD, EOS, SOS = "<pad>", "<eos>", "<sos>"
+LINE_FORMAT = "'<declarative> quest|decl<TAB><target>' (one tab, words separated by one space)"
 
 
 class DataNotFoundError(FileNotFoundError):
-    """The Question-Formation folder could not be found."""
+    """The Question-Formation folder, or one of its files, could not be found."""
 
 
 def _repo_root() -> Path:
@@ -82,12 +84,14 @@ def split_path(data_dir: str | os.PathLike, split: str) -> Path:
         for name in _TRAIN_FILES:
             if (d / name).is_file():
                 return d / name
-        raise DataNotFoundError(f"no training file ({' or '.join(_TRAIN_FILES)}) under {d}")
+        raise DataNotFoundError(
+            f"{d}: no training file; expected {' or '.join(_TRAIN_FILES)} (from {DATA_ORIGIN})"
+        )
     if split not in _SPLIT_FILES:
         raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
     p = d / _SPLIT_FILES[split]
     if not p.is_file():
-        raise DataNotFoundError(f"{p} is missing")
+        raise DataNotFoundError(f"{p}: file not found; expected the {split} split ({DATA_ORIGIN})")
     return p
 
 
@@ -109,30 +113,53 @@ class QFExample:
         return self.declarative + (self.marker,) + self.target
 
 
-def parse_line(line: str) -> QFExample:
-    """One line ``<declarative> <marker>\\t<target>``; ``ValueError`` if malformed."""
+def parse_line(line: str, path: str | os.PathLike = "<line>", lineno: int | None = None):
+    """One line ``<declarative> <marker>\\t<target>`` as a :class:`QFExample`;
+    ``LabDataError`` (naming ``path`` and ``lineno``) if it is malformed."""
+
+    def bad(problem: str) -> LabDataError:
+        return LabDataError(path, lineno, problem, LINE_FORMAT)
+
     line = line.rstrip("\n").rstrip("\r")
     if line.count("\t") != 1:
-        raise ValueError(f"expected exactly one tab in {line!r}")
+        raise bad(f"{line.count(chr(9))} tabs in {line[:60]!r}")
     left, right = line.split("\t")
     lw, target = left.split(" "), tuple(right.split(" "))
+    if "" in lw or "" in target:
+        raise bad(f"an empty word (two spaces, or a space at an end) in {line[:60]!r}")
     if len(lw) < 2 or lw[-1] not in MARKERS:
-        raise ValueError(f"the input side must end in a marker {MARKERS}: {line!r}")
-    return QFExample(tuple(lw[:-1]), lw[-1], target)
+        raise bad(f"the input side ends in {lw[-1]!r}, not a marker {MARKERS}")
+    decl = tuple(lw[:-1])
+    if decl[-1] != ".":
+        raise bad(f"the declarative ends in {decl[-1]!r}, not '.'")
+    if lw[-1] == "decl" and target != decl:
+        raise bad("a decl line whose target is not its declarative")
+    if lw[-1] == "quest" and (target[-1] != "?" or len(target) != len(decl)):
+        raise bad("a quest line whose target is not a question of the same length")
+    return QFExample(decl, lw[-1], target)
+
+
+def read_examples(path: str | os.PathLike, limit: int | None = None) -> list[QFExample]:
+    """The examples of one file (the first ``limit`` of them if given); ``LabDataError`` if
+    the file is malformed or holds no example."""
+    p = Path(path)
+    if not p.is_file():
+        raise DataNotFoundError(f"{p}: file not found; expected a Question-Formation split")
+    out = []
+    for k, line in text_lines(p, LINE_FORMAT):
+        if limit is not None and len(out) >= limit:
+            break
+        out.append(parse_line(line, p, k))
+    if not out:
+        raise LabDataError(p, None, "the file holds no example", f"lines {LINE_FORMAT}")
+    return out
 
 
 def read_split(
     data_dir: str | os.PathLike, split: str, limit: int | None = None
 ) -> list[QFExample]:
     """The examples of one split (the first ``limit`` lines if given)."""
-    out = []
-    with open(split_path(data_dir, split), encoding="utf-8") as fh:
-        for i, line in enumerate(fh):
-            if limit is not None and i >= limit:
-                break
-            if line.strip():
-                out.append(parse_line(line))
-    return out
+    return read_examples(split_path(data_dir, split), limit)
 
 
 def split_counts(examples: Sequence[QFExample]) -> dict:
@@ -200,12 +227,15 @@ class LMData:
             h.update(str(tuple(t.shape)).encode())
             h.update(t.numpy().tobytes())
         h.update("\n".join(self.vocab).encode())
+        h.update("\n".join(self.segments).encode())
         return h.hexdigest()[:16]
 
 
-#: LM formats of a line: Murty's (declarative, marker, target), and two controls whose
-#: entropy per token differs: the declarative alone, and the target written twice
-QF_FORMATS = ("murty", "decl", "double")
+#: LM formats of a line: Murty's (declarative, marker, target), and controls whose entropy per
+#: token differs: the declarative alone, the target written twice, and each word of the
+#: declarative written three times (the echoes are predictable from the word before them)
+QF_FORMATS = ("murty", "decl", "double", "echo")
+ECHOES = 3
 
 
 def format_words(e: QFExample, fmt: str = "murty") -> tuple[str, ...]:
@@ -215,7 +245,14 @@ def format_words(e: QFExample, fmt: str = "murty") -> tuple[str, ...]:
         return e.declarative
     if fmt == "double":
         return e.words + e.target
+    if fmt == "echo":
+        return tuple(w for w in e.declarative for _ in range(ECHOES))
     raise ValueError(f"format must be one of {QF_FORMATS}, got {fmt!r}")
+
+
+def sequence_length(examples: Iterable[QFExample], fmt: str = "murty") -> int:
+    """Longest LM sequence (words + EOS) of ``examples`` in format ``fmt``."""
+    return max(len(format_words(e, fmt)) + 1 for e in examples)
 
 
 def encode_qf(
@@ -228,25 +265,33 @@ def encode_qf(
     """LM sequences x = SOS + words, y = words + EOS, every position counted; ``words`` are
     Murty's (declarative, marker, target) or a control format (``QF_FORMATS``)."""
     ids = {w: i for i, w in enumerate(vocab)}
+    unknown = sorted({w for e in examples for w in format_words(e, fmt)} - set(ids))
+    if unknown:
+        raise ValueError(f"words missing from the vocabulary: {unknown[:10]}")
     eos, sos = ids[EOS], ids[SOS]
-    T = max(len(format_words(e, fmt)) + 1 for e in examples)
+    T = sequence_length(examples, fmt)
     if block_size is not None:
         if T > block_size:
             raise ValueError(f"longest sequence {T} exceeds block_size {block_size}")
         T = block_size
-    x = torch.zeros(len(examples), T, dtype=torch.long)
-    y = torch.full((len(examples), T), IGNORE_INDEX, dtype=torch.long)
-    seg = torch.full((len(examples), T), -1, dtype=torch.long)
+    x = np.zeros((len(examples), T), dtype=np.int64)
+    y = np.full((len(examples), T), IGNORE_INDEX, dtype=np.int64)
+    seg = np.full((len(examples), T), -1, dtype=np.int64)
     for i, e in enumerate(examples):
         w = [ids[t] for t in format_words(e, fmt)]
         L, ld = len(w), len(e.declarative)
-        x[i, : L + 1] = torch.tensor([sos] + w)
-        y[i, : L + 1] = torch.tensor(w + [eos])
-        seg[i, :ld] = 0
-        if L > ld:
-            seg[i, ld] = 1
-            seg[i, ld + 1 : L] = 2
-        seg[i, L] = 3
+        x[i, 0], x[i, 1 : L + 1] = sos, w
+        y[i, :L], y[i, L] = w, eos
+        if fmt == "echo":  # first copy of each word: declarative; its echoes: copy
+            seg[i, :L] = 3
+            seg[i, 0:L:ECHOES] = 0
+        else:
+            seg[i, :ld] = 0
+            if L > ld:
+                seg[i, ld] = 1
+                seg[i, ld + 1 : L] = 2 if e.marker == "quest" else 3
+        seg[i, L] = 4
+    x, y, seg = (torch.from_numpy(a) for a in (x, y, seg))
     return LMData(name, x, y, seg, tuple(vocab), QF_SEGMENTS)
 
 
@@ -262,9 +307,14 @@ def load_qf_lm(
     vocab = build_vocab(splits.values())
     train_ex = splits["train"][:train_lines] if train_lines else splits["train"]
     if train_lines and len(train_ex) < train_lines:
-        raise ValueError(f"asked for {train_lines} training lines, the file has {len(train_ex)}")
+        raise LabDataError(
+            split_path(d, "train"),
+            None,
+            f"{len(train_ex)} examples",
+            f"at least {train_lines} (the preset's train_lines)",
+        )
     val_ex = splits[val_split] if val_split in splits else read_split(d, val_split)
-    T = max(len(format_words(e, fmt)) + 1 for s in splits.values() for e in s)
+    T = max(sequence_length(s, fmt) for s in splits.values())
     sfx = "" if fmt == "murty" else f"-{fmt}"
     train = encode_qf(train_ex, vocab, f"qf-train{sfx}", T, fmt)
     val = encode_qf(val_ex, vocab, f"qf-{val_split}{sfx}", T, fmt)
@@ -283,82 +333,3 @@ def load_qf_lm(
         "block_size": T,
     }
     return train, val, info
-
-
-# --------------------------------------------------------------------------- random facts
-@dataclass(frozen=True)
-class FactsSpec:
-    """Random key → value facts. Keys are pairs (a, b) of ``n_keys_a × n_keys_b`` symbols;
-    each value is ``value_len`` symbols out of ``n_values``. A seed fixes one value per key
-    and one order of keys: validation takes the first ``n_val`` keys, training the next
-    ``n_facts`` (so a smaller training set is a prefix of a larger one)."""
-
-    n_facts: int
-    n_val: int = 512
-    seed: int = 0
-    n_keys_a: int = 128
-    n_keys_b: int = 128
-    n_values: int = 16
-    value_len: int = 2
-
-    def __post_init__(self):
-        if self.n_facts < 1 or self.n_val < 1:
-            raise ValueError("n_facts and n_val must be ≥ 1")
-        if self.n_facts + self.n_val > self.n_keys_a * self.n_keys_b:
-            raise ValueError(
-                f"{self.n_facts} + {self.n_val} facts exceed the "
-                f"{self.n_keys_a * self.n_keys_b} keys"
-            )
-
-    @property
-    def nats_per_fact(self) -> float:
-        return self.value_len * float(np.log(self.n_values))
-
-    @property
-    def tokens_per_fact(self) -> int:
-        """Counted (value) tokens per fact."""
-        return self.value_len
-
-
-def make_facts(spec: FactsSpec) -> tuple[LMData, LMData]:
-    """Train and validation sequences ``SOS a b = v₁ … v_k`` (only the values counted)."""
-    vocab = (
-        PAD,
-        *(f"a{i}" for i in range(spec.n_keys_a)),
-        *(f"b{i}" for i in range(spec.n_keys_b)),
-        "=",
-        *(f"v{i}" for i in range(spec.n_values)),
-        EOS,
-        SOS,
-    )
-    ids = {w: i for i, w in enumerate(vocab)}
-    rng = np.random.default_rng(spec.seed)
-    n_keys = spec.n_keys_a * spec.n_keys_b
-    values = rng.integers(0, spec.n_values, size=(n_keys, spec.value_len))  # one per key
-    order = rng.permutation(n_keys)
-
-    def build(keys: np.ndarray, name: str) -> LMData:
-        n, k = len(keys), spec.value_len
-        a, b = keys // spec.n_keys_b, keys % spec.n_keys_b
-        v = values[keys] + ids["v0"]  # (n, k)
-        seq = np.concatenate(
-            [
-                np.full((n, 1), ids[SOS]),
-                (a + ids["a0"])[:, None],
-                (b + ids["b0"])[:, None],
-                np.full((n, 1), ids["="]),
-                v,
-                np.full((n, 1), ids[EOS]),
-            ],
-            axis=1,
-        )  # (n, k + 5)
-        x = torch.from_numpy(seq[:, :-1].copy())  # (n, k + 4)
-        y = torch.full_like(x, IGNORE_INDEX)
-        y[:, 3 : 3 + k] = torch.from_numpy(seq[:, 4 : 4 + k].copy())  # the values only
-        seg = torch.full_like(x, -1)
-        seg[:, 3 : 3 + k] = 0
-        return LMData(name, x, y, seg, vocab, ("value",))
-
-    val = build(order[: spec.n_val], "facts-val")
-    train = build(order[spec.n_val : spec.n_val + spec.n_facts], f"facts-{spec.n_facts}")
-    return train, val

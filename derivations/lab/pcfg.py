@@ -20,10 +20,8 @@ What is computed, exactly (rational numbers, and entropies as exact combinations
 * the probability of a given sentence (summed over its parses) with an inside algorithm on
   its skeleton, memoised per skeleton.
 
-:func:`qf_entropy_report` turns these into the per-token loss floor of the LM format of
-Murty et al. 2023 (declarative, marker, deterministic target, EOS) — from the grammar, and from
-the training file (mean PCFG surprisal of the training declaratives, a cross-entropy: the
-train split is a filtered sample of the grammar).
+``floors`` turns these into per-token loss floors of the LM format of Murty et al. 2023.
+A malformed grammar file raises :class:`~derivations.lab.LabDataError` naming the line.
 """
 
 from __future__ import annotations
@@ -31,7 +29,7 @@ from __future__ import annotations
 import math
 import os
 import random
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -40,6 +38,12 @@ from pathlib import Path
 
 import mpmath
 import sympy as sp
+
+from derivations.lab import LabDataError, text_lines
+
+RULE_FORMAT = "a rule '<weight> <LHS> <RHS…>' (fields separated by tabs or spaces)"
+POSITIVE_WEIGHT = "a positive weight such as 1, 2.5 or 3/4"
+GRAMMAR_ORIGIN = "question.gr from tommccoy1/rnn-hierarchical-biases, cfgs/question.gr"
 
 # ------------------------------------------------------------- exact log-combinations
 
@@ -83,6 +87,21 @@ def log_fraction(q: Fraction) -> float:
 
 
 # ---------------------------------------------------------------------------- grammar
+def _memo(method):
+    """Cache a no-argument method of an (immutable) grammar on the instance; callers get a
+    copy of the top-level dict, so mutating the result cannot change the cache."""
+
+    def wrapper(self):
+        memo = self.__dict__.setdefault("_memo", {})
+        if method.__name__ not in memo:
+            memo[method.__name__] = method(self)
+        v = memo[method.__name__]
+        return dict(v) if isinstance(v, dict) else v
+
+    wrapper.__name__, wrapper.__doc__ = method.__name__, method.__doc__
+    return wrapper
+
+
 @dataclass(frozen=True)
 class Rule:
     lhs: str
@@ -140,25 +159,58 @@ class PCFG:
 
     # -- construction
     @classmethod
-    def parse(cls, text: str, start: str | None = None) -> PCFG:
+    def parse(cls, text: str, start: str | None = None, source: str = "<grammar>") -> PCFG:
+        """A grammar from its text, one rule ``<weight> <LHS> <RHS…>`` a line; a malformed line
+        raises ``LabDataError`` naming ``source`` and the line."""
         rules = []
         for k, line in enumerate(text.splitlines(), 1):
             parts = line.split()
             if not parts or parts[0].startswith("#"):
                 continue
             if len(parts) < 3:
-                raise ValueError(f"line {k}: expected '<weight> <LHS> <RHS…>', got {line!r}")
-            rules.append((Fraction(parts[0]), parts[1], parts[2:]))
-        return cls(rules, start)
+                raise LabDataError(source, k, f"{len(parts)} fields in {line!r}", RULE_FORMAT)
+            try:
+                w = Fraction(parts[0])
+            except (ValueError, ZeroDivisionError):
+                raise LabDataError(
+                    source, k, f"the weight {parts[0]!r} is not a number", POSITIVE_WEIGHT
+                ) from None
+            if w <= 0:
+                raise LabDataError(source, k, f"the weight {parts[0]} is not > 0", POSITIVE_WEIGHT)
+            rules.append((w, parts[1], parts[2:]))
+        if not rules:
+            raise LabDataError(source, None, "no rules", RULE_FORMAT)
+        try:
+            return cls(rules, start)
+        except ValueError as e:
+            raise LabDataError(
+                source, None, str(e), "a grammar whose start symbol has rules"
+            ) from None
 
     @classmethod
     def from_file(cls, path: str | os.PathLike) -> PCFG:
-        return cls.parse(Path(path).read_text(encoding="utf-8"))
+        """The grammar in ``path`` (UTF-8 text); ``LabDataError`` naming the file and line."""
+        p = Path(path)
+        if not p.is_file():
+            raise LabDataError(p, None, "file not found", f"the grammar file ({GRAMMAR_ORIGIN})")
+        text = "\n".join(line for _, line in text_lines(p, RULE_FORMAT, keep_blank=True))
+        return cls.parse(text, source=str(p))
+
+    def check_proper(self, source: str = "<grammar>") -> PCFG:
+        """Self, or ``LabDataError`` if derivations need not terminate (improper grammar)."""
+        try:
+            self.expected_length()
+        except ValueError as e:
+            raise LabDataError(
+                source, None, str(e), "a proper grammar (finite derivations)"
+            ) from None
+        return self
 
     # -- structure
     def children(self, a: str) -> set[str]:
         return {s for r in self.rules[a] for s in r.rhs if s in self.rules}
 
+    @_memo
     def is_recursive(self) -> bool:
         """Whether some nonterminal can derive itself (the language may then be infinite)."""
         state: dict[str, int] = {}
@@ -212,6 +264,7 @@ class PCFG:
             for j in range(len(columns))
         ]
 
+    @_memo
     def expected_length(self) -> dict[str, Fraction]:
         """E[number of terminals] derived from each nonterminal (exact)."""
         b = [
@@ -231,6 +284,7 @@ class PCFG:
             _axpy(acc, -r.prob, _log_of(r.prob))
         return acc
 
+    @_memo
     def derivation_entropy(self) -> dict[str, dict[int, Fraction]]:
         """Entropy (nats, as log-combinations) of the derivation rooted at each nonterminal:
         the solution of H = h + P H."""
@@ -269,6 +323,7 @@ class PCFG:
             e[1] += 1
         return {k: (v[0], v[1]) for k, v in table.items()}
 
+    @_memo
     def sentence_entropy(self) -> dict:
         """Entropy of the sentence (nats) and how it was obtained (see the module docstring)."""
         lex_h = {c: self.local_entropy(c) for c in self.lexical}
@@ -318,7 +373,25 @@ class PCFG:
         return tuple(sig), lex
 
     def prob(self, words: Sequence[str]) -> Fraction:
-        """P(sentence), summed over all its parses (0 if it has none)."""
+        """P(sentence), summed over all its parses (0 if it has none): P(skeleton) from the
+        enumerated skeleton table for a non-recursive grammar, else the inside algorithm;
+        times the lexical probabilities."""
+        try:
+            sig, lex = self.skeleton_of(words)
+        except KeyError:
+            return Fraction(0)
+        if self.is_recursive():
+            return self._inside(sig) * lex
+        return self._skeleton_table().get(sig, (Fraction(0), 0))[0] * lex
+
+    def _skeleton_table(self) -> dict:
+        t = self.__dict__.get("_skeleton_cache")
+        if t is None:
+            t = self.__dict__["_skeleton_cache"] = self.skeletons()
+        return t
+
+    def inside_prob(self, words: Sequence[str]) -> Fraction:
+        """P(sentence) by the inside algorithm alone (the twin of :meth:`prob`)."""
         try:
             sig, lex = self.skeleton_of(words)
         except KeyError:
@@ -406,137 +479,3 @@ class PCFG:
             r = rng.choices(rs, weights=[float(x.prob) for x in rs])[0]
             stack.extend(reversed(r.rhs))
         return out
-
-
-# ------------------------------------------------------------- the QF loss floor
-def binary_entropy(q: float) -> float:
-    """h(q) in nats."""
-    return 0.0 if q in (0.0, 1.0) else -(q * math.log(q) + (1 - q) * math.log(1 - q))
-
-
-def marker_model(examples) -> dict:
-    """P(quest | subject has a relative clause) and P(quest | it has not), from counts."""
-    from derivations.lab.data import subject_has_relative_clause
-
-    c = Counter((subject_has_relative_clause(e.declarative), e.marker) for e in examples)
-    out = {}
-    for rc in (False, True):
-        n = c[(rc, "quest")] + c[(rc, "decl")]
-        out["rc" if rc else "no_rc"] = {"lines": n, "p_quest": c[(rc, "quest")] / n if n else None}
-    n = len(examples)
-    q = sum(c[(rc, "quest")] for rc in (False, True)) / n
-    out["p_quest"] = q
-    out["H_marker"] = binary_entropy(q)
-    out["H_marker_given_rc"] = sum(
-        out[k]["lines"] / n * binary_entropy(out[k]["p_quest"])
-        for k in ("rc", "no_rc")
-        if out[k]["lines"]
-    )
-    return out
-
-
-def _marker_ce(examples, model: dict) -> float:
-    """Mean cross-entropy (nats per line) of the markers of ``examples`` under ``model``."""
-    from derivations.lab.data import subject_has_relative_clause
-
-    tot = 0.0
-    for e in examples:
-        q = model["rc" if subject_has_relative_clause(e.declarative) else "no_rc"]["p_quest"]
-        p = q if e.marker == "quest" else 1 - q
-        tot += math.inf if p == 0 else -math.log(p)
-    return tot / len(examples)
-
-
-def empirical_view(g: PCFG, examples, marker: dict) -> dict:
-    """Mean PCFG surprisal of the declaratives and the per-token floor on these lines."""
-    surpr, bad = [], 0
-    for e in examples:
-        p = g.prob(e.declarative)
-        if p == 0:
-            bad += 1
-        else:
-            surpr.append(-log_fraction(p))
-    mean = sum(surpr) / len(surpr) if surpr else math.nan
-    var = sum((s - mean) ** 2 for s in surpr) / max(1, len(surpr) - 1)
-    m_ce = _marker_ce(examples, marker)
-    tokens_eos = sum(len(e.words) + 1 for e in examples) / len(examples)
-    return {
-        "lines": len(examples),
-        "unparseable": bad,
-        "mean_surprisal_nats": mean,
-        "mean_surprisal_bits": mean / math.log(2),
-        "surprisal_sem_nats": math.sqrt(var / max(1, len(surpr))),
-        "marker_cross_entropy_nats": m_ce,
-        "tokens_per_line_with_eos": tokens_eos,
-        "floor_nats_per_token": (mean + m_ce) / tokens_eos,
-        "floor_nats_per_token_no_eos": (mean + m_ce) / (tokens_eos - 1),
-    }
-
-
-def qf_entropy_report(data_path=None, train_lines: int | None = None) -> dict:
-    """Exact grammar entropy and the LM-format loss floors (nats/token) for Question Formation.
-
-    * grammar view: sentence ~ PCFG, marker ~ the training file's P(quest | subject RC),
-      floor = (H(S) + H(M | S)) / E[tokens per line], tokens = 2 E[L] + 2 (declarative,
-      marker, target of the same length, EOS) — the entropy rate of that source;
-    * empirical view: the same with H(S) replaced by the mean PCFG surprisal of the lines'
-      own declaratives (a cross-entropy, so an upper estimate of their entropy), the marker by
-      its cross-entropy under the training marker model, and the lines' own lengths.
-    """
-    from derivations.lab.data import GRAMMAR_FILE, git_blob_sha1, read_split, resolve_data_dir
-
-    d = resolve_data_dir(data_path)
-    g = PCFG.from_file(d / GRAMMAR_FILE)
-    se = g.sentence_entropy()
-    h_sent = logcombo_mpf(se["entropy"])
-    h_deriv = g.derivation_entropy()[g.start]
-    EL = g.expected_length()[g.start]
-    train = read_split(d, "train", limit=train_lines)
-    dev = read_split(d, "dev")
-    marker = marker_model(train)
-    # P(subject relative clause) under the grammar: the third skeleton symbol is the category
-    # of "who" (QF-specific, like data.subject_has_relative_clause)
-    p_rc = None
-    if se["exact"] and "who" in g.word_category:
-        rel = g.word_category["who"]
-        p_rc = sum(
-            (p for sig, (p, _) in g.skeletons().items() if len(sig) > 2 and sig[2] == rel),
-            Fraction(0),
-        )
-    h_m_given_s = None
-    if p_rc is not None and marker["rc"]["p_quest"] is not None:
-        h_m_given_s = float(1 - p_rc) * binary_entropy(marker["no_rc"]["p_quest"]) + float(
-            p_rc
-        ) * binary_entropy(marker["rc"]["p_quest"])
-    tokens = 2 * EL + 2
-    grammar = {
-        "sentence_entropy_nats": float(h_sent),
-        "sentence_entropy_bits": float(h_sent / mpmath.log(2)),
-        "sentence_entropy_exact": str(logcombo_sympy(se["entropy"])),
-        "sentence_entropy_method": se["method"],
-        "skeletons": se["skeletons"],
-        "ambiguous_skeletons": se["ambiguous_skeletons"],
-        "derivation_entropy_nats": float(logcombo_mpf(h_deriv)),
-        "derivation_equals_sentence_entropy": h_deriv == se["entropy"],
-        "recursive": g.is_recursive(),
-        "expected_length": str(EL),
-        "expected_length_float": float(EL),
-        "p_subject_rc": str(p_rc) if p_rc is not None else None,
-        "H_marker_given_sentence_nats": h_m_given_s,
-        "tokens_per_line_with_eos": float(tokens),
-    }
-    if h_m_given_s is not None:
-        grammar["floor_nats_per_token"] = (float(h_sent) + h_m_given_s) / float(tokens)
-        grammar["floor_nats_per_token_no_eos"] = (float(h_sent) + h_m_given_s) / float(tokens - 1)
-    return {
-        "grammar_file": {
-            "path": str(d / GRAMMAR_FILE),
-            "git_blob": git_blob_sha1(d / GRAMMAR_FILE),
-        },
-        "grammar": grammar,
-        "marker_model_train": marker,
-        "empirical": {
-            "train": empirical_view(g, train, marker),
-            "dev": empirical_view(g, dev, marker),
-        },
-    }

@@ -31,7 +31,7 @@ import torch
 from derivations.lab.data import LMData
 from derivations.lab.model import GPT, IGNORE_INDEX, GPTConfig
 
-LAB_VERSION = 1  # bump when the meaning of a cached run changes
+LAB_VERSION = 2  # bump when the meaning of a cached run changes
 
 #: config fields that do not change the numbers (left out of the hash)
 _NOT_HASHED = ("checkpoint_every",)
@@ -161,21 +161,32 @@ class Progress:
 
 @torch.no_grad()
 def evaluate(
-    model: GPT, data: LMData, max_seqs: int | None = None, batch: int = 256, device: str = "cpu"
+    model: GPT,
+    data: LMData,
+    max_seqs: int | None = None,
+    batch: int = 256,
+    device: str = "cpu",
+    per_seq: bool = False,
 ) -> dict:
     """Mean loss (nats per counted token) over the first ``max_seqs`` sequences, overall and
-    per segment."""
+    per segment; with ``per_seq`` also each sequence's summed loss (``seq_nats``) and its
+    counted tokens (``seq_tokens``)."""
     was_training = model.training
     model.eval()
     n = len(data) if max_seqs is None else min(max_seqs, len(data))
     nseg = len(data.segments)
     tot = torch.zeros(nseg, dtype=torch.float64)
     cnt = torch.zeros(nseg, dtype=torch.float64)
+    seq_nats: list[float] = []
+    seq_tokens: list[int] = []
     for i in range(0, n, batch):
         x, y, s = (t[i : min(n, i + batch)].to(device) for t in (data.x, data.y, data.seg))
         T = _used_length(y)
         losses = model.token_losses(x[:, :T], y[:, :T]).double()  # (b, T)
         s = s[:, :T]
+        if per_seq:
+            seq_nats += losses.sum(1).cpu().tolist()
+            seq_tokens += (y[:, :T] != IGNORE_INDEX).sum(1).cpu().tolist()
         for k in range(nseg):
             m = (s == k) & (y[:, :T] != IGNORE_INDEX)
             tot[k] += losses[m].sum().cpu()
@@ -184,12 +195,15 @@ def evaluate(
     seg = {
         name: (float(tot[k] / cnt[k]) if cnt[k] else None) for k, name in enumerate(data.segments)
     }
-    return {
+    out = {
         "loss": float(tot.sum() / cnt.sum()),
         "segments": seg,
         "tokens": int(cnt.sum()),
         "seqs": n,
     }
+    if per_seq:
+        out["seq_nats"], out["seq_tokens"] = seq_nats, seq_tokens
+    return out
 
 
 def _used_length(y: torch.Tensor) -> int:
@@ -205,21 +219,31 @@ def _atomic_write(path: Path, write) -> None:
 
 
 def load_cached(cache_dir: str | os.PathLike | None, h: str) -> dict | None:
+    """The finished run ``h`` from the cache, or None. An unreadable entry (a truncated or
+    foreign file) is reported on stderr and treated as missing: the run is redone."""
     if cache_dir is None:
         return None
     p = Path(cache_dir) / f"{h}.json"
-    if p.is_file():
-        res = json.loads(p.read_text())
-        if res.get("complete"):
-            return res
-    return None
+    if not p.is_file():
+        return None
+    try:
+        res = json.loads(p.read_text(encoding="utf-8"))
+        for k in ("train_loss", "val_loss"):  # jsonio writes non-finite floats as strings
+            res[k] = [float(v) for v in res[k]]
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as e:
+        print(
+            f"lab cache: ignoring unreadable {p} ({type(e).__name__}); redoing it", file=sys.stderr
+        )
+        return None
+    return res if res.get("complete") else None
 
 
 def save_result(cache_dir: str | os.PathLike, res: dict) -> Path:
+    """Write a finished run to the cache (atomically, through :mod:`derivations.jsonio`)."""
+    from derivations.jsonio import dumps, write_text_atomic
+
     p = Path(cache_dir) / f"{res['hash']}.json"
-    p.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(p, lambda t: t.write_text(json.dumps(res)))
-    return p
+    return write_text_atomic(p, dumps(res, indent=None))
 
 
 def train(
@@ -370,7 +394,7 @@ def _train(cfg, train_data, val_data, cache_dir, progress, label, stop_after, h,
         "val_loss": state["val_loss"],
         "final": {
             "train": evaluate(model, train_data, cfg.train_eval_seqs, device=device),
-            "val": evaluate(model, val_data, cfg.eval_max_seqs, device=device),
+            "val": evaluate(model, val_data, cfg.eval_max_seqs, device=device, per_seq=True),
         },
         "device": str(device),
         "threads": torch.get_num_threads(),
