@@ -45,6 +45,53 @@ _FLIP = {">=": "<=", ">": "<"}
 EXACT_AFTER = 64
 EXACT_AFTER_INEQ = 256
 SYMPY_AFTER = 512
+#: The SymPy route's deterministic work budget: Python function calls counted while the
+#: exact SymPy statement is built and its signs decided (SymPy's cache emptied first, so the
+#: count is the same in any process, at any load). Past it the instance stays undecided.
+SYMPY_CALLS = 2_000_000
+#: ... and its largest working precision (bits) for an exponential: SymPy evaluates e^y at
+#: a precision that grows with |log2 y|, so e^(e^x) for a large x would take hours.
+SYMPY_PREC = 16_384
+
+
+class SympyBudgetSpent(BaseException):  # noqa: N818 - SymPy code catches Exception
+    """The SymPy route spent :data:`SYMPY_CALLS`."""
+
+
+def _counted(fn, *args):
+    """``fn(*args)`` with every Python call counted; :class:`SympyBudgetSpent` past
+    :data:`SYMPY_CALLS` calls or for an exponential SymPy evaluates beyond
+    :data:`SYMPY_PREC` bits (deterministic bounds: the same on any machine, at any load)."""
+    import sys
+
+    from sympy.core.cache import clear_cache
+
+    clear_cache()
+    left = [SYMPY_CALLS]
+
+    def tracer(frame, event, arg):
+        left[0] -= 1
+        if left[0] < 0:
+            raise SympyBudgetSpent
+        return None
+
+    from mpmath.libmp import libelefun
+
+    series = libelefun.exponential_series  # every mpmath exponential at high precision
+
+    def bounded_series(x, prec, *rest):  # SymPy raises the precision by |log2 y| for e^y
+        if prec > SYMPY_PREC:
+            raise SympyBudgetSpent
+        return series(x, prec, *rest)
+
+    old = sys.gettrace()
+    sys.settrace(tracer)
+    libelefun.exponential_series = bounded_series
+    try:
+        return fn(*args)
+    finally:
+        sys.settrace(old)
+        libelefun.exponential_series = series
 
 
 class _Violation(Exception):
@@ -68,7 +115,13 @@ def _sides_arb(claim: Claim, inst: Instance, prec: int, sym_cache: dict) -> list
                 if "has no arb implementation" not in str(exc):
                     raise
                 sym_cache["no_arb"] = str(exc)
-        rels = _exact(claim, inst, sym_cache)
+        try:
+            rels = _counted(_exact, claim, inst, sym_cache)
+        except SympyBudgetSpent:
+            raise NotCertifiable(
+                f"the exact SymPy statement spent its budget ({SYMPY_CALLS:,} calls, "
+                f"{SYMPY_PREC:,}-bit exponentials) (words without an arb implementation)"
+            ) from None
         return [(r, arb_eval(r.lhs), arb_eval(r.rhs)) for r in rels]
     finally:
         flint.ctx.prec = old
@@ -169,6 +222,7 @@ def judge(claim: Claim, inst: Instance) -> dict:
     cache: dict = {}
     signs: dict[int, int | None] = {}
     tried: set = set()
+    reason_sympy = "its exact normal form could not decide it"
     sides: list = []
     open_: list = []
     for prec in PRECISIONS:
@@ -199,7 +253,14 @@ def judge(claim: Claim, inst: Instance) -> dict:
                 tried.add("sympy")  # the SymPy statement has the same numbers: no retry
         if route is None and prec >= SYMPY_AFTER and "sympy" not in tried and "exact" in tried:
             tried.add("sympy")
-            route = _signs_sympy(claim, inst, open_, cache)
+            try:
+                route = _counted(_signs_sympy, claim, inst, open_, cache)
+            except SympyBudgetSpent:
+                route = None
+                reason_sympy = (
+                    f"the SymPy route spent its budget ({SYMPY_CALLS:,} calls, "
+                    f"{SYMPY_PREC:,}-bit exponentials)"
+                )
         if route:
             signs.update({i: v for i, v in route.items() if v is not None})
             if all(signs.get(i) is not None for i in open_):
@@ -208,8 +269,7 @@ def judge(claim: Claim, inst: Instance) -> dict:
                         return _fail(sides, i, prec, exact=signs[i])
                 return {"holds": True, "sides": sides, "prec": prec, "exact": True}
     reason = (
-        f"relation {open_[0] + 1}: its ball contains 0 at {PRECISIONS[-1]} bits and its "
-        "exact normal form could not decide it"
+        f"relation {open_[0] + 1}: its ball contains 0 at {PRECISIONS[-1]} bits and {reason_sympy}"
     )
     return {"holds": None, "sides": sides, "reason": reason, "prec": PRECISIONS[-1]}
 

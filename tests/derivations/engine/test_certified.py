@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import sys
 from pathlib import Path
 
 import flint
@@ -224,3 +225,44 @@ def test_written_enclosures_contain_the_ball():
     for b in (flint.arb(1) / 3, flint.arb(2).sqrt() * 10**40, flint.arb("1e-300") / 7):
         mid, rad = enclosure_strings(b)
         assert enclosure_ball(mid, rad).contains(b)
+
+
+def test_the_sympy_route_has_a_deterministic_budget():
+    """Regression (ramsauer2020:lemma-a11 at seed 1 ran for hours): SymPy evaluates e^y at a
+    precision that grows with log2 |y|, so e^(e^x) for a large x never finished; and a
+    statement may build without end. Both stop at a bound that does not depend on time."""
+    import time
+
+    import sympy as sp
+
+    search = importlib.import_module("derivations.engine.search")
+
+    before = sys.gettrace()
+    t0 = time.perf_counter()
+
+    def huge_exp():  # what SymPy's evalf asks of mpmath for e^y with a huge y
+        with mpmath.workprec(300_000):
+            return mpmath.exp(mpmath.mpf(1) / 3)
+
+    with pytest.raises(search.SympyBudgetSpent):
+        search._counted(huge_exp)
+    with pytest.raises(search.SympyBudgetSpent):
+        search._counted(lambda: [abs(sp.Integer(k)) for k in range(10**9)])
+    assert time.perf_counter() - t0 < 120
+    # below the budget the route works as before, and the tracer is removed afterwards
+    assert search._counted(lambda: (sp.exp(sp.Integer(3)) - 20).is_positive) is True
+    assert sys.gettrace() is before
+
+
+@pytest.mark.slow
+def test_lemma_a11_at_seed_1_finishes():
+    """The regression itself: this claim at seed 1 ran for hours before the budget."""
+    import time
+
+    from derivations.engine import load_registry
+
+    reg = load_registry(["ramsauer2020"])
+    t0 = time.perf_counter()
+    rec = verify_claim(reg["ramsauer2020:lemma-a11"], reg, {}, 60, seed=1)
+    assert rec["status"] in ("supported", "inconclusive", "refuted")
+    assert time.perf_counter() - t0 < 300

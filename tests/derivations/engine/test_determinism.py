@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 CLAIMS = ["lemma2/m-ge-2", "prop1"]
 
 _SCRIPT = """
@@ -49,3 +51,23 @@ def test_derivation_checks_under_load():
             p.wait()
     assert loaded == idle
     assert all(v[-1] == "all sizes" for v in idle.values())
+
+
+@pytest.mark.slow
+def test_verdicts_are_the_same_at_seeds_0_to_4(tmp_path):
+    """Issue 11's "done when": the verdicts do not depend on the seed (0–4), for every claim
+    of every installed paper."""
+    runs = {}
+    for seed in range(5):
+        out = tmp_path / f"v{seed}.json"
+        subprocess.run(
+            [sys.executable, "-m", "derivations.cli", "verify", "--seed", str(seed)]
+            + ["--json", str(out)],
+            capture_output=True,
+            check=False,
+            cwd=tmp_path,
+        )
+        runs[seed] = {c["qid"]: c["status"] for c in json.loads(out.read_text())["claims"]}
+    for seed in range(1, 5):
+        diff = {q: (runs[0][q], s) for q, s in runs[seed].items() if runs[0].get(q) != s}
+        assert not diff, f"seed {seed} differs from seed 0: {diff}"
