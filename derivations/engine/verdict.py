@@ -172,8 +172,13 @@ def decide(claim: Claim, checks: dict, statuses: dict) -> dict:
             elif deriv["complete"] and not _all_sizes(deriv):
                 why = f"derivation checked at sizes {_sizes_text(deriv)} only, not for every size"
             elif not deriv["complete"]:
-                bad = sum(1 for s in deriv["steps"] if not s["checked"])
-                why = f"{bad} derivation step(s) not confirmed by SymPy"
+                bad = [(k, s) for k, s in enumerate(deriv["steps"], 1) if not s["checked"]]
+                k, first = bad[0]
+                why = (
+                    f"{len(bad)} derivation step(s) not confirmed by the rule kernel, the first "
+                    f"step {k} ({first.get('why') or first.get('text', '')}: "
+                    f"{first.get('how') or first.get('status', 'not confirmed')})"
+                )
             else:
                 why = "cites claim(s) not proven: " + ", ".join(
                     c for c in deriv["cites"] if statuses.get(c) != "proven"

@@ -34,6 +34,7 @@ from derivations.niu2024.common import (
     sym_nd,
     sym_nr,
 )
+from derivations.niu2024.sec5_derivations import lemma5_derivation, lemma5_sizes
 
 SECTION = "5-balls"
 
@@ -294,6 +295,8 @@ def claims() -> list[Claim]:
             lemma5_statement(),
             lambda: n_r(),
             sym_nr,
+            derivation=lemma5_derivation,
+            derivation_sizes=lemma5_sizes,
             wrong={
                 "statement": lemma5_statement(  # rⁿ/(n+1): a constant changed
                     upper_log=lambda o, n, r: n * o.log(r) - o.log(n + 1)

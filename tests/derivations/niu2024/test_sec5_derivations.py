@@ -1,5 +1,5 @@
 """Lemma 5 derived for every n ≥ 1 and r > 0 by the rule kernel (the derivation lives in
-derivations.niu2024.sec5_derivations until the claim in special.py takes it)."""
+derivations.niu2024.sec5_derivations; the claim ``lemma5`` in special.py uses it)."""
 
 import dataclasses
 
@@ -35,3 +35,12 @@ def test_a_wrong_lemma5_bound_is_not_derived():
     out = check_derivation(wrong, {**REG, wrong.qid: wrong})
     assert not out["complete"]
     assert any(s["why"] == "conclusion" and not s["checked"] for s in out["steps"])
+
+
+def test_the_registered_lemma5_is_proven_for_every_size():
+    from derivations.engine import load_registry, verify_claim
+
+    reg = load_registry(["niu2024"])
+    rec = verify_claim(reg["niu2024:lemma5"], reg, {}, 10, seed=0)
+    assert rec["status"] == "proven", rec["evidence"]
+    assert "for every size" in rec["evidence"]
