@@ -122,7 +122,8 @@ def _qid(c: dict) -> str:
     return c.get("qid") or (f"{c['paper']}:{c['id']}" if c.get("paper") else c["id"])
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
+    """argparse type: an integer ≥ 1 (a clear error otherwise)."""
     try:
         v = int(text)
     except ValueError:
@@ -159,13 +160,13 @@ def _add_verify_args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--examples",
-        type=_positive_int,
+        type=positive_int,
         default=DEFAULT_EXAMPLES,
         help=f"Hypothesis examples per claim (default {DEFAULT_EXAMPLES})",
     )
     p.add_argument("--seed", type=_int, default=0, help="random seed (default 0)")
     p.add_argument(
-        "--jobs", type=_positive_int, default=None, help="processes for the checks (default: all)"
+        "--jobs", type=positive_int, default=None, help="processes for the checks (default: all)"
     )
     p.add_argument(
         "--recheck",
@@ -418,6 +419,23 @@ def cmd_recheck(args) -> int:
     return recheck_main(args.rest)
 
 
+def cmd_findings(args) -> int:
+    from derivations.report import findings as F
+    from derivations.report.blocks import write_block
+
+    text = F.render_findings(F.load_verdicts(args.source), source=args.source)
+    rules = F.render_kernel_rules()
+    if args.write:
+        write_block(args.write, F.BLOCK, text)
+        write_block(args.write, F.KERNEL_BLOCK, rules)
+        print(
+            f"wrote the verdict findings and the kernel's rules into {args.write}", file=sys.stderr
+        )
+    else:
+        sys.stdout.write(text + "\n" + rules)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="beyond-scaling",
@@ -457,6 +475,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="report", help="output folder (default ./report)")
     _add_verify_args(p)
     p.set_defaults(func=cmd_report)
+    p = sub.add_parser(
+        "findings",
+        help="render the README's 'what the tool finds' block from a verdicts file",
+    )
+    p.add_argument(
+        "--from",
+        dest="source",
+        default="docs/verdicts.json",
+        metavar="PATH",
+        help="the verdicts file (`verify --json`; default docs/verdicts.json)",
+    )
+    p.add_argument(
+        "--write",
+        metavar="FILE",
+        help="replace the blocks <!-- verdict-findings -->, <!-- kernel-rules --> and "
+        "<!-- vocabulary --> (each between its :begin and :end markers) in FILE",
+    )
+    p.set_defaults(func=cmd_findings)
     for name, fn, text in (
         (
             "bench",

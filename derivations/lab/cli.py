@@ -29,6 +29,7 @@ import json
 import sys
 from pathlib import Path
 
+from derivations.cli import positive_int
 from derivations.lab import EXPERIMENTS
 
 DEFAULT_OUT = "lab-results"
@@ -83,14 +84,7 @@ def _experiment_args(p: argparse.ArgumentParser, name: str) -> None:
     p.add_argument("--cache", default=None, help="training cache (default: OUT/cache)")
 
 
-def _positive(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {v}")
-    return v
+_positive = positive_int
 
 
 def configure_parser(p: argparse.ArgumentParser) -> argparse.ArgumentParser:

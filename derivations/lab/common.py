@@ -209,3 +209,11 @@ def publish(out_dir: str | os.PathLike, name: str, docs_dir: str | os.PathLike) 
 def fmt(x, nd: int = 3) -> str:
     """A float with ``nd`` decimals, or "n/a"."""
     return "n/a" if x is None else f"{x:.{nd}f}"
+
+
+def run_records(jobs, runs) -> dict:
+    """{job label: its training's hash, wall time and whether it came from the cache}."""
+    return {
+        j.label: {"hash": r["hash"], "wall_s": r["wall_s"], "cached": r.get("cached", False)}
+        for j, r in zip(jobs, runs)
+    }

@@ -15,8 +15,10 @@ import os
 from pathlib import Path
 
 from derivations.lab import EXPERIMENTS
+from derivations.report import blocks
 
-BEGIN, END = "<!-- lab-findings:begin -->", "<!-- lab-findings:end -->"
+BLOCK = "lab-findings"
+BEGIN, END = blocks.markers(BLOCK)
 DOCS_REL = "docs/lab"
 
 
@@ -144,21 +146,9 @@ def render_findings(summaries: dict[str, dict]) -> str:
 
 def extract_block(text: str, source: str = "README.md") -> str | None:
     """The text between the markers, or None when the markers are absent."""
-    if BEGIN not in text and END not in text:
-        return None
-    i, j = text.find(BEGIN), text.find(END)
-    if i < 0 or j < 0 or j < i or text.count(BEGIN) != 1 or text.count(END) != 1:
-        raise ValueError(f"{source}: expected one {BEGIN} followed by one {END}")
-    return text[i + len(BEGIN) : j].strip("\n") + "\n"
+    return blocks.extract_block(text, BLOCK, source)
 
 
 def write_block(path: str | os.PathLike, block: str) -> None:
     """Replace the findings block of ``path`` with ``block`` (atomic write)."""
-    from derivations.jsonio import write_text_atomic
-
-    p = Path(path)
-    text = p.read_text(encoding="utf-8")
-    if extract_block(text, str(p)) is None:
-        raise ValueError(f"{p}: no {BEGIN} … {END} markers; add them where the findings go")
-    i, j = text.find(BEGIN), text.find(END)
-    write_text_atomic(p, text[: i + len(BEGIN)] + "\n" + block.rstrip("\n") + "\n" + text[j:])
+    blocks.write_block(path, BLOCK, block)

@@ -264,14 +264,7 @@ def run_sizelaw(
             "claim": claim,
             "analyses": analyses,
             "files": files,
-            "runs": {
-                j.label: {
-                    "hash": r["hash"],
-                    "wall_s": r["wall_s"],
-                    "cached": r.get("cached", False),
-                }
-                for j, r in zip(jobs, runs)
-            },
+            "runs": common.run_records(jobs, runs),
             "provenance": common.provenance(
                 "sizelaw", preset, s, s["device"], t0, seeds=s["seeds"], backend=backend
             ),
