@@ -149,3 +149,16 @@ def test_a_symbolic_statement_that_differs_from_the_searched_one_is_caught():
     assert all(s["checked"] for s in out["steps"][:2])
     assert not out["complete"] and out["scope"] == "fixed sizes"
     assert "differs" in out["agreement"]
+
+
+def test_the_readme_example_runs_as_written(capsys):
+    """README's "Check a claim of your own" block, executed as printed."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Check a claim of your own", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    exec(compile(code, "README.md", "exec"), {"__name__": "readme_example"})
+    out = capsys.readouterr().out
+    assert "all 3 derivation steps justified for every size" in out, out
