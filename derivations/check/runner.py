@@ -364,8 +364,11 @@ def _run_property(
                 st["t_fail"] = time.perf_counter()
             raise _Fail
 
+    from derivations.engine.search import no_local_constants
+
     try:
-        probe()
+        with no_local_constants():  # the same instances whatever the process imported
+            probe()
     except _Fail:
         pass
     except Exception:
