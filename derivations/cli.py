@@ -424,15 +424,17 @@ def cmd_findings(args) -> int:
     from derivations.report.blocks import write_block
 
     text = F.render_findings(F.load_verdicts(args.source), source=args.source)
-    rules = F.render_kernel_rules()
+    rules, words = F.render_kernel_rules(), F.render_vocabulary()
     if args.write:
         write_block(args.write, F.BLOCK, text)
         write_block(args.write, F.KERNEL_BLOCK, rules)
+        write_block(args.write, F.VOCAB_BLOCK, words)
         print(
-            f"wrote the verdict findings and the kernel's rules into {args.write}", file=sys.stderr
+            f"wrote the verdict findings, the kernel's rules and the vocabulary into {args.write}",
+            file=sys.stderr,
         )
     else:
-        sys.stdout.write(text + "\n" + rules)
+        sys.stdout.write(text + "\n" + rules + "\n" + words)
     return 0
 
 
