@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -158,6 +159,8 @@ class Word:
 
 _VOCABULARY: dict[str, Word] = {}
 _DEFAULT_LOADED = False
+#: The module that registered each word (to tell the default vocabulary from packs' words).
+_ORIGIN: dict[str, str] = {}
 
 
 def register(*words: Word) -> None:
@@ -172,6 +175,7 @@ def register(*words: Word) -> None:
         if old is not None and old != w:
             raise ValueError(f"vocabulary word {w.name!r} is already defined ({old.meaning})")
         _VOCABULARY[w.name] = w
+        _ORIGIN.setdefault(w.name, sys._getframe(1).f_globals.get("__name__", ""))
 
 
 def _load_default() -> None:
@@ -190,6 +194,12 @@ def vocabulary() -> dict[str, Word]:
     """Every registered word (the default vocabulary included), by name."""
     _load_default()
     return dict(_VOCABULARY)
+
+
+def default_vocabulary() -> dict[str, Word]:
+    """The words of the default vocabulary alone (not those a pack or a user registered)."""
+    _load_default()
+    return {k: w for k, w in _VOCABULARY.items() if _ORIGIN.get(k) in DEFAULT_VOCABULARY}
 
 
 class Ops:
