@@ -239,13 +239,22 @@ def test_cccp_energies_non_increasing_and_steps_match_mpmath(rendered):
 # --------------------------------------------------------------------------- determinism
 
 
-def test_same_seed_same_files(rendered, tmp_path):
-    again = render_figures(tmp_path, seed=0, progress=None, papers=["niu2024"])
+def _same_files(rendered, again):
     for rec in again:
         first = rendered["records"][rec["name"]]
         for ext in ("csv", "svg", "png"):
             with open(first[ext], "rb") as a, open(rec[ext], "rb") as b:
                 assert a.read() == b.read(), f"{rec['name']}.{ext} differs between runs"
+
+
+def test_same_seed_same_files(rendered, tmp_path):
+    """Three figures drawn again give the same bytes (every figure: the slow test below)."""
+    _same_files(rendered, render_figures(tmp_path, only=NAMES, seed=0, progress=None))
+
+
+@pytest.mark.slow
+def test_same_seed_same_files_for_every_figure(rendered, tmp_path):
+    _same_files(rendered, render_figures(tmp_path, seed=0, progress=None, papers=["niu2024"]))
 
 
 def test_other_seed_changes_random_instances():
