@@ -71,6 +71,13 @@ for _key, _latex, _text, _tr, _meaning in (
         False,
         "softmax(z)ᵢ = exp zᵢ / Σⱼ exp zⱼ",
     ),
+    (
+        "softmaxb",
+        r"\operatorname{softmax}\left($0 $1\right)$_2",
+        "softmax($0·$1)$_2",
+        False,
+        "softmax(βz)ᵢ = exp(βzᵢ) / Σⱼ exp(βzⱼ)",
+    ),
     ("xplus", r"x^{+}$_0", "x⁺$_0", False, "x⁺_k = Σᵢ softmax(u(x))ᵢ ρⁱ_k (the CCCP step)"),
 ):
     notation(_key, _latex, _text, _tr, _meaning)
@@ -173,7 +180,10 @@ class IndexedOps(SymOps):
         if isinstance(z, Vec):
             j = _fresh("j", z.body, k)
             d = sp.exp(beta * z[k]) / sp.Sum(sp.exp(beta * z[j]), (j, 1, z.length))
-            return named("softmax", d, z.shown if z.shown is not None else sp.Symbol("z"), k)
+            shown = z.shown if z.shown is not None else sp.Symbol("z")
+            if sp.sympify(beta) == 1:
+                return named("softmax", d, shown, k)
+            return named("softmaxb", d, beta, shown, k)
         return super().softmax(z, k, beta)
 
     def grad_lse(self, z, k, beta=1):

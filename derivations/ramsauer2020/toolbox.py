@@ -7,14 +7,18 @@ q a point of the probability simplex; v ∈ ℝⁿ a direction; H(q) = −Σ q�
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import sympy as sp
 from hypothesis import strategies as st
 
 from derivations import strategies as S
-from derivations.engine import Claim, Instance, Rel, VectorSymbol
+from derivations.engine import Claim, Instance, Rel, Step, VectorSymbol
+from derivations.engine.kernel import differentiate
 from derivations.ramsauer2020 import domains as D
 from derivations.ramsauer2020.common import display, dshow, implies, is_display, sub, vec
+from theory.indexed import Size, Vec, index
 
 SECTION = "toolbox"
 
@@ -50,14 +54,38 @@ def _diff_norm(o, a, b):
     return o.hf_norm(sub(o, a, b))
 
 
+def a18_space():
+    """z of symbolic length m and β > 0: Lemma A18 for every m at once."""
+    return SimpleNamespace(z=Vec.symbol("z", Size("m")), beta=sp.Symbol("beta", positive=True))
+
+
 def a18_statement(o, v):
     """softmax(βz) = ∇_z lse(β, z)."""
+    if isinstance(v.z, Vec):  # symbolic size: one relation for every k = 1 … m
+        k = index("k")
+        return [
+            Rel(
+                o.softmax(v.z, k, v.beta),
+                "==",
+                o.grad_lse(v.z, k, v.beta),
+                "softmax_k",
+                over=(k, 1, o.length(v.z)),
+            )
+        ]
     if is_display(v):
         p_k = dshow("SoftK", r"\operatorname{softmax}\left(\beta z\right)_{k}")
         return [Rel(p_k, "==", dshow("GradK", r"\partial_{z_k} \operatorname{lse}(\beta, z)"))]
     return [
         Rel(o.softmax(v.z, k, v.beta), "==", o.grad_lse(v.z, k, v.beta), f"softmax_{k + 1}")
         for k in range(len(v.z))
+    ]
+
+
+def a18_derivation(o, v):
+    """The paper's proof: differentiate β⁻¹ log Σᵢ exp(βzᵢ) with respect to z_k."""
+    return [
+        Step(r, "differentiate β⁻¹ log Σᵢ exp(βzᵢ) with respect to z_k", differentiate())
+        for r in a18_statement(o, v)
     ]
 
 
@@ -298,7 +326,9 @@ def claims() -> list[Claim]:
             zb,
             a18_statement,
             VX,
-            display,
+            a18_space,
+            a18_derivation,
+            lambda: [a18_space()],
             wrong=dict(
                 statement=lambda o, v: [Rel(o.softmax(v.z, 0, v.beta), "==", o.grad_lse(v.z, 0, 1))]
             ),

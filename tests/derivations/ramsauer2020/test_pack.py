@@ -123,3 +123,14 @@ def test_readings_sit_beside_the_printed_statements():
     ):
         c = REG[f"ramsauer2020:{cid}"]
         assert c.reading and c.ref
+
+
+def test_lemma_a18_is_proven_for_every_m_through_the_kernel():
+    """The paper's proof of Lemma A18 (differentiate lse) through the rule kernel, at
+    symbolic length m and symbolic β."""
+    from derivations.engine import load_registry, verify_claim
+
+    reg = load_registry(["ramsauer2020"])
+    rec = verify_claim(reg["ramsauer2020:lemma-a18"], reg, {}, 10, seed=0)
+    assert rec["status"] == "proven", rec["evidence"]
+    assert "for every size" in rec["evidence"]
