@@ -133,6 +133,20 @@ def thm3_compute(radius_factor: str = "1", round_up: bool = True, random_setting
     return compute
 
 
+def _outcome(rows, oks, head: str, counterexample, ok_text: str, open_text: str):
+    """(holds, evidence, counterexample) of seeded Monte Carlo settings whose tests gave
+    ``oks`` (True / False / None): refuted by the first setting whose test rejects (its
+    ``counterexample(row)`` fields, its decision as the violation), undecided while any test
+    is open, else holds."""
+    bad = next((r for r, ok in zip(rows, oks) if ok is False), None)
+    holds = False if bad else (None if any(ok is None for ok in oks) else True)
+    cx = None
+    if bad is not None:
+        cx = {"patterns": None, "x": None, **counterexample(bad), "violation": bad["decision"]}
+    ev = head + ". " + (ok_text if holds else (bad["decision"] if bad else open_text))
+    return holds, ev, cx
+
+
 def lemma_a13_compute(
     settings=((2, 3, "0.3"), (10, 5, "0.3"), (50, 10, "0.2"), (20, 3, "0.5")),
     scale: int = 1,
@@ -141,7 +155,7 @@ def lemma_a13_compute(
     """Lemma A13: Pr(N^{2/(d−1)} α_min < δ) ≤ (κ_{d−1}/2) δ^{d−1} =: q, at δ chosen for q."""
 
     def compute(examples: int, seed: int) -> Computed:
-        rows, bad, open_ = [], None, False
+        rows, oks = [], []
         for k, (n, d, qs) in enumerate(settings):
             qq = K.Q(qs)
             delta = (2 * qq / K.kappa(d - 1)) ** (A(1) / (d - 1))
@@ -162,32 +176,23 @@ def lemma_a13_compute(
                     "decision": res.text,
                 }
             )
-            if res.holds is False and bad is None:
-                bad = rows[-1]
-            open_ = open_ or res.holds is None
-        holds = False if bad else (None if open_ else True)
-        cx = (
-            None
-            if bad is None
-            else {
-                "patterns": None,
-                "x": None,
+            oks.append(res.holds)
+        holds, ev, cx = _outcome(
+            rows,
+            oks,
+            "; ".join(
+                f"(N={r['N']}, d={r['d']}): {r['failures']}/{r['trials']} below δ, bound "
+                f"{r['claimed_rate']}"
+                for r in rows
+            ),
+            lambda bad: {
                 "params": {k: bad[k] for k in ("N", "d", "delta")},
                 "lhs": str(bad["failures"] / bad["trials"]),
                 "rhs": bad["claimed_rate"],
                 "relation": "Pr(N^{2/(d−1)}α_min < δ) ≤ (κ/2)δ^{d−1}",
-                "violation": bad["decision"],
-            }
-        )
-        ev = "; ".join(
-            f"(N={r['N']}, d={r['d']}): {r['failures']}/{r['trials']} below δ, bound "
-            f"{r['claimed_rate']}"
-            for r in rows
-        )
-        ev += ". " + (
-            "Each rate is below its bound with 99.9 % confidence"
-            if holds
-            else (bad["decision"] if bad else "some rates not decided at 99.9 %")
+            },
+            "Each rate is below its bound with 99.9 % confidence",
+            "some rates not decided at 99.9 %",
         )
         return Computed(holds, ev, {"settings": rows}, cx, False, trials * len(rows))
 
@@ -201,7 +206,7 @@ def lemma_a16_compute(
     enclosed in a ball from the float cosine's rounding bound)."""
 
     def compute(examples: int, seed: int) -> Computed:
-        rows, bad, open_ = [], None, False
+        rows, oks = [], []
         for k, (n, d) in enumerate(settings):
             U = directions(np.random.default_rng([seed, 16, k]), trials, n, d)
             cm = max_cos(U)
@@ -209,32 +214,23 @@ def lemma_a16_compute(
             total = sum((cos_ball(c, d).acos() for c in cm), A(0)) * scale
             res = mean_test(total, trials, A.pi() * scale, K.C(d - 1) * factor, ALPHA)
             rows.append({"N": n, "d": d, "C": dstr(K.C(d - 1)), **res.values, "decision": res.text})
-            if res.holds is False and bad is None:
-                bad = rows[-1]
-            open_ = open_ or res.holds is None
-        holds = False if bad else (None if open_ else True)
-        cx = (
-            None
-            if bad is None
-            else {
-                "patterns": None,
-                "x": None,
+            oks.append(res.holds)
+        holds, ev, cx = _outcome(
+            rows,
+            oks,
+            "; ".join(
+                f"(N={r['N']}, d={r['d']}): mean {r['sample_mean'][:6]} ± "
+                f"{r['hoeffding_halfwidth'][:5]} vs C = {r['C'][:6]}"
+                for r in rows
+            ),
+            lambda bad: {
                 "params": {"N": bad["N"], "d": bad["d"]},
                 "lhs": bad["sample_mean"],
                 "rhs": bad["C"],
                 "relation": "E[N^{2/(d−1)}α_min] ≥ C_{d−1} (Hoeffding, 99.9 %)",
-                "violation": bad["decision"],
-            }
-        )
-        ev = "; ".join(
-            f"(N={r['N']}, d={r['d']}): mean {r['sample_mean'][:6]} ± "
-            f"{r['hoeffding_halfwidth'][:5]} vs C = {r['C'][:6]}"
-            for r in rows
-        )
-        ev += ". " + (
-            "Each mean is above C_{d−1} with 99.9 % confidence (Hoeffding)"
-            if holds
-            else (bad["decision"] if bad else "not decided")
+            },
+            "Each mean is above C_{d−1} with 99.9 % confidence (Hoeffding)",
+            "not decided",
         )
         return Computed(holds, ev, {"settings": rows}, cx, False, trials * len(rows))
 
@@ -246,7 +242,7 @@ def thm_a7_compute(dims=(17, 21), beta="1", Ks="3", c=2, trials: int = 4000, shi
     E[Δ_min] = M²(1 − E[cos α_min]) ≥ 2/(βN) + β⁻¹ ln(2N²βM²) (Hoeffding, 99.9 %)."""
 
     def compute(examples: int, seed: int) -> Computed:
-        rows, bad, open_ = [], None, False
+        rows, oks = [], []
         for k, d in enumerate(dims):
             n = int(round(c ** ((d - 1) / 4)))
             m2 = K.Q(Ks) ** 2 * (d - 1)
@@ -255,32 +251,23 @@ def thm_a7_compute(dims=(17, 21), beta="1", Ks="3", c=2, trials: int = 4000, shi
             rhs = K.eq311_rhs(n, K.Q(beta), m2) + shift
             res = mean_test(total, trials, 2 * m2, rhs, ALPHA)
             rows.append({"d": d, "N": n, "rhs": dstr(rhs), **res.values, "decision": res.text})
-            if res.holds is False and bad is None:
-                bad = rows[-1]
-            open_ = open_ or res.holds is None
-        holds = False if bad else (None if open_ else True)
-        cx = (
-            None
-            if bad is None
-            else {
-                "patterns": None,
-                "x": None,
+            oks.append(res.holds)
+        holds, ev, cx = _outcome(
+            rows,
+            oks,
+            "; ".join(
+                f"d={r['d']}, N={r['N']}: E[Δ_min] ≈ {r['sample_mean'][:6]} ± "
+                f"{r['hoeffding_halfwidth'][:5]} vs {r['rhs'][:6]}"
+                for r in rows
+            ),
+            lambda bad: {
                 "params": {"d": bad["d"], "N": bad["N"]},
                 "lhs": bad["sample_mean"],
                 "rhs": bad["rhs"],
                 "relation": "E[Δ_min] ≥ 2/(βN) + β⁻¹ln(2N²βM²)",
-                "violation": bad["decision"],
-            }
-        )
-        ev = "; ".join(
-            f"d={r['d']}, N={r['N']}: E[Δ_min] ≈ {r['sample_mean'][:6]} ± "
-            f"{r['hoeffding_halfwidth'][:5]} vs {r['rhs'][:6]}"
-            for r in rows
-        )
-        ev += ". " + (
-            "The expected minimal separation meets the master inequality with 99.9 % confidence"
-            if holds
-            else (bad["decision"] if bad else "not decided")
+            },
+            "The expected minimal separation meets the master inequality with 99.9 % confidence",
+            "not decided",
         )
         return Computed(
             holds,
