@@ -17,6 +17,7 @@ Paper-free. Its parts, one module each:
 ``search``             the counterexample search (Hypothesis, judged with ball arithmetic)
 ``twin``               the torch twin's comparison with the balls (loaded on demand)
 ``verdict``            the verdict from the checks' outcomes
+``records``            a computed claim's counterexample record (with its enclosure)
 ``cache``              the on-disk cache of derivation checks
 ``run``                running checks for one claim or many (in parallel)
 ``paper``              :class:`Paper`, sections, claim-pack discovery (entry points)

@@ -23,7 +23,9 @@ from derivations.engine import (
     VectorSymbol,
     arb_eval,
 )
-from derivations.engine.certify import enclosure_strings
+from derivations.engine.records import (  # noqa: F401 - re-exported for the pack's modules
+    counterexample_record as counterexample,
+)
 from derivations.jsonio import decimal_string, jsonable
 from theory.energies import SymbolicPatterns, symbolic_instance
 
@@ -82,39 +84,6 @@ def mpf_of(v) -> mpmath.mpf:
     if isinstance(v, sp.Basic):
         return mpmath.mpf(sp.N(v, mpmath.mp.dps + 10))
     return mpmath.mpf(v)
-
-
-def counterexample(params: dict, lhs, rhs, relation: str, violation, patterns=None, x=None) -> dict:
-    """A counterexample in the engine's schema, both sides as decimal strings; the
-    violation's certified ``enclosure`` (midpoint, radius) when it is a ball or an exact
-    number, None when it is only a numerical value."""
-    return {
-        "patterns": exact_json(patterns),
-        "x": exact_json(x),
-        "params": exact_json(params),
-        "lhs": dstr(lhs, 30),
-        "rhs": dstr(rhs, 30),
-        "relation": relation,
-        "violation": dstr(violation, 12),
-        "enclosure": enclosure_of(violation),
-    }
-
-
-def enclosure_of(v) -> dict | None:
-    """{"midpoint", "radius", "certified": True} of a ball or an exact SymPy number (enclosed
-    at 128 bits); None for anything else (a float or mpf is not certified)."""
-    if isinstance(v, flint.arb):
-        ball = v
-    elif isinstance(v, (int, sp.Basic)) and not isinstance(v, bool):
-        try:
-            with arb_prec(128):
-                ball = arb_eval(sp.sympify(v))
-        except (ValueError, TypeError):
-            return None
-    else:
-        return None
-    mid, rad = enclosure_strings(ball)
-    return {"midpoint": mid, "radius": rad, "certified": True}
 
 
 def dims(lo: int = 1, hi: float = 1e6) -> st.SearchStrategy[float]:

@@ -15,7 +15,9 @@ import sympy as sp
 
 import derivations.ramsauer2020.words  # noqa: F401 - registers the pack's vocabulary
 from derivations.engine import Rel, VectorSymbol
-from derivations.jsonio import decimal_string, jsonable
+from derivations.engine.records import counterexample_record as counterexample  # noqa: F401
+from derivations.engine.records import number_string
+from derivations.jsonio import jsonable
 from derivations.ramsauer2020.words import is_torch, rows, vec
 
 __all__ = [
@@ -112,31 +114,11 @@ def row(P, i):
 
 def dstr(v, digits: int = 20) -> str:
     """A decimal string for a number of any back end (flint arb: its midpoint)."""
-    try:
-        import flint
-
-        if isinstance(v, flint.arb):
-            return v.mid().str(digits, radius=False)
-    except ImportError:  # pragma: no cover - python-flint is a dependency
-        pass
-    return decimal_string(v, digits)
+    return number_string(v, digits)
 
 
 def exact_json(v):
     return jsonable(v, exact=True)
-
-
-def counterexample(params: dict, lhs, rhs, relation: str, violation, patterns=None, x=None):
-    """A counterexample in the engine's schema, both sides as decimal strings."""
-    return {
-        "patterns": exact_json(patterns),
-        "x": exact_json(x),
-        "params": exact_json(params),
-        "lhs": dstr(lhs, 30),
-        "rhs": dstr(rhs, 30),
-        "relation": relation,
-        "violation": dstr(violation, 12),
-    }
 
 
 def mp(v) -> mpmath.mpf:

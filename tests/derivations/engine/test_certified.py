@@ -266,3 +266,19 @@ def test_lemma_a11_at_seed_1_finishes():
     rec = verify_claim(reg["ramsauer2020:lemma-a11"], reg, {}, 60, seed=1)
     assert rec["status"] in ("supported", "inconclusive", "refuted")
     assert time.perf_counter() - t0 < 300
+
+
+def test_a_computed_claims_counterexample_carries_its_certified_enclosure():
+    """One record for every pack (engine/records.py): a ball or exact violation is enclosed;
+    a float is not certified and says so with None."""
+    import sympy as sp
+
+    from derivations.engine.records import counterexample_record
+
+    flint.ctx.prec = 64
+    rec = counterexample_record({"d": 3}, flint.arb(2), flint.arb(1), "lhs ≤ rhs", flint.arb(1) / 3)
+    ball = enclosure_ball(rec["enclosure"]["midpoint"], rec["enclosure"]["radius"])
+    assert ball.contains(flint.arb(1) / 3) and rec["params"] == {"d": 3}
+    assert rec["lhs"].startswith("2") and rec["violation"].startswith("0.3333")
+    assert counterexample_record({}, 1, 2, "r", sp.Rational(1, 4))["enclosure"]["radius"] == "0"
+    assert counterexample_record({}, 1.0, 2.0, "r", 0.25)["enclosure"] is None
