@@ -21,8 +21,8 @@ The rules (public constructors; ``premises`` are indices of earlier steps, 0-bas
 ``algebra(unfold=())``, ``assumption()``, ``cites(claim_id, v)``, ``combine((k, c), …)``,
 ``monotone(k, f, domain)``, ``termwise(k)``, ``term_bound()``, ``split_first()``,
 ``wlog(key)``, ``abs_bound(k1, k2)``, ``abs_sign(k)``, ``holder(k1, k2)``, ``gibbs(k1, k2)``,
-``cauchy_schwarz()``, ``max_difference()``, ``differentiate()``, ``in_range()``,
-``integral_bound(k)``, ``integrate()``.
+``cauchy_schwarz()``, ``max_difference()``, ``differentiate()``, ``delta_sum()``,
+``in_range()``, ``integral_bound(k)``, ``integrate()``.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from derivations.engine.rules import (
     cauchy_schwarz,
     cites,
     combine,
+    delta_sum,
     differentiate,
     gibbs,
     holder,
@@ -83,6 +84,7 @@ __all__ = [
     "cauchy_schwarz",
     "max_difference",
     "differentiate",
+    "delta_sum",
     "in_range",
     "integral_bound",
     "integrate",

@@ -509,4 +509,5 @@ from derivations.engine import rules_classic as _classic  # noqa: E402
 
 holder, gibbs, cauchy_schwarz = _classic.holder, _classic.gibbs, _classic.cauchy_schwarz
 max_difference, differentiate = _classic.max_difference, _classic.differentiate
+delta_sum = _classic.delta_sum
 integral_bound, integrate = _classic.integral_bound, _classic.integrate

@@ -1,7 +1,7 @@
 """The rule kernel's named inequalities and its calculus (part of the kernel; see
 :mod:`derivations.engine.rules` for the conventions): Hölder, Gibbs, Cauchy–Schwarz, the max
-difference bound, differentiation, integrals bounded termwise, and the fundamental theorem
-of calculus.
+difference bound, differentiation, Kronecker delta sums, integrals bounded termwise, and the
+fundamental theorem of calculus.
 
 Notation: sums Σᵢ over one index range; λ ∈ [0, 1]; p, q positive vectors summing to 1;
 δⱼₖ Kronecker's delta.
@@ -13,7 +13,7 @@ import sympy as sp
 
 from derivations.engine import normal as N
 from derivations.engine.normal import is_nonneg, is_pos, is_real, same, unfold
-from derivations.engine.rules import NotLicensed, _rule, _show, _slack
+from derivations.engine.rules import NotLicensed, _guard, _rule, _show, _slack
 from theory.indexed import MaxOver, _rename_binders, subst
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "cauchy_schwarz",
     "max_difference",
     "differentiate",
+    "delta_sum",
     "integral_bound",
     "integrate",
 ]
@@ -174,6 +175,36 @@ def _collapse_deltas(e, over):
 
     e = sp.expand_mul(e)
     return e.replace(lambda s: isinstance(s, sp.Sum), rep)
+
+
+@_rule
+def delta_sum(ctx, rel, prem):
+    """Kronecker's delta sums out: Σ_{j=lo}^{hi} δ_{jk} f(j) = f(k) for every k of [lo, hi]
+    (the step is quantified over k ∈ [lo, hi], the sum runs over exactly that range); one
+    side, with such sums collapsed (and named quantities unfolded), has the other's normal
+    form. Every denominator and log argument must be provably > 0."""
+    n = rel.normal()
+    if n.op != "==" or not n.over or not n.over[0].is_integer:
+        raise NotLicensed("states Σ_j δ_{jk} f(j) = f(k) for every integer k of a range")
+    _guard(n, "*")
+    k = n.over[0]
+    for a, b in ((n.lhs, n.rhs), (n.rhs, n.lhs)):
+        e = _split_sums(sp.expand_mul(_rename_binders(unfold(sp.sympify(a), "*"), {k})))
+        N.tick(sp.count_ops(e))
+        val = _collapse_deltas(e, n.over)
+        if val != e and same(val, unfold(sp.sympify(b), "*")):
+            return "Σ_j δ_{jk} f(j) = f(k) for k in the sum's range"
+    raise NotLicensed("no side is the other with Σ_j δ_{jk} f(j) replaced by f(k)")
+
+
+def _split_sums(e):
+    """Σ(a + b) = Σa + Σb for every sum over one index (Karr's convention: every range)."""
+
+    def split(s):
+        terms = sp.Add.make_args(sp.expand_mul(s.function))
+        return sp.Add(*[sp.Sum(t, s.limits[0]) for t in terms])
+
+    return e.replace(lambda s: isinstance(s, sp.Sum) and len(s.limits) == 1, split)
 
 
 @_rule

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from derivations.engine import Claim, Rel, VectorSymbol
 from derivations.ramsauer2020 import domains as D
+from derivations.ramsauer2020 import energy_proofs as EP
 from derivations.ramsauer2020.common import count, display, dist, implies, is_display, rows
 from derivations.ramsauer2020.words import is_torch
 
@@ -55,11 +56,15 @@ def ball_point(o, v):
 
 def eq2_statement(o, v):
     """Eq. 2 equals its Gaussian-mixture form (appendix Eqs. 13–15)."""
+    if EP.symbolic(v):
+        return EP.eq2(o, v)
     return [Rel(_E(o, v), "==", o.hf_energy_gm(v.P, v.x, v.beta), "E = E_GM")]
 
 
 def eq2_gradient_statement(o, v):
     """∇E(ξ) = ξ − f(ξ): fixed points of f are the stationary points of E."""
+    if EP.symbolic(v):
+        return EP.eq2_gradient(o, v)
     g = o.hf_grad(v.P, v.x, v.beta)
     f = _f(o, v)
     if is_display(v):
@@ -71,6 +76,8 @@ def bound_statement(point):
     """0 ≤ E(ξ) ≤ 2M² at ξ = point(v)."""
 
     def statement(o, v):
+        if EP.symbolic(v):
+            return EP.bounds(o, v)
         x = point(o, v)
         E = _E(o, v, x)
         return [Rel(o.num(0), "<=", E, "0 ≤ E"), Rel(E, "<=", 2 * _M(o, v) ** 2, "E ≤ 2M²")]
@@ -129,6 +136,8 @@ def eq3_statement(o, v, formula: bool = True):
 
 def thm1_statement(o, v):
     """One step of Eq. 3 does not increase E (the CCCP descent)."""
+    if EP.symbolic(v):
+        return EP.thm1(o, v)
     return [Rel(_E(o, v, _f(o, v)), "<=", _E(o, v), "E(f(ξ)) ≤ E(ξ)")]
 
 
@@ -136,6 +145,8 @@ def decrease_statement(denominator: int):
     """E(ξ) − E(f(ξ)) ≥ ‖ξ − f(ξ)‖²/denominator (2: the proof's Eq. 54 surrogate gap)."""
 
     def statement(o, v):
+        if EP.symbolic(v):
+            return EP.decrease(o, v, denominator)
         f = _f(o, v)
         gap = _E(o, v) - _E(o, v, f)
         rhs = dist(o, v.x, f) ** 2 / o.num(denominator)
@@ -248,6 +259,8 @@ def claims() -> list[Claim]:
             eq2_statement,
             lambda: D.dyadic(),
             display,
+            EP.eq2_derivation,
+            EP.sizes,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(_E(o, v), "==", o.hf_energy_gm(v.P, v.x, v.beta) + o.log(count(o, v.P)))
@@ -263,6 +276,8 @@ def claims() -> list[Claim]:
             eq2_gradient_statement,
             lambda: D.dyadic(),
             display,
+            EP.eq2_gradient_derivation,
+            EP.sizes,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(o.hf_grad(v.P, v.x, v.beta)[0], "==", v.x[0] - _f(o, v, v.x)[0] / 2)
@@ -315,6 +330,8 @@ def claims() -> list[Claim]:
             lambda o, v: bound_statement(lambda o_, v_: v_.x)(o, v)[:1],
             lambda: H(),
             display,
+            EP.a1_derivation,
+            EP.sizes,
             wrong=dict(statement=lambda o, v: [Rel(o.num(0), "<", _E(o, v))]),
         ),
         Claim(
@@ -418,6 +435,8 @@ def claims() -> list[Claim]:
             thm1_statement,
             lambda: H(),
             display,
+            EP.thm1_derivation,
+            EP.sizes,
             aliases=("thm-a1",),
             wrong=dict(statement=lambda o, v: [Rel(_E(o, v, _f(o, v)), "<", _E(o, v))]),
         ),
@@ -431,6 +450,8 @@ def claims() -> list[Claim]:
             decrease_statement(2),
             lambda: D.mild(),
             display,
+            EP.decrease_derivation,
+            EP.sizes,
             wrong=dict(statement=decrease_statement(1)),
         ),
         Claim(

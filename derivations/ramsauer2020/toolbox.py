@@ -3,22 +3,21 @@
 Notation: z, z′ ∈ ℝⁿ (``z``, ``w``), β > 0, p = softmax(βz), p′ = softmax(βz′);
 lse(β, z) = β⁻¹ ln Σ exp(βzᵢ); J_s = β(diag p − ppᵀ) (Lemma A20); m = maxᵢ pᵢ(1 − pᵢ);
 q a point of the probability simplex; v ∈ ℝⁿ a direction; H(q) = −Σ qᵢ ln qᵢ.
+The statements at symbolic size and the derivations live in
+:mod:`derivations.ramsauer2020.toolbox_proofs`.
 """
 
 from __future__ import annotations
-
-from types import SimpleNamespace
 
 import numpy as np
 import sympy as sp
 from hypothesis import strategies as st
 
 from derivations import strategies as S
-from derivations.engine import Claim, Instance, Rel, Step, VectorSymbol
-from derivations.engine.kernel import differentiate
+from derivations.engine import Claim, Instance, Rel, VectorSymbol
 from derivations.ramsauer2020 import domains as D
+from derivations.ramsauer2020 import toolbox_proofs as TP
 from derivations.ramsauer2020.common import display, dshow, implies, is_display, sub, vec
-from theory.indexed import Size, Vec, index
 
 SECTION = "toolbox"
 
@@ -54,38 +53,15 @@ def _diff_norm(o, a, b):
     return o.hf_norm(sub(o, a, b))
 
 
-def a18_space():
-    """z of symbolic length m and β > 0: Lemma A18 for every m at once."""
-    return SimpleNamespace(z=Vec.symbol("z", Size("m")), beta=sp.Symbol("beta", positive=True))
-
-
+@TP.symbolic("a18")
 def a18_statement(o, v):
     """softmax(βz) = ∇_z lse(β, z)."""
-    if isinstance(v.z, Vec):  # symbolic size: one relation for every k = 1 … m
-        k = index("k")
-        return [
-            Rel(
-                o.softmax(v.z, k, v.beta),
-                "==",
-                o.grad_lse(v.z, k, v.beta),
-                "softmax_k",
-                over=(k, 1, o.length(v.z)),
-            )
-        ]
     if is_display(v):
         p_k = dshow("SoftK", r"\operatorname{softmax}\left(\beta z\right)_{k}")
         return [Rel(p_k, "==", dshow("GradK", r"\partial_{z_k} \operatorname{lse}(\beta, z)"))]
     return [
         Rel(o.softmax(v.z, k, v.beta), "==", o.grad_lse(v.z, k, v.beta), f"softmax_{k + 1}")
         for k in range(len(v.z))
-    ]
-
-
-def a18_derivation(o, v):
-    """The paper's proof: differentiate β⁻¹ log Σᵢ exp(βzᵢ) with respect to z_k."""
-    return [
-        Step(r, "differentiate β⁻¹ log Σᵢ exp(βzᵢ) with respect to z_k", differentiate())
-        for r in a18_statement(o, v)
     ]
 
 
@@ -109,6 +85,7 @@ def _simplex(o, q):
     return vec(o, [t / tot for t in q])
 
 
+@TP.symbolic("a19_attained")
 def a19_attained_statement(o, v):
     """The maximum is attained at q = p = softmax(βz): pᵀz − β⁻¹Σ pᵢ ln pᵢ = lse(β, z), with
     ln pᵢ = βzᵢ − β·lse(β, z) (the log-softmax; so the check is Σpᵢ = 1 and the algebra)."""
@@ -121,6 +98,7 @@ def a19_attained_statement(o, v):
     return [Rel(o.dot(p, v.z) - ent / v.beta, "==", lse, "attained at softmax")]
 
 
+@TP.symbolic("a19")
 def a19_statement(o, v, attained: bool = False):
     """lse(β, z) = max over the simplex of qᵀz + β⁻¹H(q), attained at q = softmax(βz)."""
     lse = o.lse(v.z, v.beta)
@@ -152,6 +130,7 @@ def a20_statement(o, v):
     ]
 
 
+@TP.symbolic("a21")
 def a21_statement(o, v):
     """J_s 1 = 0: Σⱼ ∂softmax(βz)ᵢ/∂zⱼ = 0 (derivatives by differentiation)."""
     if is_display(v):
@@ -166,6 +145,7 @@ def a21_statement(o, v):
     ]
 
 
+@TP.symbolic("a22")
 def a22_statement(o, v):
     """vᵀJ_s v = β(Σpᵢvᵢ² − (Σpᵢvᵢ)²) ≥ 0: J_s is positive semi-definite."""
     if is_display(v):
@@ -175,12 +155,14 @@ def a22_statement(o, v):
     return [Rel(v.beta * quad, ">=", o.num(0), "vᵀJ_s v ≥ 0")]
 
 
+@TP.symbolic("a22_convex")
 def a22_convex_statement(o, v):
     """lse(β, ·) lies above its tangent: lse(β, z′) ≥ lse(β, z) + softmax(βz)ᵀ(z′ − z)."""
     tan = o.lse(v.z, v.beta) + _dot(o, _p(o, v.z, v.beta), sub(o, v.w, v.z))
     return [Rel(o.lse(v.w, v.beta), ">=", tan, "lse above its tangent")]
 
 
+@TP.symbolic("a23")
 def a23_statement(o, v):
     """(softmax(βz) − softmax(βz′))ᵀ(z − z′) ≥ 0."""
     d = sub(o, _p(o, v.z, v.beta), _p(o, v.w, v.beta))
@@ -267,11 +249,13 @@ def a26_statement(squared: bool):
     return statement
 
 
+@TP.symbolic("a27_attained")
 def conjugate_attained_statement(o, v):
     """Fenchel–Young holds with equality at z = β⁻¹ ln q."""
     return conjugate_statement(o, v, attained=True)[1:]
 
 
+@TP.symbolic("a27")
 def conjugate_statement(o, v, attained: bool = False):
     """Fenchel–Young for lse(β, ·) and β⁻¹Σqᵢ ln qᵢ (its conjugate on the simplex):
     qᵀz − lse(β, z) ≤ β⁻¹Σqᵢ ln qᵢ, with equality at z = β⁻¹ ln q."""
@@ -326,9 +310,7 @@ def claims() -> list[Claim]:
             zb,
             a18_statement,
             VX,
-            a18_space,
-            a18_derivation,
-            lambda: [a18_space()],
+            *TP.proof("lemma-a18", display),
             wrong=dict(
                 statement=lambda o, v: [Rel(o.softmax(v.z, 0, v.beta), "==", o.grad_lse(v.z, 0, 1))]
             ),
@@ -338,10 +320,12 @@ def claims() -> list[Claim]:
             "App. A.2, Lemma A19",
             "lse(β, z) = max_q (qᵀz + β⁻¹H(q)) over the simplex, attained at softmax(βz)",
             ineq,
-            zb + ", q in the simplex",
+            zb + ", q in the open simplex (every qᵢ > 0: the boundary, where 0 ln 0 = 0, is "
+            "neither searched nor derived)",
             a19_statement,
             V1,
-            display,
+            *TP.proof("lemma-a19", display),
+            hypotheses=TP.a19_hypotheses,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(o.lse(v.z, v.beta), "<=", _gibbs(o, v.q, v.z, 2 * v.beta))
@@ -356,7 +340,7 @@ def claims() -> list[Claim]:
             zb,
             a19_attained_statement,
             VX,
-            display,
+            *TP.proof("lemma-a19/attained", display),
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(_gibbs(o, _p(o, v.z, v.beta), v.z, 1), "==", o.lse(v.z, v.beta))
@@ -386,7 +370,7 @@ def claims() -> list[Claim]:
             zb,
             a21_statement,
             VX3,
-            display,
+            *TP.proof("lemma-a21", display),
             wrong=dict(
                 statement=lambda o, v: [Rel(o.hf_dsoftmax(v.z, 0, 0, v.beta), "==", o.num(0))]
             ),
@@ -399,7 +383,7 @@ def claims() -> list[Claim]:
             zb + ", v ∈ ℝⁿ",
             a22_statement,
             V1,
-            display,
+            *TP.proof("lemma-a22", display),
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(v.beta * o.dot(_p(o, v.z, v.beta), v.v), ">=", o.num(0))
@@ -414,7 +398,7 @@ def claims() -> list[Claim]:
             zz,
             a22_convex_statement,
             V2,
-            display,
+            *TP.proof("lemma-a22/convex", display),
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(o.lse(v.w, v.beta), "<=", a22_convex_statement(o, v)[0].rhs)
@@ -429,7 +413,7 @@ def claims() -> list[Claim]:
             zz,
             a23_statement,
             V2,
-            display,
+            *TP.proof("lemma-a23", display),
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(o.dot(_p(o, v.z, v.beta), sub(o, v.z, v.w)), ">=", o.num(0))
@@ -550,7 +534,7 @@ def claims() -> list[Claim]:
             zb + ", q in the open simplex",
             conjugate_statement,
             V1,
-            display,
+            *TP.proof("lemma-a27", display),
             aliases=("lemma-a28", "lemma-a29"),
             # reversed: qᵀz − lse(β, z) exceeds the conjugate (false at every z)
             wrong=dict(
@@ -568,7 +552,7 @@ def claims() -> list[Claim]:
             zb + ", q in the open simplex",
             conjugate_attained_statement,
             VX,
-            display,
+            *TP.proof("lemma-a27/attained", display),
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(

@@ -10,7 +10,9 @@ guaranteed to contain the true value at the working precision ``flint.ctx.prec``
   (truncated at ε²), the ε-coefficient read off — independent of the closed forms
   (ξ − f(ξ), Lemma A20) the claims compare them with.
 * ‖Jᵐ‖₂: ∫₀¹ J(λx + (1 − λ)y) dλ enclosed by an interval Riemann sum (J evaluated on the
-  segment's pieces as boxes), then the largest |eigenvalue| of the symmetric ball matrix.
+  segment's pieces as boxes), then the largest |eigenvalue| of the symmetric ball matrix
+  (where Arb's eigenvalue enclosure fails, e.g. Jᵐ of rank < d: a Rayleigh quotient below
+  and a positive-definiteness certificate above).
 * xᵢ*: iterate f from xᵢ in float64, refine by Newton steps at the working precision, then a
   box X around the limit with f(X) ⊂ X certified in interval arithmetic
   (Brouwer: a fixed point lies in X; the returned balls are
@@ -70,10 +72,12 @@ def dsoftmax(o, z, i, j, beta):
     return _coef(ex[i] / tot, 1)
 
 
-def spectral_norm(A) -> flint.arb:
+def spectral_norm(A, bounds: bool = False) -> flint.arb:
     """max |λ| of a symmetric matrix given as a ball matrix (an enclosure valid for every
     symmetric matrix in the balls): closed form for sizes 1 and 2, Arb's eigenvalue
-    enclosures otherwise; when those fail, the hull [0, ‖A‖_F] (valid, decides nothing close)."""
+    enclosures otherwise; when those fail, with ``bounds`` the enclosure of
+    :func:`_sym_norm_bounds`, else (or when that fails too) the hull [0, ‖A‖_F] (valid,
+    decides nothing close)."""
     n = len(A)
     if n == 1:
         return abs(arb(A[0][0]))
@@ -87,11 +91,43 @@ def spectral_norm(A) -> flint.arb:
     except ValueError:
         ev = None
     if not ev or not all(e.real.is_finite() for e in ev):
-        return arb(0).union(fro)
+        out = _sym_norm_bounds(A) if bounds else None
+        return arb(0).union(fro) if out is None else out
     out = abs(ev[0].real)
     for e in ev[1:]:
         out = out.max(abs(e.real))
     return out
+
+
+def _sym_norm_bounds(A):
+    """max |λ| of a symmetric matrix in the balls A, enclosed without eigenvalue enclosures
+    (for where Arb's fail, e.g. a repeated eigenvalue 0 of a rank-deficient Jᵐ): below by
+    |vᵀAv|/vᵀv for a rational v (the float64 top eigenvector of the midpoints), above by
+    t such that tI − A and tI + A are positive definite (every leading principal minor > 0,
+    Sylvester), t the float64 estimate raised until certified. None when nothing certifies."""
+    import numpy as np
+
+    n = len(A)
+    M = np.array([[float(arb(t).mid()) for t in row] for row in A])
+    if not np.all(np.isfinite(M)):
+        return None
+    w, V = np.linalg.eigh((M + M.T) / 2)
+    k = int(np.argmax(np.abs(w)))
+    v = [arb(flint.fmpq(*float(V[r, k]).as_integer_ratio())) for r in range(n)]
+    vav = sum((v[r] * A[r][q] * v[q] for r in range(n) for q in range(n)), arb(0))
+    lo = abs(vav) / sum((t * t for t in v), arb(0))
+    top = abs(float(w[k])) + 2.0**-1000
+
+    def definite(sign, t):  # t·I + sign·A positive definite: leading minors > 0
+        B = [[(t if r == q else 0) + sign * A[r][q] for q in range(n)] for r in range(n)]
+        return all(flint.arb_mat([row[:j] for row in B[:j]]).det() > 0 for j in range(1, n + 1))
+
+    p = flint.ctx.prec
+    for e in sorted({p // 2, p // 4, 64, 48, 32, 24, 16, 12, 8, 4, 2, 1}, reverse=True):
+        t = arb(top) * (1 + arb(2) ** -e)
+        if definite(-1, t) and definite(1, t):
+            return arb(lo.lower()).union(arb(t.upper()))
+    return None
 
 
 def _jac_box(P, z, beta):
@@ -141,18 +177,42 @@ def _jac_series(P, x, y, beta, lam, order: int):
     ]
 
 
+def _jac_scale(P, x, y, beta, points):
+    """2^{−(prec − 64)/4} + the largest |entry| of J at ``points`` of the segment (upper
+    bounds), or None at 64 bits (then the tolerance is absolute, 1 + |J(c)|) or where J
+    cannot be enclosed there."""
+    if flint.ctx.prec <= 64:
+        return None
+    top = arb(0)
+    try:
+        for lam in points:
+            for row in _jac_series(P, x, y, beta, arb(lam), 1):
+                for t in row:
+                    top = max(top, abs(_coef(t, 0)).upper(), key=lambda a: a.mid())
+    except ValueError:
+        return None
+    if not top.is_finite():
+        return None
+    return arb(2) ** (-((flint.ctx.prec - 64) // 4)) + top
+
+
 def jmean_norm(o, P, x, y, beta):
     """‖Jᵐ‖₂, Jᵐ = ∫₀¹ J(λx + (1−λ)y) dλ, enclosed by the midpoint rule with a certified
     remainder: on a piece of width h around c, ∫ J = h·J(c) + R with |R| ≤ h³/12 · sup|J''/2|
     (the sup enclosed by an Arb power series in λ over the piece). Pieces are halved while
-    the remainder exceeds h·2^{−min(prec/16, 16)}·(1 + |J(c)|) (or the series cannot be
-    enclosed), up to 2¹² pieces, so the enclosure tightens as the engine raises the
-    precision. The spectral norm of the resulting ball matrix encloses ‖Jᵐ‖₂."""
+    the remainder exceeds h·2^{−min(prec/16, 16)}·s (or the series cannot be enclosed), up
+    to 2¹² pieces, so the enclosure tightens as the engine raises the precision. The scale s
+    is 1 + maxₖₗ|J(c)ₖₗ| at 64 bits; above, 2^{−(prec − 64)/4} + the largest |entry| of J at
+    the eight first midpoints: relative to the size of J on the segment, also where J is
+    tiny (a saturated softmax, J ≈ e^{−βΔ}, where an absolute tolerance never decides). The
+    spectral norm of the resulting ball matrix encloses ‖Jᵐ‖₂ (the tolerance steers the
+    refinement only; every remainder is added as a ball)."""
     beta = arb(beta)
     d = len(x)
     tol = arb(2) ** (-min(flint.ctx.prec // 16, 16))
-    A = [[arb(0)] * d for _ in range(d)]
     todo = [(flint.fmpq(k, 8), flint.fmpq(k + 1, 8)) for k in range(8)]
+    scale = _jac_scale(P, x, y, beta, [(lo + hi) / 2 for lo, hi in todo])
+    A = [[arb(0)] * d for _ in range(d)]
     done = 0
     while todo:
         lo, hi = todo.pop()
@@ -165,9 +225,8 @@ def jmean_norm(o, P, x, y, beta):
             rem = [[abs(_coef(box[r][q], 2)) * h**3 / 12 for q in range(d)] for r in range(d)]
             ok = all(t.is_finite() for row in rem for t in row)
             if ok and not full:
-                ok = all(
-                    rem[r][q] <= tol * h * (1 + abs(val[r][q])) for r in range(d) for q in range(d)
-                )
+                size = scale if scale is not None else 1 + max(abs(t) for row in val for t in row)
+                ok = all(rem[r][q] <= tol * h * size for r in range(d) for q in range(d))
         except ValueError:
             ok = False
         if not ok and not full:
@@ -180,7 +239,7 @@ def jmean_norm(o, P, x, y, beta):
             [A[r][q] + h * val[r][q] + arb(0, rem[r][q].upper()) for q in range(d)]
             for r in range(d)
         ]
-    return spectral_norm(A)
+    return spectral_norm(A, bounds=True)
 
 
 def _update(P, x, beta):

@@ -14,7 +14,7 @@ from derivations.engine import kernel as K
 from derivations.engine.indexed_ops import INDEXED
 from derivations.engine.model import Algebra, Claim
 from derivations.strategies import lse_instances
-from theory.indexed import MaxOver, MinOver, Size, Vec, index
+from theory.indexed import MaxOver, MinOver, Size, Vec, index, subst
 
 M = Size("m")
 M2 = Size("m", 2)
@@ -333,6 +333,39 @@ def test_differentiate():
     assert not last([bad]).checked
 
 
+def test_delta_sum():
+    k, j = index("k"), index("j")
+    every = (k, 1, M)
+    dl = sp.KroneckerDelta(j, k)
+    term = INDEXED.softmax(Z, j) * Z.base()[j]
+    ok = Step(
+        Rel(sp.Sum(dl * term, (j, 1, M)), "==", subst(term, {j: k}), over=every), "", K.delta_sum()
+    )
+    assert last([ok]).checked
+    # the other side, and a sum with more terms
+    ok = Step(
+        Rel(Z.base()[k] + 1, "==", sp.Sum(dl * (Z.base()[j] + 1), (j, 1, M)), over=every),
+        "",
+        K.delta_sum(),
+    )
+    assert last([ok]).checked
+    wrong = [
+        Rel(sp.Sum(dl * term, (j, 1, M)), "==", 2 * subst(term, {j: k}), over=every),  # wrong value
+        Rel(sp.Sum(dl * term, (j, 1, 2 * M)), "==", subst(term, {j: k}), over=every),  # other range
+        Rel(sp.Sum(dl * term, (j, 1, M)), "==", subst(term, {j: k})),  # k not in the range
+        Rel(sp.Sum(term, (j, 1, M)), "==", subst(term, {j: k}), over=every),  # no delta
+        # a bound k is not the step's k: Σ_{k≤2m} Σ_{j≤m} δⱼₖ zⱼ = Σ_{k≤m} zₖ, not Σ_{k≤2m} zₖ
+        Rel(
+            sp.Sum(sp.Sum(dl * Z.base()[j], (j, 1, M)), (k, 1, 2 * M)),
+            "==",
+            sp.Sum(Z.base()[k], (k, 1, 2 * M)),
+            over=every,
+        ),
+    ]
+    for r in wrong:
+        assert not last([Step(r, "", K.delta_sum())]).checked, r
+
+
 def test_assumption_and_cites_check_what_they_claim():
     from derivations.engine import load_registry
 
@@ -420,6 +453,7 @@ def test_kernel_lists_its_rules_with_the_facts_they_license():
         "cauchy_schwarz",
         "max_difference",
         "differentiate",
+        "delta_sum",
     }
 
 

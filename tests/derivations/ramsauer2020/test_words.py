@@ -150,3 +150,50 @@ def test_lambertw_word_on_both_branches(x):
     if float(x) < 0:
         w1 = ARB.hf_lambertw(b, -1)
         assert (w1 * w1.exp() - b).contains(0) and w1 < -1
+
+
+def _ball_matrix(M, rad=0.0):
+    return [[flint.arb(float(t), rad) for t in row] for row in M]
+
+
+@pytest.mark.parametrize("rank", [1, 2, 3])
+def test_norm_bounds_without_eigenvalue_enclosures_hold_the_norm(rank):
+    """The Rayleigh / positive-definiteness enclosure of max |λ| (used where Arb's eig fails:
+    a repeated eigenvalue 0) contains the true norm of every matrix, and is tight."""
+    rng = np.random.default_rng(rank)
+    for _ in range(5):
+        B = rng.standard_normal((3, rank))
+        M = B @ B.T * rng.choice([1e-15, 1.0, 30.0])
+        flint.ctx.prec = 128
+        ball = W._sym_norm_bounds(_ball_matrix(M, 1e-30))
+        with mpmath.workdps(50):  # the exact matrix of the float entries, its eigenvalues
+            ev = mpmath.eigsy(mpmath.matrix(M.tolist()), eigvals_only=True)
+            true = max(abs(t) for t in ev)
+        assert ball is not None and _contains(ball, true, 30), (ball, true)
+        assert float(ball.rad()) <= 1e-6 * float(true)
+    # a wide ball matrix: an enclosure still holds every matrix in it, or nothing is claimed
+    flint.ctx.prec = 64
+    wide = W._sym_norm_bounds(_ball_matrix(np.eye(3), 0.5))
+    assert wide is None or wide.contains(flint.arb(1.5))
+
+
+def test_mean_value_jacobian_is_decided_where_the_softmax_saturates():
+    """Regression (thm4/eq6 at seed 0): J ≈ e^{−βΔ} is tiny; the refinement is relative to
+    it above 64 bits, so ‖Jᵐ‖₂ ≈ 1.08e-24 is enclosed away from 0 from 512 bits on (it was
+    [± 8e-17] at every precision, leaving Eq. 6 undecided)."""
+    P = (
+        (-0.16308181473042968, 0.10284947550324833),
+        (-0.13489487219156324, -0.13775727335964982),
+        (-0.18413223010108698, -0.05717529838193967),
+    )
+    x = (-0.1630327135858602, 0.10303090991322328)
+    beta = 4598.995290691126
+    flint.ctx.prec = 512
+    a = [[flint.arb(t) for t in r] for r in P]
+    star = W.fixed_point(None, a, a[0], flint.arb(beta))
+    ball = W.jmean_norm(None, a, [flint.arb(t) for t in x], star, flint.arb(beta))
+    assert ball > 0 and float(ball.rad()) < 1e-3 * float(ball.mid())
+    with mpmath.workdps(40):
+        ref = MP.hf_jmean_norm([list(r) for r in P], list(x), [float(t.mid()) for t in star], beta)
+    assert abs(float(ball.mid()) - float(ref)) <= 1e-6 * float(ref)
+    flint.ctx.prec = 64

@@ -1,0 +1,130 @@
+"""Ramsauer et al.'s proofs through the rule kernel for every size: the App. A.2 toolbox
+(Lemmas A19, A21, A22, A23, A27; :mod:`derivations.ramsauer2020.toolbox_proofs`) and Eq. 2
+(its mixture form, its gradient), Theorem 1's CCCP descent and Lemma A1 (a)
+(:mod:`derivations.ramsauer2020.energy_proofs`) are proven; a derivation with a wrong step (a
+wrong coefficient, a wrong derivative, a wrong inequality) is not."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+import sympy as sp
+
+from derivations.engine import Rel, Step, load_registry, verify
+from derivations.engine import kernel as K
+from derivations.engine.checker import check_derivation
+from derivations.engine.indexed_ops import INDEXED
+from derivations.ramsauer2020 import energy_proofs as EP
+from derivations.ramsauer2020 import toolbox_proofs as TP
+from theory.indexed import index
+
+REG = load_registry(["ramsauer2020"])
+DERIVED = (
+    "lemma-a19",
+    "lemma-a19/attained",
+    "lemma-a21",
+    "lemma-a22",
+    "lemma-a22/convex",
+    "lemma-a23",
+    "lemma-a27",
+    "lemma-a27/attained",
+    "eq2",
+    "eq2/gradient",
+    "thm2/decrease",
+    "thm1",
+    "lemma-a1",
+)
+
+
+def _claim(cid):
+    return REG[f"ramsauer2020:{cid}"]
+
+
+def test_the_derived_claims_are_proven_for_every_size():
+    recs = {r["qid"]: r for r in verify(REG, [f"ramsauer2020:{c}" for c in DERIVED], examples=8)}
+    for cid in DERIVED:
+        rec = recs[f"ramsauer2020:{cid}"]
+        assert rec["status"] == "proven", (cid, rec["evidence"])
+        assert "for every size" in rec["evidence"], cid
+
+
+def _with_step(cid, k, change):
+    """The claim with step ``k`` of its derivation replaced by ``change(step)``."""
+    c = _claim(cid)
+
+    def derivation(o, v):
+        steps = list(c.derivation(o, v))
+        steps[k] = change(steps[k])
+        return steps
+
+    return dataclasses.replace(c, derivation=derivation)
+
+
+def _strengthened(s: Step) -> Step:
+    """The step made stronger by ⅓ (a ≤ b − ⅓, a ≥ b + ⅓, a = b + ⅓): false where the
+    original is tight."""
+    r = s.rel
+    d = -sp.Rational(1, 3) if r.op in ("<=", "<") else sp.Rational(1, 3)
+    return Step(Rel(r.lhs, r.op, r.rhs + d, r.label, r.over), s.why, s.by)
+
+
+@pytest.mark.parametrize("cid", DERIVED)
+def test_a_wrong_last_step_is_rejected(cid):
+    c = _claim(cid)
+    n = len(c.derivation(INDEXED, c.derivation_sizes()[0]))
+    out = check_derivation(_with_step(cid, n - 1, _strengthened), REG)
+    assert not out["complete"] and not out["steps"][n - 1]["checked"], cid
+
+
+def test_a21_a_wrong_coefficient_in_the_jacobian_is_rejected():
+    """∂pᵢ/∂zⱼ = β(δᵢⱼpᵢ − 2pᵢpⱼ) is not the derivative: the differentiate step fails."""
+    v = TP.space()
+    i, j = index("i"), index("j")
+    pi, pj = INDEXED.softmax(v.z, i, v.beta), INDEXED.softmax(v.z, j, v.beta)
+
+    def change(s):
+        wrong = v.beta * (sp.KroneckerDelta(i, j) * pi - 2 * pi * pj)
+        return Step(Rel(s.rel.lhs, "==", wrong, over=s.rel.over), s.why, s.by)
+
+    out = check_derivation(_with_step("lemma-a21", 0, change), REG)
+    assert not out["complete"] and "derivative differs" in out["steps"][0]["how"]
+
+
+def test_a22_a_wrong_combination_is_rejected():
+    """Cauchy–Schwarz times −β (not ≥ 0) does not give the bound."""
+    v = TP.space()
+    steps = TP.a22_derivation(INDEXED, v)
+    second = steps[-1].by.args
+    coeffs = dict(second)["coeffs"]
+    bad = Step(steps[-1].rel, "", K.combine((0, -v.beta), (1, coeffs[1])))
+    ctx = K.new_context(_claim("lemma-a22"), REG, INDEXED, v, steps[:-1] + [bad])
+    for k, s in enumerate(ctx.steps):
+        ctx.outcomes.append(K.check_step(k, s, ctx))
+    assert all(o.checked for o in ctx.outcomes[:-1]) and not ctx.outcomes[-1].checked
+
+
+def test_a19_gibbs_needs_the_kl_divergence():
+    """Σ rᵢ ln(pᵢ/rᵢ) ≥ 0 (the reversed ratio) is not Gibbs' inequality."""
+    v = TP.space()
+    r, i = TP._simplex(v.q), v.z.var
+    p = INDEXED.softmax(v.z, i, v.beta)
+    flipped = sp.Sum(r.body * sp.log(p / r.body), (i, 1, v.z.length))
+    out = check_derivation(
+        _with_step("lemma-a19", 2, lambda s: Step(Rel(0, "<=", flipped), s.why, s.by)), REG
+    )
+    assert not out["complete"] and not out["steps"][2]["checked"]
+    assert [s["checked"] for s in out["steps"][:2]] == [True, True]
+
+
+def test_cccp_decrease_with_a_wrong_sign_is_rejected():
+    """Adding the quadratic identity instead of subtracting it leaves a remainder."""
+    v = EP.space()
+    steps = EP.decrease_derivation(INDEXED, v)
+    bad = Step(steps[-1].rel, "", K.combine((0, 1), (1, 1), (2, 1)))
+    out = check_derivation(
+        dataclasses.replace(_claim("thm2/decrease"), derivation=lambda o, w: steps[:-1] + [bad]),
+        REG,
+    )
+    assert not out["complete"]
+    assert [s["checked"] for s in out["steps"][:3]] == [True, True, True]
