@@ -22,6 +22,7 @@ The rules (public constructors; ``premises`` are indices of earlier steps, 0-bas
 ``monotone(k, f, domain)``, ``termwise(k)``, ``term_bound()``, ``split_first()``,
 ``wlog(key)``, ``abs_bound(k1, k2)``, ``abs_sign(k)``, ``holder(k1, k2)``, ``gibbs(k1, k2)``,
 ``cauchy_schwarz()``, ``max_difference()``, ``differentiate()``, ``delta_sum()``,
+``sum_bound()``,
 ``in_range()``, ``integral_bound(k)``, ``integrate()``.
 """
 
@@ -55,6 +56,7 @@ from derivations.engine.rules import (
     max_difference,
     monotone,
     split_first,
+    sum_bound,
     term_bound,
     termwise,
     wlog,
@@ -85,6 +87,7 @@ __all__ = [
     "max_difference",
     "differentiate",
     "delta_sum",
+    "sum_bound",
     "in_range",
     "integral_bound",
     "integrate",

@@ -200,7 +200,7 @@ class Monotone:
 
     i: int
     f: sp.Lambda
-    domain: str = "real"  # or "positive"
+    domain: str = "real"  # or "positive", "nonnegative"
 
 
 @dataclass

@@ -177,6 +177,11 @@ def _positive(e, ctx: Context) -> bool:
     return is_pos(unfold(e, "*")) or _establish(Rel(0, "<", e), ctx)
 
 
+def _nonneg(e, ctx: Context) -> bool:
+    """e ≥ 0 by the sign rules or by an earlier checked step."""
+    return is_nonneg(unfold(e, "*")) or _establish(Rel(0, "<=", e), ctx)
+
+
 def _establish(r: Rel, ctx: Context) -> bool:
     """``r`` holds by the sign rules or is implied by an earlier checked step."""
     n = r.normal()
@@ -307,13 +312,25 @@ def combine(ctx, rel, prem, coeffs):
 @_rule(build=lambda k, f, domain="real": ((k,), {"f": f, "domain": domain}))
 def monotone(ctx, rel, prem, f, domain="real"):
     """An increasing map applied to both sides: from a ⋈ b conclude f(a) ⋈ f(b) when f′ > 0
-    on the domain ("real", or "positive" with a, b > 0 proved); ⋈ ∈ {=, ≤, <}."""
+    on the domain ("real"; "positive" with a, b > 0 proved; "nonnegative" with a, b ≥ 0
+    proved, f′ > 0 on t > 0 and f continuous on t ≥ 0 by construction, e.g. √t); ⋈ ∈
+    {=, ≤, <}."""
     (a,) = [_align(p, rel) for p in prem]
-    t = sp.Dummy("t", positive=True) if domain == "positive" else sp.Dummy("t", real=True)
+    if domain not in ("real", "positive", "nonnegative"):
+        raise NotLicensed(f"unknown domain {domain!r}")
+    t = sp.Dummy("t", real=True) if domain == "real" else sp.Dummy("t", positive=True)
     if not is_pos(normal_form(sp.diff(f(t), t))):
         raise NotLicensed(f"cannot show {f} is increasing on the {domain} numbers")
     if domain == "positive" and not all(_positive(side, ctx) for side in (a.lhs, a.rhs)):
         raise NotLicensed("cannot show both sides of the premise are > 0")
+    if domain == "nonnegative":
+        # f′ > 0 on (0, ∞) and f continuous on [0, ∞): f is increasing on [0, ∞) (MVT)
+        from derivations.engine.rules_classic import _continuous
+
+        t0 = sp.Dummy("t", nonnegative=True)
+        _continuous(f(t0), t0)
+        if not all(_nonneg(side, ctx) for side in (a.lhs, a.rhs)):
+            raise NotLicensed("cannot show both sides of the premise are ≥ 0")
     n = rel.normal()
     if (a.op, n.op) in _IMPLIES and same(n.lhs, f(a.lhs)) and same(n.rhs, f(a.rhs)):
         return f"{_show(f(sp.Symbol('t')))} is increasing"
@@ -509,5 +526,5 @@ from derivations.engine import rules_classic as _classic  # noqa: E402
 
 holder, gibbs, cauchy_schwarz = _classic.holder, _classic.gibbs, _classic.cauchy_schwarz
 max_difference, differentiate = _classic.max_difference, _classic.differentiate
-delta_sum = _classic.delta_sum
+delta_sum, sum_bound = _classic.delta_sum, _classic.sum_bound
 integral_bound, integrate = _classic.integral_bound, _classic.integrate

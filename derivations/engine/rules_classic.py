@@ -1,7 +1,7 @@
 """The rule kernel's named inequalities and its calculus (part of the kernel; see
 :mod:`derivations.engine.rules` for the conventions): Hölder, Gibbs, Cauchy–Schwarz, the max
-difference bound, differentiation, Kronecker delta sums, integrals bounded termwise, and the
-fundamental theorem of calculus.
+difference bound, differentiation, Kronecker delta sums, a term against a sum of
+nonnegative terms, integrals bounded termwise, and the fundamental theorem of calculus.
 
 Notation: sums Σᵢ over one index range; λ ∈ [0, 1]; p, q positive vectors summing to 1;
 δⱼₖ Kronecker's delta.
@@ -23,6 +23,7 @@ __all__ = [
     "max_difference",
     "differentiate",
     "delta_sum",
+    "sum_bound",
     "integral_bound",
     "integrate",
 ]
@@ -205,6 +206,25 @@ def _split_sums(e):
         return sp.Add(*[sp.Sum(t, s.limits[0]) for t in terms])
 
     return e.replace(lambda s: isinstance(s, sp.Sum) and len(s.limits) == 1, split)
+
+
+@_rule
+def sum_bound(ctx, rel, prem):
+    """A term of a sum of nonnegative terms is at most the sum: f(i) ≤ Σ_{j=lo}^{hi} f(j)
+    for every integer i in [lo, hi] (the step is quantified over exactly the sum's range),
+    when the sign rules prove f(j) ≥ 0 for every j."""
+    n = rel.normal()
+    if not n.over or n.op != "<=" or not n.over[0].is_integer:
+        raise NotLicensed("states f(i) ≤ Σ_j f(j) for every integer i of a range")
+    i, lo, hi = n.over
+    f, (j, a, b) = _sum_parts(n.rhs)
+    if not (same(a, lo) and same(b, hi)):
+        raise NotLicensed("the step's range is not the sum's range")
+    if not is_nonneg(unfold(f, "*")):
+        raise NotLicensed(f"cannot show every term {_show(f)} ≥ 0")
+    if same(n.lhs, subst(f, {j: i})):
+        return "a nonnegative term is at most the sum"
+    raise NotLicensed("the left side is not the sum's term at i")
 
 
 @_rule

@@ -10,6 +10,7 @@ from __future__ import annotations
 from derivations.engine import Claim, Rel, VectorSymbol
 from derivations.ramsauer2020 import domains as D
 from derivations.ramsauer2020 import energy_proofs as EP
+from derivations.ramsauer2020 import more_proofs as MP
 from derivations.ramsauer2020.common import count, display, dist, implies, is_display, rows
 from derivations.ramsauer2020.words import is_torch
 
@@ -77,7 +78,7 @@ def bound_statement(point):
 
     def statement(o, v):
         if EP.symbolic(v):
-            return EP.bounds(o, v)
+            return MP.simplex_bounds(o, v) if hasattr(v, "w") else EP.bounds(o, v)
         x = point(o, v)
         E = _E(o, v, x)
         return [Rel(o.num(0), "<=", E, "0 ≤ E"), Rel(E, "<=", 2 * _M(o, v) ** 2, "E ≤ 2M²")]
@@ -106,6 +107,8 @@ def a1b_statement(sharp: bool):
     """ξ in the simplex: E ≤ β⁻¹ ln N + ½M² (− ½‖ξ‖² in the proof's sharper form)."""
 
     def statement(o, v):
+        if EP.symbolic(v):
+            return MP.a1b(o, v, sharp)
         x = simplex_point(o, v)
         rhs = o.log(count(o, v.P)) / v.beta + _M(o, v) ** 2 / 2
         if sharp:
@@ -121,6 +124,8 @@ def a1b_statement(sharp: bool):
 def eq3_statement(o, v, formula: bool = True):
     """‖f(ξ)‖ ≤ M and f(ξ) = X softmax(βXᵀξ) (the vocabulary word against the core
     softmax; ``formula=False``: the bound alone)."""
+    if EP.symbolic(v):
+        return MP.eq3(o, v, formula)
     f = _f(o, v)
     out = [Rel(o.hf_norm(f), "<=", _M(o, v), "‖f(ξ)‖ ≤ M")]
     if is_display(v) or not formula:
@@ -245,6 +250,14 @@ def eq10_wrong(o, v):
 # ------------------------------------------------------------------------- the claims
 
 
+#: What the derivations on the simplex cover (:mod:`derivations.ramsauer2020.more_proofs`).
+OPEN = (
+    " (searched on the closed simplex, vertices and edges included; the derivation covers the"
+    " open simplex, every pᵢ > 0, for every N and d: on the boundary the statement rests on"
+    " the search and on E's continuity, which the kernel does not check)"
+)
+
+
 def claims() -> list[Claim]:
     H = D.hopfield
     ineq, ident = "inequality", "identity"
@@ -300,10 +313,12 @@ def claims() -> list[Claim]:
             "§2, the sentence after Eq. (2), with Lemma A1's hypothesis",
             "with ξ in the patterns' simplex (Lemma A1's domain): 0 ≤ E ≤ 2M²",
             ineq,
-            pat + "; ξ = Σᵢ pᵢxᵢ, pᵢ ≥ 0, Σpᵢ = 1",
+            pat + "; ξ = Σᵢ pᵢxᵢ, pᵢ ≥ 0, Σpᵢ = 1" + OPEN,
             bound_statement(simplex_point),
             lambda: D.simplex(),
             display,
+            MP.simplex_bounds_derivation,
+            MP.simplex_sizes,
             wrong=dict(
                 statement=lambda o, v: [Rel(_E(o, v, simplex_point(o, v)), "<=", _M(o, v) ** 2 / 4)]
             ),
@@ -354,10 +369,12 @@ def claims() -> list[Claim]:
             "App. A.1.1, Lemma A1 (b), Eq. (17)",
             "(b) ξ in the simplex: E ≤ β⁻¹ ln N + ½M²",
             ineq,
-            pat + "; ξ in the simplex",
+            pat + "; ξ in the simplex" + OPEN,
             a1b_statement(False),
             lambda: D.simplex(),
             display,
+            MP.a1b_derivation,
+            MP.simplex_sizes,
             wrong=dict(
                 statement=lambda o, v: [Rel(_E(o, v, simplex_point(o, v)), "<=", _M(o, v) ** 2 / 2)]
             ),
@@ -367,10 +384,12 @@ def claims() -> list[Claim]:
             "App. A.1.1, proof of Lemma A1 (b)",
             "the proof's form: E ≤ β⁻¹ ln N + ½M² − ½‖ξ‖² (ξ in the simplex)",
             ineq,
-            pat + "; ξ in the simplex",
+            pat + "; ξ in the simplex" + OPEN,
             a1b_statement(True),
             lambda: D.simplex(),
             display,
+            MP.a1b_proof_derivation,
+            MP.simplex_sizes,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(
@@ -386,10 +405,12 @@ def claims() -> list[Claim]:
             "App. A.1.1, Lemma A1 (c), Eq. (18)",
             "(c) ξ in the simplex: E ≤ 2M²",
             ineq,
-            pat + "; ξ in the simplex",
+            pat + "; ξ in the simplex" + OPEN,
             lambda o, v: bound_statement(simplex_point)(o, v)[1:],
             lambda: D.simplex(),
             display,
+            MP.a1c_derivation,
+            MP.simplex_sizes,
             wrong=dict(
                 statement=lambda o, v: bound_statement(lambda o_, v_: v_.x)(o, v)[1:],
                 domain=lambda: H(),
@@ -405,6 +426,8 @@ def claims() -> list[Claim]:
             eq3_statement,
             lambda: D.dyadic(),
             display,
+            MP.eq3_derivation,
+            EP.sizes,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(o.hf_norm(_f(o, v)), "<=", min(o.hf_norm(r) for r in rows(v.P)))
@@ -420,6 +443,8 @@ def claims() -> list[Claim]:
             lambda o, v: eq3_statement(o, v, formula=False),
             lambda: H(),
             display,
+            MP.eq3_bound_derivation,
+            EP.sizes,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(o.hf_norm(_f(o, v)), "<=", min(o.hf_norm(r) for r in rows(v.P)))

@@ -164,6 +164,74 @@ def test_monotone_maps():
     assert not check([p, bad])[1].checked
 
 
+def test_monotone_on_the_nonnegative_numbers():
+    """√ is increasing on t ≥ 0 (continuous at 0, f′ > 0 on t > 0): from a ≤ b with a, b ≥ 0
+    proved, √a ≤ √b; refused when a side may be negative, and for maps not continuous on
+    t ≥ 0 (ln t, t − 1/t) even though f′ > 0 on t > 0."""
+    t0 = sp.Dummy("t", nonnegative=True)
+    sqrt = sp.Lambda(t0, sp.sqrt(t0))
+    sq = sp.Sum(Z.body**2, (I, 1, M))
+    top2 = MaxOver(Z.body**2, I, 1, M)
+    base = Step(Rel(Z.body**2, "<=", top2, over=EVERY), "", K.term_bound())
+    ok = Step(
+        Rel(sp.sqrt(Z.body**2), "<=", sp.sqrt(top2), over=EVERY),
+        "",
+        K.monotone(0, sqrt, "nonnegative"),
+    )
+    assert check([base, ok])[1].checked
+    # the same step on the "positive" domain: z² may be 0
+    pos = Step(ok.rel, "", K.monotone(0, sqrt, "positive"))
+    assert not check([base, pos])[1].checked
+    # a side that may be negative: z ≤ max z, √z ≤ √(max z) is refused
+    raw = Step(Rel(Z.body, "<=", TOP, over=EVERY), "", K.term_bound())
+    bad = Step(
+        Rel(sp.sqrt(Z.body), "<=", sp.sqrt(TOP), over=EVERY), "", K.monotone(0, sqrt, "nonnegative")
+    )
+    out = check([raw, bad])[1]
+    assert not out.checked and "≥ 0" in out.how
+    # increasing on t > 0 but not continuous on t ≥ 0: refused
+    for f in (sp.Lambda(t0, sp.log(t0)), sp.Lambda(t0, t0 - 1 / t0)):
+        bad = Step(
+            Rel(f(Z.body**2), "<=", f(top2), over=EVERY), "", K.monotone(0, f, "nonnegative")
+        )
+        assert not check([base, bad])[1].checked
+    # decreasing: refused
+    neg = sp.Lambda(t0, -sp.sqrt(t0))
+    bad = Step(
+        Rel(-sp.sqrt(Z.body**2), "<=", -sp.sqrt(top2), over=EVERY),
+        "",
+        K.monotone(0, neg, "nonnegative"),
+    )
+    assert not check([base, bad])[1].checked
+    # a strict premise gives a strict step; an unknown domain is refused
+    one = Step(Rel(sq, "<", sq + 1), "", K.algebra())
+    ok = Step(Rel(sp.sqrt(sq), "<", sp.sqrt(sq + 1)), "", K.monotone(0, sqrt, "nonnegative"))
+    assert check([one, ok])[1].checked
+    bad = Step(ok.rel, "", K.monotone(0, sqrt, "nonneg"))
+    assert not check([one, bad])[1].checked
+
+
+def test_sum_bound_a_nonnegative_term_is_at_most_the_sum():
+    ok = Step(Rel(sp.exp(Z.body), "<=", SZ, over=EVERY), "", K.sum_bound())
+    assert last([ok]).checked
+    j = index("j")
+    ok = Step(Rel(Z.body**2, "<=", sp.Sum(Z[j] ** 2, (j, 1, M)), over=EVERY), "", K.sum_bound())
+    assert last([ok]).checked  # the sum's index may differ from the step's
+    # terms of either sign: zᵢ ≤ Σⱼ zⱼ is false (z = (1, −2))
+    bad = Step(Rel(Z.body, "<=", sp.Sum(Z[j], (j, 1, M)), over=EVERY), "", K.sum_bound())
+    out = last([bad])
+    assert not out.checked and "≥ 0" in out.how
+    # the step's range must be the sum's range: i ≤ m + 1 is not a term of Σ_{j ≤ m}
+    bad = Step(Rel(sp.exp(Z.body), "<=", SZ, over=(I, 1, M + 1)), "", K.sum_bound())
+    assert not last([bad]).checked
+    # not the i-th term: 2e^{zᵢ} ≤ Σ e^{zⱼ} is false (m = 1)
+    bad = Step(Rel(2 * sp.exp(Z.body), "<=", SZ, over=EVERY), "", K.sum_bound())
+    assert not last([bad]).checked
+    # unquantified, or ≥: refused
+    assert not last([Step(Rel(sp.exp(Z[sp.Integer(1)]), "<=", SZ), "", K.sum_bound())]).checked
+    assert not last([Step(Rel(SZ, "<=", sp.exp(Z.body), over=EVERY), "", K.sum_bound())]).checked
+
+
 # ------------------------------------------------------- sums, reductions, max and min
 
 
@@ -454,6 +522,7 @@ def test_kernel_lists_its_rules_with_the_facts_they_license():
         "max_difference",
         "differentiate",
         "delta_sum",
+        "sum_bound",
     }
 
 

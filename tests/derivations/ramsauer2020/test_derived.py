@@ -1,8 +1,9 @@
 """Ramsauer et al.'s proofs through the rule kernel for every size: the App. A.2 toolbox
 (Lemmas A19, A21, A22, A23, A27; :mod:`derivations.ramsauer2020.toolbox_proofs`) and Eq. 2
 (its mixture form, its gradient), Theorem 1's CCCP descent and Lemma A1 (a)
-(:mod:`derivations.ramsauer2020.energy_proofs`) are proven; a derivation with a wrong step (a
-wrong coefficient, a wrong derivative, a wrong inequality) is not."""
+(:mod:`derivations.ramsauer2020.energy_proofs`), Eq. 3's bound and Lemma A1 (b), (c) on the
+open simplex (:mod:`derivations.ramsauer2020.more_proofs`) are proven; a derivation with a
+wrong step (a wrong coefficient, a wrong derivative, a wrong inequality) is not."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from derivations.engine import kernel as K
 from derivations.engine.checker import check_derivation
 from derivations.engine.indexed_ops import INDEXED
 from derivations.ramsauer2020 import energy_proofs as EP
+from derivations.ramsauer2020 import more_proofs as MP
 from derivations.ramsauer2020 import toolbox_proofs as TP
 from theory.indexed import index
 
@@ -34,6 +36,12 @@ DERIVED = (
     "thm2/decrease",
     "thm1",
     "lemma-a1",
+    "eq3",
+    "eq3/bound",
+    "lemma-a1/b-proof",
+    "lemma-a1/b",
+    "lemma-a1/c",
+    "eq2/bound/simplex",
 )
 
 
@@ -128,3 +136,37 @@ def test_cccp_decrease_with_a_wrong_sign_is_rejected():
     )
     assert not out["complete"]
     assert [s["checked"] for s in out["steps"][:3]] == [True, True, True]
+
+
+def test_eq3_the_square_root_needs_the_nonnegative_domain():
+    """‖f(ξ)‖² may be 0: √ applied on the "positive" domain is refused."""
+    v = EP.space()
+    steps = MP.eq3_derivation(INDEXED, v)
+    k = next(n for n, s in enumerate(steps) if s.by.rule == "monotone")
+    bad = Step(steps[k].rel, "", K.monotone(k - 1, MP.SQRT, "positive"))
+    out = check_derivation(_with_step("eq3", k, lambda s: bad), REG)
+    assert not out["complete"] and not out["steps"][k]["checked"]
+    assert all(s["checked"] for s in out["steps"][:k])
+
+
+def test_a1b_the_entropy_with_the_wrong_sign_is_rejected():
+    """Adding β⁻¹Σ r ln r (≤ 0) instead of subtracting it does not give the bound."""
+    steps = MP.a1b_proof_derivation(INDEXED, MP.simplex_space())
+    beta = MP.simplex_space().beta
+    bad = Step(steps[-1].rel, "", K.combine((0, 1), (1, -1), (6, -1 / beta), (7, 1)))
+    out = check_derivation(_with_step("lemma-a1/b-proof", len(steps) - 1, lambda s: bad), REG)
+    assert not out["complete"] and not out["steps"][-1]["checked"]
+    assert all(s["checked"] for s in out["steps"][: len(steps) - 1])
+
+
+def test_a1b_r_le_1_needs_nonnegative_terms():
+    """r_l ≤ 1 rests on w_l ≤ Σⱼ wⱼ; with w_l = u_l (any sign) the sum bound is refused."""
+    v = MP.simplex_space()
+    u = v.w.map(sp.log)  # w_l = exp(u_l): u_l = log w_l, of either sign
+
+    def change(s):
+        j = index("j")
+        return Step(Rel(u.body, "<=", sp.Sum(u[j], (j, 1, v.P.d)), over=s.rel.over), s.why, s.by)
+
+    out = check_derivation(_with_step("lemma-a1/b-proof", 2, change), REG)
+    assert not out["complete"] and not out["steps"][2]["checked"]
