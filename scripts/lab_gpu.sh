@@ -6,18 +6,20 @@
 #
 # --preset gpu: one CUDA GPU, 8 minutes in all (each step has its own timeout):
 #   1. torch/CUDA check; exit 3 when torch sees no CUDA device (nothing is downloaded).
-#   2. lab plateau  (timeout 230 s): 3 conditions (grammar, grammar-double, mccoy) x 2 models
+#   2. lab plateau  (timeout 220 s): 3 conditions (grammar, grammar-double, mccoy) x 2 models
 #      (6 and 10 layers, d_emb = 512, the paper's F.2 sizes) x 3 seeds = 18 trainings of
 #      3,000 steps at batch 64, 4 at a time on the GPU. Expected 3-4 minutes (an estimate,
 #      8-12 ms a step: no GPU was available when this was written, so it is not measured).
 #   3. lab radius   (timeout 60 s): all-MiniLM-L6-v2 (or --model PATH, e.g. GPT-2 medium with
 #      its last-token pooling) on all 40,604 QF declaratives, 5 sample sizes x 3
 #      normalisations. Expected under 1 minute.
-#   4. lab sizelaw  (timeout 170 s): the size-law protocol with its control, 5 widths x 3 seeds
-#      x 6 data sizes per dataset (180 trainings of 1,200-1,500 steps); the models are tiny
-#      (launch-bound on a GPU), so they run on the machine's CPU cores, one training per core.
-#      Expected about 3 minutes on 16 cores (about 2,900 CPU-seconds at this project's
-#      measured 12 ms a step).
+#   4. lab sizelaw  (timeout 200 s): the size-law protocol with its control: facts 6 widths x
+#      3 seeds x 5 data sizes (90 trainings of 1,500 steps), QF 5 widths x 3 seeds x 6 data
+#      sizes (90 of 800 steps), plus the unsettled runs continued for as many steps again
+#      (up to twice); the models are tiny (launch-bound on a GPU), so they run on the
+#      machine's CPU cores, one training per core. Expected about 3 minutes on 16 cores
+#      (about 2,200 CPU-seconds at this project's measured 10-12 ms a step, plus about 800
+#      for the continuations, as measured at the CPU preset).
 #   5. lab findings --from OUT/docs: the README findings block for these results.
 # --preset tiny: the same steps on CPU in seconds (no CUDA check); tests use it.
 # A step that times out leaves no result folder, but its finished trainings stay cached in
@@ -40,7 +42,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 case "$PRESET" in
-    gpu) T_PLATEAU=230; T_RADIUS=60; T_SIZELAW=170 ;;
+    gpu) T_PLATEAU=220; T_RADIUS=60; T_SIZELAW=200 ;;
     tiny) T_PLATEAU=120; T_RADIUS=120; T_SIZELAW=120 ;;
     *) echo "lab_gpu.sh: --preset must be gpu or tiny, got $PRESET" >&2; exit 2 ;;
 esac

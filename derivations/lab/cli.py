@@ -34,6 +34,9 @@ from derivations.lab import EXPERIMENTS
 
 DEFAULT_OUT = "lab-results"
 PRESETS = ("cpu", "gpu", "tiny")
+#: measured on this project's 2-core machine (the sizelaw control needs long trainings: its
+#: models must fill their capacity before D* measures it)
+CPU_MINUTES = {"plateau": "about 7", "radius": "about 2–3", "sizelaw": "about 20"}
 
 
 def _experiment_args(p: argparse.ArgumentParser, name: str) -> None:
@@ -41,8 +44,8 @@ def _experiment_args(p: argparse.ArgumentParser, name: str) -> None:
         "--preset",
         choices=PRESETS,
         default="cpu",
-        help="cpu: ≤ 10 minutes on 2 cores (default); gpu: the larger protocol, on CUDA; "
-        "tiny: seconds, for tests",
+        help=f"cpu: {CPU_MINUTES.get(name, 'a few')} minutes on 2 cores (default); gpu: the "
+        "larger protocol, on CUDA; tiny: seconds, for tests",
     )
     p.add_argument("--out", default=DEFAULT_OUT, help=f"results root (default {DEFAULT_OUT})")
     p.add_argument(

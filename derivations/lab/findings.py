@@ -101,6 +101,11 @@ def render_radius(s: dict) -> str:
     )
 
 
+def _longer(s: dict, d: dict) -> str:
+    k = s.get("extend", 0)
+    return f" (up to {d['steps'] * 2**k:,} where the decision was not settled)" if k else ""
+
+
 def render_sizelaw(s: dict) -> str:
     parts = []
     for name, d in s["datasets"].items():
@@ -110,11 +115,14 @@ def render_sizelaw(s: dict) -> str:
         role = "control, known s = 1" if d["kind"] == "facts" else "Prop. 5 predicts s = 1/2"
         parts.append(
             f"{name} ({role}; {len(d['widths'])} widths, N = {min(d['N']):,}–{max(d['N']):,}, "
-            f"D grid {min(d['grid']):,}–{max(d['grid']):,} {d['unit']}, {d['steps']:,} steps, "
+            f"D grid {min(d['grid']):,}–{max(d['grid']):,} {d['unit']}, "
+            f"{d['steps']:,} steps{_longer(s, d)}, "
             f"σ² = {d['sigma2']}): "
             f"s = {_f(d['slope'], 2)}, 95 % interval {_ci(d['interval'])}; censored "
             f"{d['censored']['left']} left / {d['censored']['right']} right of "
-            f"{d['censored']['of']}; {d['not_converged']} of {d['runs']} runs not converged{cap}"
+            f"{d['censored']['of']}; {d.get('extended', 'n/a')} of {d['runs']} runs trained "
+            f"longer, {d.get('unsettled', 'n/a')} still unsettled (their rows' D* intervals "
+            f"widened){cap}"
         )
     return (
         f"- **sizelaw** ({s['claim']['status']}): D* ∝ N^s by App. G's rule (error at the end "

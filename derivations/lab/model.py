@@ -117,8 +117,8 @@ class GPT(nn.Module):
         elif isinstance(m, nn.Embedding):
             nn.init.normal_(m.weight, mean=0.0, std=0.02)
 
-    def forward(self, idx: torch.Tensor) -> torch.Tensor:
-        """Logits (B, T, V) for token ids ``idx`` (B, T)."""
+    def hidden(self, idx: torch.Tensor) -> torch.Tensor:
+        """The final hidden states (B, T, C) for token ids ``idx`` (B, T), before ``ln_f``."""
         B, T = idx.shape
         if T > self.cfg.block_size:
             raise ValueError(f"sequence length {T} exceeds block_size {self.cfg.block_size}")
@@ -126,14 +126,21 @@ class GPT(nn.Module):
         x = self.drop(self.wte(idx) + self.wpe(pos))  # (B, T, C)
         for block in self.blocks:
             x = block(x)  # (B, T, C)
-        return self.head(self.ln_f(x))  # (B, T, V)
+        return x
+
+    def forward(self, idx: torch.Tensor) -> torch.Tensor:
+        """Logits (B, T, V) for token ids ``idx`` (B, T)."""
+        return self.head(self.ln_f(self.hidden(idx)))  # (B, T, V)
 
     def token_losses(self, idx: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-        """Per-position cross-entropy in nats (B, T); 0 where ``targets == IGNORE_INDEX``."""
-        logits = self(idx)  # (B, T, V)
-        return F.cross_entropy(
-            logits.flatten(0, 1), targets.flatten(), ignore_index=IGNORE_INDEX, reduction="none"
-        ).view_as(targets)
+        """Per-position cross-entropy in nats (B, T); 0 where ``targets == IGNORE_INDEX``.
+        The output head runs on the counted positions only (the same per-token losses as
+        ``forward``, without the logits nobody reads: a fact's key tokens, padding)."""
+        counted = targets != IGNORE_INDEX  # (B, T)
+        h = self.ln_f(self.hidden(idx)[counted])  # (n, C)
+        out = torch.zeros(targets.shape, dtype=h.dtype, device=h.device)  # (B, T)
+        out[counted] = F.cross_entropy(self.head(h), targets[counted], reduction="none")
+        return out
 
     def n_params(self, kind: str = "attn_ff") -> int:
         """Parameter count: ``attn_ff`` (the paper's N), ``non_embedding`` or ``all``."""

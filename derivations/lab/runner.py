@@ -31,6 +31,8 @@ class Job:
     cfg: TrainConfig
     train: LMData
     val: LMData
+    keep_final: bool = False  # keep the finished state, so that a longer run can extend it
+    extends: str | None = None  # the hash of a kept run this one continues (train.extension_of)
 
 
 def _init_worker() -> None:
@@ -39,7 +41,15 @@ def _init_worker() -> None:
 
 def _run_job(job: Job, cache_dir: str | None) -> dict:
     torch.set_num_threads(1)
-    return train(job.cfg, job.train, job.val, cache_dir=cache_dir, label=job.label)
+    return train(
+        job.cfg,
+        job.train,
+        job.val,
+        cache_dir=cache_dir,
+        label=job.label,
+        keep_final=job.keep_final,
+        extends=job.extends,
+    )
 
 
 def run_jobs(

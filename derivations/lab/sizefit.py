@@ -105,11 +105,14 @@ def censored_fit(
     each s the best (c, τ). Returns the slope s maximising the likelihood, its intercept and τ,
     and the 95 % profile-likelihood interval {s : 2 (nll(s) − nll(ŝ)) ≤ χ²₁(0.95)} (``ci``;
     ``None`` when it reaches the end of the grid: not bounded by the data). ``slope`` is
-    ``None`` when fewer than two distinct N carry information."""
+    ``None`` when fewer than two distinct N carry information. An interval (0, ∞) (a row that
+    says nothing) adds nothing to the likelihood and is left out."""
     import torch
 
     x = np.log(np.asarray(N, float))
     a, b = _log_bounds(np.asarray(lo, float), np.asarray(hi, float))
+    told = np.isfinite(a) | np.isfinite(b)  # (0, ∞) has probability 1 under every fit: no data
+    x, a, b = x[told], a[told], b[told]
     if len(np.unique(x)) < 2 or not np.isfinite(np.concatenate([a, b])).any():
         return {"slope": None, "intercept": None, "tau": None, "nll": None, "ci": None}
     xm = x.mean()
@@ -176,3 +179,23 @@ def classify(ci: Sequence[float] | None, known: float, alternative: float) -> st
         (True, True): "holds both",
         (False, False): "holds neither",
     }[(k, alt)]
+
+
+def d_star_bounds(
+    err_low: Sequence[float], err_high: Sequence[float], grid: Sequence[float], sigma2: float
+) -> dict:
+    """D*'s interval when each run's error is known only to lie in [err_low, err_high] (a run
+    that may still change): the earliest D* the low errors allow, the latest the high ones do.
+    Smaller errors can only move the rule's smallest passing D down, so D* lies in
+    (lo of the low row, hi of the high row]. ``censored``: ``None``, ``"left"`` (D* ≤ the
+    smallest D), ``"right"`` (D* > the largest D) or ``"both"`` (the row says nothing)."""
+    if any(a > b for a, b in zip(err_low, err_high)):
+        raise ValueError("every err_low must be ≤ its err_high")
+    a = d_star_interval(err_low, grid, sigma2)
+    b = d_star_interval(err_high, grid, sigma2)
+    lo, hi = a["lo"], b["hi"]
+    left, right = lo == 0.0, math.isinf(hi)
+    censored = {(True, True): "both", (True, False): "left", (False, True): "right"}.get(
+        (left, right)
+    )
+    return {"lo": lo, "hi": hi, "censored": censored, "monotone": a["monotone"] and b["monotone"]}

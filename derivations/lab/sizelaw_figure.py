@@ -41,14 +41,14 @@ def sizelaw_figure(out: Path, analyses: dict, s: dict) -> list[str]:
                 hi = o["hi"] if np.isfinite(o["hi"]) else grid[-1] * 2
                 jit = 1 + 0.03 * (o["seed"] - 1)
                 bx.plot([o["N"] * jit] * 2, [lo, hi], color=f"C{j}", lw=2, alpha=0.7)
-                if o["censored"] == "right":
+                if o["censored"] in ("right", "both"):
                     bx.annotate(
                         "",
                         (o["N"] * jit, hi),
                         (o["N"] * jit, lo),
                         arrowprops={"arrowstyle": "->", "color": f"C{j}"},
                     )
-                if o["censored"] == "left":
+                if o["censored"] in ("left", "both"):
                     bx.annotate(
                         "",
                         (o["N"] * jit, lo),

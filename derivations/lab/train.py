@@ -11,6 +11,9 @@
 * Cached: a run is keyed by :func:`run_hash` (config + data fingerprints + ``LAB_VERSION``).
   A finished run is read back from ``<cache_dir>/<hash>.json`` and never redone; an
   interrupted one resumes from ``<hash>.ckpt.pt`` (model, optimiser, generator and RNG states).
+* Extended: with a constant learning rate the first S steps of a longer run are exactly a run
+  of S steps, so a finished run kept with ``keep_final`` (``<hash>.final.pt``) is continued by
+  a run that differs only in ``steps`` (``extends=<its hash>``) instead of being redone.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ import torch
 from derivations.lab.data import LMData
 from derivations.lab.model import GPT, IGNORE_INDEX, GPTConfig
 
-LAB_VERSION = 2  # bump when the meaning of a cached run changes
+LAB_VERSION = 3  # bump when the meaning of a cached run changes
 
 #: config fields that do not change the numbers (left out of the hash)
 _NOT_HASHED = ("checkpoint_every",)
@@ -254,11 +257,15 @@ def train(
     progress: bool = False,
     label: str = "",
     stop_after: int | None = None,
+    keep_final: bool = False,
+    extends: str | None = None,
 ) -> dict:
     """Train one model; return its curves and final evaluations (see the module docstring).
 
     ``stop_after`` stops after that many total steps and leaves a checkpoint (for tests of
-    resumption); the returned dict then has ``complete = False``.
+    resumption); the returned dict then has ``complete = False``. ``keep_final`` keeps the
+    finished state in the cache; ``extends`` names a kept run this one continues (see
+    :func:`extension_of`).
     """
     if train_data.vocab != val_data.vocab:
         raise ValueError("train and validation data must share one vocabulary")
@@ -275,7 +282,17 @@ def train(
     try:
         with _deterministic_attention(device):
             return _train(
-                cfg, train_data, val_data, cache_dir, progress, label, stop_after, h, device
+                cfg,
+                train_data,
+                val_data,
+                cache_dir,
+                progress,
+                label,
+                stop_after,
+                h,
+                device,
+                keep_final,
+                extends,
             )
     finally:
         torch.use_deterministic_algorithms(prev_det)
@@ -291,7 +308,28 @@ def _deterministic_attention(device: torch.device):
     return sdpa_kernel([SDPBackend.MATH])
 
 
-def _train(cfg, train_data, val_data, cache_dir, progress, label, stop_after, h, device):
+def extension_of(cfg: TrainConfig, prev: TrainConfig) -> bool:
+    """Whether a run of ``cfg`` starts with exactly the run of ``prev``: the same config but
+    for more steps, under a constant learning rate (a cosine schedule depends on the total)."""
+    same = {f.name: getattr(cfg, f.name) for f in fields(cfg) if f.name != "steps"} == {
+        f.name: getattr(prev, f.name) for f in fields(prev) if f.name != "steps"
+    }
+    return same and cfg.schedule == "constant" and prev.steps < cfg.steps
+
+
+def _train(
+    cfg,
+    train_data,
+    val_data,
+    cache_dir,
+    progress,
+    label,
+    stop_after,
+    h,
+    device,
+    keep_final=False,
+    extends=None,
+):
     t0 = time.perf_counter()
     torch.manual_seed(cfg.seed)
     gcfg = cfg.gpt_config(train_data)
@@ -309,26 +347,44 @@ def _train(cfg, train_data, val_data, cache_dir, progress, label, stop_after, h,
     gen = torch.Generator().manual_seed(cfg.seed + 1)
     state = {"step": 0, "train_loss": [], "val_steps": [], "val_loss": [], "wall_s": 0.0}
     ckpt = Path(cache_dir) / f"{h}.ckpt.pt" if cache_dir is not None else None
-    if ckpt is not None and ckpt.is_file():
-        blob = torch.load(ckpt, map_location=device, weights_only=False)
+    start = ckpt if ckpt is not None and ckpt.is_file() else None
+    extending = False
+    if start is None and extends is not None and cache_dir is not None:
+        prev = Path(cache_dir) / f"{extends}.final.pt"
+        if prev.is_file():
+            blob = torch.load(prev, map_location=device, weights_only=False)
+            if not extension_of(cfg, TrainConfig(**blob["config"])):
+                raise ValueError(
+                    f"run {h} cannot extend run {extends}: the configs differ in more than "
+                    "the number of steps, or the schedule is not constant"
+                )
+            start = prev
+            extending = True
+    if start is not None:
+        blob = torch.load(start, map_location=device, weights_only=False)
         model.load_state_dict(blob["model"])
         opt.load_state_dict(blob["opt"])
         gen.set_state(blob["gen"])
         torch.set_rng_state(blob["rng"])
         state = blob["state"]
+        if extending and state["val_steps"][-1] % cfg.eval_every:
+            # the shorter run evaluated at its last step, off the schedule of this one
+            state["val_steps"].pop()
+            state["val_loss"].pop()
 
-    def save_ckpt():
-        if ckpt is None:
+    def save_ckpt(path=ckpt, config=None):
+        if path is None:
             return
-        ckpt.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         blob = {
             "model": model.state_dict(),
             "opt": opt.state_dict(),
             "gen": gen.get_state(),
             "rng": torch.get_rng_state(),
             "state": state,
+            "config": config,
         }
-        _atomic_write(ckpt, lambda t: torch.save(blob, t))
+        _atomic_write(path, lambda t: torch.save(blob, t))
 
     if state["step"] == 0 and not state["val_steps"]:
         state["val_steps"].append(0)
@@ -403,6 +459,8 @@ def _train(cfg, train_data, val_data, cache_dir, progress, label, stop_after, h,
         "total_wall_s": time.perf_counter() - t0,
     }
     if cache_dir is not None:
+        if keep_final:
+            save_ckpt(Path(cache_dir) / f"{h}.final.pt", asdict(cfg))
         save_result(cache_dir, res)
         if ckpt is not None and ckpt.is_file():
             ckpt.unlink()

@@ -102,3 +102,47 @@ def test_classify():
     assert classify([1.3, 1.6], 1.0, 0.5) == "holds neither"
     assert classify(None, 1.0, 0.5) == "undefined"
     assert censored_fit([1e3, 1e3], [1, 1], [2, 2], 0.1)["slope"] is None
+
+
+def test_a_row_that_says_nothing_leaves_the_fit_unchanged():
+    """An interval (0, ∞) (a row whose runs could not settle either way) has probability 1
+    under every fit: adding it changes nothing (and does not break the fit)."""
+    obs = _observations(1.0, noise=0.1)
+    w, N, lo, hi = (list(x) for x in zip(*obs))
+    tau = math.log(2) / math.sqrt(12)
+    base = censored_fit(N, lo, hi, tau)
+    more = censored_fit(N + [N[0]], lo + [0.0], hi + [math.inf], tau)
+    assert more["slope"] == base["slope"] and more["ci"] == base["ci"]
+
+
+@pytest.mark.parametrize("preset", ["cpu", "gpu"])
+def test_presets_meet_the_protocol(preset):
+    """Issue 15's protocol, as the presets state it: ≥ 5 widths, ≥ 3 seeds, a D grid wider
+    (as a ratio) than the range of N, unsettled runs continued at least once; N is counted
+    from the models the presets build."""
+    from derivations.lab.facts import FactsSpec, make_facts
+    from derivations.lab.model import GPT
+    from derivations.lab.sizelaw import SIZELAW_PRESETS
+    from derivations.lab.train import TrainConfig
+
+    s = SIZELAW_PRESETS[preset]
+    assert len(s["seeds"]) >= 3 and s["extend"] >= 1
+    p = s["datasets"]["facts"]
+    assert len(p["widths"]) >= 5
+    tr, _ = make_facts(
+        FactsSpec(
+            n_facts=p["grid"][0],
+            n_val=p["n_val"],
+            n_keys_a=p["keys"],
+            n_keys_b=p["keys"],
+            n_values=p["n_values"],
+            value_len=p["value_len"],
+        )
+    )
+    N = [
+        GPT(TrainConfig(n_layer=1, n_head=1, d_emb=w).gpt_config(tr)).n_params("all")
+        for w in (min(p["widths"]), max(p["widths"]))
+    ]
+    assert max(p["grid"]) / min(p["grid"]) > N[1] / N[0]
+    assert max(p["grid"]) + p["n_val"] <= p["keys"] ** 2  # enough distinct keys
+    assert len(s["datasets"]["qf"]["widths"]) >= 5

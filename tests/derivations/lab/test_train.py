@@ -7,7 +7,7 @@ import torch
 
 from derivations.lab.facts import FactsSpec, make_facts
 from derivations.lab.model import GPT, IGNORE_INDEX, GPTConfig
-from derivations.lab.train import TrainConfig, evaluate, run_hash, train
+from derivations.lab.train import TrainConfig, evaluate, extension_of, run_hash, train
 
 
 def test_model_shapes_and_parameter_count():
@@ -19,6 +19,9 @@ def test_model_shapes_and_parameter_count():
     y[:, -2:] = IGNORE_INDEX
     tl = m.token_losses(x, y)
     assert tl.shape == (4, 7) and (tl[:, -2:] == 0).all()
+    # the head runs on counted positions only: the same losses as the full logits give
+    full = torch.nn.functional.cross_entropy(m(x)[:, :-2].flatten(0, 1), y[:, :-2].flatten())
+    assert tl[:, :-2].mean().item() == pytest.approx(full.item(), rel=1e-6)
     d = 8
     assert m.n_params("attn_ff") == 3 * (12 * d * d + 9 * d)
     assert m.n_params("all") == sum(p.numel() for p in m.parameters())
@@ -60,6 +63,28 @@ def test_training_is_deterministic_and_resumable(tmp_path):
     d = train(cfg, tr, va, cache_dir=tmp_path)
     assert d["cached"] and d["train_loss"] == a["train_loss"]
     assert run_hash(cfg, tr, va) != run_hash(TrainConfig(**{**cfg.__dict__, "seed": 1}), tr, va)
+
+
+@pytest.mark.parametrize("steps", [4, 5])  # on and off the evaluation schedule
+def test_a_longer_run_continues_a_kept_one_exactly(tmp_path, steps):
+    """Under a constant learning rate, S steps kept with ``keep_final`` and continued to 2S
+    give exactly the run of 2S steps from scratch (curves, evaluations, final losses)."""
+    torch.set_num_threads(1)
+    cfg, tr, va = _tiny()
+    cfg = TrainConfig(**{**cfg.__dict__, "steps": steps, "schedule": "constant"})
+    long = TrainConfig(**{**cfg.__dict__, "steps": 2 * steps})
+    short = train(cfg, tr, va, cache_dir=tmp_path, keep_final=True)
+    assert (tmp_path / f"{short['hash']}.final.pt").is_file()
+    ext = train(long, tr, va, cache_dir=tmp_path, extends=short["hash"])
+    fresh = train(long, tr, va)
+    for k in ("train_loss", "val_steps", "val_loss", "final"):
+        assert ext[k] == fresh[k], k
+    assert extension_of(long, cfg) and not extension_of(cfg, long)
+    cosine = TrainConfig(**{**long.__dict__, "schedule": "cosine"})
+    assert not extension_of(cosine, TrainConfig(**{**cfg.__dict__, "schedule": "cosine"}))
+    other = TrainConfig(**{**long.__dict__, "seed": 7})
+    with pytest.raises(ValueError, match="cannot extend"):
+        train(other, tr, va, cache_dir=tmp_path, extends=short["hash"])
 
 
 def test_per_sequence_losses_add_up():

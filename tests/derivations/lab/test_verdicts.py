@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
+import pytest
+
 from derivations.lab.plateau import plateau_verdict
-from derivations.lab.sizelaw import sizelaw_verdict
+from derivations.lab.sizefit import d_star_bounds
+from derivations.lab.sizelaw import err_range, sizelaw_verdict
 
 
 def _cond(name, floor, vals, gap=0.005, descent=0.001, kind="exact"):
@@ -89,11 +95,32 @@ def test_plateau_references_are_exact_for_sampled_lines_and_upper_for_mccoy(mini
         assert len(va_data) == (s["grammar_val_lines"] if c["source"] == "grammar" else 400)
 
 
-def test_sizelaw_unconverged_control_is_not_trusted():
-    ctrl = {**_analysis("facts", [0.9, 1.1], "not converged"), "not_converged": 30, "runs": 90}
-    qf = _analysis("qf", [0.4, 0.6], "holds known only")
-    st, why = sizelaw_verdict({"facts": ctrl, "qf": qf})
-    assert st == "inconclusive" and "did not converge" in why
-    good = _analysis("facts", [0.9, 1.1], "holds known only")
-    qf_nc = {**_analysis("qf", [0.4, 0.6], "not converged"), "not_converged": 20, "runs": 105}
-    assert sizelaw_verdict({"facts": good, "qf": qf_nc})[0] == "inconclusive"
+def test_an_unsettled_run_widens_its_rows_d_star_interval():
+    """A run whose error could still cross σ² is not read as passing or failing: D* spans
+    what the low and the high errors allow (an honest interval, not a dropped run)."""
+    s = {"trend_window": 0.5}
+    flat = _run(train=[2.2] * 100, final=2.2, val=[2.77] * 6)
+    e = err_range(flat, s, 0.25)
+    assert e["low"] == pytest.approx((2.2 - 2.77) ** 2) == e["high"] and e["settled"]
+    falling = _run(train=list(np.linspace(2.77, 2.6, 100)), final=2.6, val=[2.77] * 6)
+    f = err_range(falling, s, 0.1)  # err 0.03 now, could reach ≈ 0.12 ≥ 0.1: unsettled
+    assert f["err"] == f["low"] < 0.1 <= f["high"] and not f["settled"]
+    assert err_range(falling, s, 1.0)["settled"]  # far from σ²: more training changes nothing
+    grid = [100, 200, 400]
+    fixed = d_star_bounds([2.0, 0.05, 0.01], [2.0, 0.05, 0.01], grid, 0.1)
+    assert (fixed["lo"], fixed["hi"], fixed["censored"]) == (100, 200, None)
+    wide = d_star_bounds([2.0, 0.05, 0.01], [2.0, 0.3, 0.01], grid, 0.1)
+    assert (wide["lo"], wide["hi"]) == (100, 400)
+    open_ = d_star_bounds([0.01, 0.01, 0.01], [2.0, 2.0, 2.0], grid, 0.1)
+    assert open_["censored"] == "both" and open_["lo"] == 0 and math.isinf(open_["hi"])
+    with pytest.raises(ValueError):
+        d_star_bounds([0.5], [0.1], [100], 0.1)
+
+
+def _run(train, final, val):
+    return {
+        "train_loss": [float(x) for x in train],
+        "final": {"train": {"loss": final}},
+        "val_steps": [float(x) for x in np.linspace(0, len(train), len(val))],
+        "val_loss": val,
+    }
