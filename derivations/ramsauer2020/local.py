@@ -13,6 +13,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from derivations.engine import Claim, Instance, Rel
+from derivations.ramsauer2020 import a1_proofs as AP
 from derivations.ramsauer2020 import domains as D
 from derivations.ramsauer2020.common import (
     count,
@@ -65,6 +66,8 @@ def in_ball(o, v, x):
 
 def eq5_statement(o, v):
     """Δᵢ = min_{j≠i} ½(‖xᵢ‖² − ‖xⱼ‖² + ‖xᵢ − xⱼ‖²) (Eq. 140, the parallelogram identity)."""
+    if AP.symbolic(v):
+        return AP.eq5(o, v)
     if is_display(v):
         rhs = dshow(
             "Eq140", r"\min_{j \ne i} \tfrac12\left(\|x_i\|^2 - \|x_j\|^2 + \|x_i - x_j\|^2\right)"
@@ -188,6 +191,38 @@ def a4_statement(o, v):
         Rel(others, "<=", eps / (N - 1), "p_k ≤ ε/(N − 1)"),
         Rel(dist(o, R[i], f), "<=", 2 * eps * _M(o, v), "‖xᵢ − f(ξ)‖ ≤ 2εM"),
     ]
+
+
+def a4_softmax_statement(o, v):
+    """Lemma A4's softmax bounds for the instance's pattern i (any i; the paper takes the
+    argmax of the gaps): c = ξᵀxᵢ − max_{j≠i} ξᵀxⱼ, ε = (N − 1)e^{−βc}, pᵢ ≥ 1 − ε and
+    max_{k≠i} p_k ≤ ε/(N − 1)."""
+    if AP.symbolic(v):
+        return AP.a4(o, v)
+    if is_display(v):
+        e = v.eps
+        return [
+            Rel(dshow("PI", "p_i"), ">=", 1 - e),
+            Rel(dshow("PK", r"\max_{k \ne i} p_k"), "<=", e / (count(o, v.P) - 1)),
+        ]
+    R = rows(v.P)
+    N, i = len(R), int(v.i)
+    s = [o.dot(r, v.x) for r in R]
+    eps = (N - 1) * o.exp(-v.beta * (s[i] - o.max([s[j] for j in range(N) if j != i])))
+    p = _p(o, v)
+    others = o.max([p[k] for k in range(N) if k != i])
+    return [
+        Rel(p[i], ">=", 1 - eps, "pᵢ ≥ 1 − ε"),
+        Rel(others, "<=", eps / (N - 1), "p_k ≤ ε/(N − 1)"),
+    ]
+
+
+@st.composite
+def _with_i(draw, strategy):
+    """The instances of ``strategy`` with a pattern index i (0-based)."""
+    inst = draw(strategy)
+    i = draw(st.integers(0, len(inst.patterns) - 1))
+    return Instance.make(inst.patterns, inst.x, regime=inst.regime, **inst.p, i=i)
 
 
 # ------------------------------------------------------------------------- Lemmas A5–A7
@@ -321,10 +356,13 @@ def claims() -> list[Claim]:
             "§3, Eq. (5) = Definition 2; App. A.1.4, Eqs. (139)–(140)",
             "Δᵢ = xᵢᵀxᵢ − max_{j≠i} xᵢᵀxⱼ equals min_{j≠i} ½(‖xᵢ‖² − ‖xⱼ‖² + ‖xᵢ − xⱼ‖²)",
             "identity",
-            "N ≥ 2 patterns, i",
+            "N ≥ 2 patterns, i (derivation: for every N ≥ 2 and d, for the first pattern i; "
+            "other i by relabelling the patterns, a step the kernel does not check)",
             eq5_statement,
             lambda: D.any_patterns(),
             display,
+            AP.eq5_derivation,
+            AP.sizes,
             aliases=("def2", "eq140"),
             wrong=dict(
                 statement=lambda o, v: [
@@ -434,6 +472,29 @@ def claims() -> list[Claim]:
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(a4_statement(o, v)[2].lhs, "<=", a4_statement(o, v)[2].rhs / 4)
+                ]
+            ),
+        ),
+        Claim(
+            "lemma-a4/softmax",
+            "App. A.1.4, Lemma A4 (its first two bounds)",
+            "pᵢ ≥ 1 − ε and p_k ≤ ε/(N − 1) (k ≠ i) with ε = (N − 1)e^{−βc}, "
+            "c = ξᵀxᵢ − max_{j≠i} ξᵀxⱼ, for every pattern i (the paper's i maximises c)",
+            ineq,
+            "N ≥ 2 patterns, ξ, β > 0, any i (derivation: for every N ≥ 2 and d, for the first "
+            "pattern i; other i by relabelling the patterns, a step the kernel does not check)",
+            a4_softmax_statement,
+            lambda: _with_i(H2()),
+            display,
+            AP.a4_derivation,
+            AP.sizes,
+            wrong=dict(
+                statement=lambda o, v: [
+                    Rel(
+                        a4_softmax_statement(o, v)[0].lhs,
+                        ">=",
+                        1 - (1 - a4_softmax_statement(o, v)[0].rhs) / 4,
+                    )
                 ]
             ),
         ),
