@@ -98,6 +98,19 @@ def _conclusion_record(r: Rel, where: str, how: str) -> dict:
     }
 
 
+def with_step(claim: Claim, k: int, change) -> Claim:
+    """``claim`` with step ``k`` of its derivation replaced by ``change(step)``, at every
+    size: for tests that a derivation with a wrong step is not checked."""
+    import dataclasses
+
+    def derivation(o, v):
+        steps = list(claim.derivation(o, v))
+        steps[k] = change(steps[k])
+        return steps
+
+    return dataclasses.replace(claim, derivation=derivation)
+
+
 def check_derivation(claim: Claim, registry: dict, budget: int | None = None) -> dict:
     """Check every step on every derivation size; the steps must conclude the claim."""
     out = {

@@ -14,7 +14,7 @@ import sympy as sp
 
 from derivations.engine import Rel, Step, load_registry, verify
 from derivations.engine import kernel as K
-from derivations.engine.checker import check_derivation
+from derivations.engine.checker import check_derivation, with_step
 from derivations.engine.indexed_ops import INDEXED
 from derivations.ramsauer2020 import energy_proofs as EP
 from derivations.ramsauer2020 import more_proofs as MP
@@ -59,14 +59,7 @@ def test_the_derived_claims_are_proven_for_every_size():
 
 def _with_step(cid, k, change):
     """The claim with step ``k`` of its derivation replaced by ``change(step)``."""
-    c = _claim(cid)
-
-    def derivation(o, v):
-        steps = list(c.derivation(o, v))
-        steps[k] = change(steps[k])
-        return steps
-
-    return dataclasses.replace(c, derivation=derivation)
+    return with_step(_claim(cid), k, change)
 
 
 def _strengthened(s: Step) -> Step:

@@ -7,14 +7,12 @@ around) is not checked."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 import sympy as sp
 
 from derivations.engine import Rel, Step, load_registry, verify
 from derivations.engine import kernel as K
-from derivations.engine.checker import check_derivation
+from derivations.engine.checker import check_derivation, with_step
 from derivations.engine.indexed_ops import INDEXED
 from derivations.ramsauer2020 import a1_proofs as AP
 
@@ -28,14 +26,7 @@ def _claim(cid):
 
 def _with_step(cid, k, change):
     """The claim with step ``k`` of its derivation replaced by ``change(step)``."""
-    c = _claim(cid)
-
-    def derivation(o, v):
-        steps = list(c.derivation(o, v))
-        steps[k] = change(steps[k])
-        return steps
-
-    return dataclasses.replace(c, derivation=derivation)
+    return with_step(_claim(cid), k, change)
 
 
 def test_the_a1_claims_are_supported_naming_the_relabelling():
