@@ -21,6 +21,7 @@ The result (cached by :mod:`derivations.engine.cache`): ``steps`` (each with ``l
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from types import SimpleNamespace
 
@@ -101,7 +102,6 @@ def _conclusion_record(r: Rel, where: str, how: str) -> dict:
 def with_step(claim: Claim, k: int, change) -> Claim:
     """``claim`` with step ``k`` of its derivation replaced by ``change(step)``, at every
     size: for tests that a derivation with a wrong step is not checked."""
-    import dataclasses
 
     def derivation(o, v):
         steps = list(claim.derivation(o, v))

@@ -22,7 +22,7 @@ The rules (public constructors; ``premises`` are indices of earlier steps, 0-bas
 ``monotone(k, f, domain)``, ``termwise(k)``, ``term_bound()``, ``split_first()``,
 ``wlog(key)``, ``abs_bound(k1, k2)``, ``abs_sign(k)``, ``holder(k1, k2)``, ``gibbs(k1, k2)``,
 ``cauchy_schwarz()``, ``max_difference()``, ``differentiate()``, ``delta_sum()``,
-``sum_bound()``,
+``sum_bound()``, ``unchecked(reason)``,
 ``in_range()``, ``integral_bound(k)``, ``integrate()``.
 """
 
@@ -59,6 +59,7 @@ from derivations.engine.rules import (
     sum_bound,
     term_bound,
     termwise,
+    unchecked,
     wlog,
 )
 
@@ -88,6 +89,7 @@ __all__ = [
     "differentiate",
     "delta_sum",
     "sum_bound",
+    "unchecked",
     "in_range",
     "integral_bound",
     "integrate",

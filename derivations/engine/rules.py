@@ -222,6 +222,14 @@ def algebra(ctx, rel, prem, unfold=()):
     raise NotLicensed("the sign rules do not prove rhs − lhs " + ("> 0" if n.op == "<" else "≥ 0"))
 
 
+@_rule(build=lambda reason: ((), {"reason": reason}))
+def unchecked(ctx, rel, prem, reason):
+    """A step no rule covers, said so: never checked. The derivation stays incomplete, the
+    claim at most *supported*, and its evidence quotes ``reason`` (e.g. a symmetry argument
+    the kernel cannot state)."""
+    raise NotLicensed(f"no kernel rule checks this: {reason}")
+
+
 @_rule
 def assumption(ctx, rel, prem):
     """A hypothesis of the claim itself (its ``hypotheses``, e.g. 0 ≤ λ ≤ 1), at the

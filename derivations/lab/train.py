@@ -347,9 +347,10 @@ def _train(
     gen = torch.Generator().manual_seed(cfg.seed + 1)
     state = {"step": 0, "train_loss": [], "val_steps": [], "val_loss": [], "wall_s": 0.0}
     ckpt = Path(cache_dir) / f"{h}.ckpt.pt" if cache_dir is not None else None
-    start = ckpt if ckpt is not None and ckpt.is_file() else None
-    extending = False
-    if start is None and extends is not None and cache_dir is not None:
+    blob, extending = None, False
+    if ckpt is not None and ckpt.is_file():
+        blob = torch.load(ckpt, map_location=device, weights_only=False)
+    elif extends is not None and cache_dir is not None:
         prev = Path(cache_dir) / f"{extends}.final.pt"
         if prev.is_file():
             blob = torch.load(prev, map_location=device, weights_only=False)
@@ -358,10 +359,8 @@ def _train(
                     f"run {h} cannot extend run {extends}: the configs differ in more than "
                     "the number of steps, or the schedule is not constant"
                 )
-            start = prev
             extending = True
-    if start is not None:
-        blob = torch.load(start, map_location=device, weights_only=False)
+    if blob is not None:
         model.load_state_dict(blob["model"])
         opt.load_state_dict(blob["opt"])
         gen.set_state(blob["gen"])

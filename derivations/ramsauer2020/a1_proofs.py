@@ -9,7 +9,7 @@ The pattern. A relation at symbolic size quantifies over one index range, and "m
 j ≠ i" is not a range; the derivations here are for the first pattern, i = 1 (``i = 0`` in
 the 0-based instances, the others j = 2 … N). The statements are invariant under relabelling
 the patterns, which the kernel does not check (its ``wlog`` rule is about the maximum of one
-vector): each derivation ends with that relabelling as a step no rule confirms, so the
+vector): each derivation ends with that relabelling as an ``unchecked`` step, so the
 claims are *supported* with every other step checked, and say so in their assumptions. The
 statement-agreement check writes the symbolic statement out at N = 2, 3 and compares it
 with the searched one at i = 0.
@@ -38,6 +38,7 @@ from derivations.engine.kernel import (
     split_first,
     term_bound,
     termwise,
+    unchecked,
 )
 from derivations.ramsauer2020.energy_proofs import _scores
 from theory.indexed import MaxOver, MinOver, PatternSet, Size, index
@@ -135,9 +136,8 @@ def relabel(rel):
     unconfirmed on purpose, and the claims stay *supported* with every other step checked."""
     return Step(
         rel,
-        "for every other pattern i: relabel the patterns so that i comes first (the statement "
-        "is invariant under relabelling; no kernel rule checks that)",
-        "relabelling",
+        "for every other pattern i: relabel the patterns so that i comes first",
+        unchecked("the statement's invariance under relabelling the patterns"),
     )
 
 

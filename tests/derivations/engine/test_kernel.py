@@ -590,3 +590,11 @@ def test_a_result_not_decided_within_budget_is_not_cached(tmp_path, monkeypatch)
     monkeypatch.setattr(K, "WORK_BUDGET", 20_000)
     out = cached_derivation(reg["niu2024:lemma2/nonstrict"], reg)
     assert out["finished"] and out["complete"] and list(tmp_path.rglob("*.json"))
+
+
+def test_unchecked_never_checks_and_says_why():
+    """A step marked as covered by no rule is not confirmed, even when it is true, and its
+    outcome quotes the reason."""
+    true = Step(Rel(Z.body, "<=", Z.body + 1, over=EVERY), "", K.unchecked("a symmetry"))
+    (o,) = check([true])
+    assert not o.checked and "a symmetry" in o.how
