@@ -90,6 +90,9 @@ _COMMON = {
     "extend": 2,  # rounds of training twice as long for runs not settled (700 → 1,400 → 2,800)
     "converge_tol": 0.05,  # reported: runs whose trend bound exceeds it are "still falling"
     "device": "cpu",
+    # train the runs of one width (every seed and D) as one stacked model
+    # (derivations.lab.stacked: the same mathematics, other rounding, ~2× faster on a CPU)
+    "stack": True,
 }
 SIZELAW_PRESETS = {
     "cpu": {**_COMMON, "datasets": {"facts": _FACTS_CPU, "qf": _QF_CPU}},
@@ -200,7 +203,7 @@ def run_sizelaw(
 ) -> dict:
     """Run the protocol on every dataset, judge the control, then QF; write ``result.json``,
     ``summary.json``, ``runs.csv`` and ``sizelaw.png``/``.svg`` into ``out_dir``."""
-    from derivations.lab.runner import Job, run_jobs
+    from derivations.lab.runner import Job, run_jobs, run_stacks
     from derivations.lab.sizelaw_figure import sizelaw_figure
     from derivations.lab.train import TrainConfig
 
@@ -234,7 +237,31 @@ def run_sizelaw(
                     jobs.append(Job(f"{name}-d{w}-s{seed}-D{D}", cfg, tr, va, keep_final=True))
                     keys.append((name, w, seed, D))
     cache = Path(cache_dir) if cache_dir else common.default_cache_dir(out_dir)
-    runs = run_jobs(jobs, cache, backend, max_workers, progress, ray_address)
+
+    def run(idx: list[int], todo: list) -> list[dict]:
+        """Results of ``todo`` (the jobs of ``keys[idx]``): one stack per dataset and width
+        when the preset stacks, else one run each."""
+        if not s["stack"]:
+            return run_jobs(todo, cache, backend, max_workers, progress, ray_address)
+        groups: dict = {}
+        for n, i in enumerate(idx):
+            groups.setdefault(keys[i][:2], []).append(n)
+        stacks = list(groups.values())
+        res = run_stacks(
+            [[todo[n] for n in g] for g in stacks],
+            cache,
+            backend,
+            max_workers,
+            progress,
+            ray_address,
+        )
+        out = [None] * len(todo)
+        for g, rs in zip(stacks, res):
+            for n, r in zip(g, rs):
+                out[n] = r
+        return out
+
+    runs = run(list(range(len(jobs))), jobs)
     for k in range(1, s["extend"] + 1):  # train on, as long again, what is not settled
         sig = {name: ds[name][0]["sigma2"] for name in ds}
         redo = [
@@ -261,7 +288,7 @@ def run_sizelaw(
             )
             for i in redo
         ]
-        for i, j, r in zip(redo, more, run_jobs(more, cache, backend, max_workers, progress)):
+        for i, j, r in zip(redo, more, run(redo, more)):
             jobs[i], runs[i] = j, r
     analyses = {name: _analyse(name, ds[name], s, keys, runs) for name in ds}
     status, why = sizelaw_verdict(analyses)
