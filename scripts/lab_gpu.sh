@@ -17,9 +17,10 @@
 #      3 seeds x 5 data sizes (90 trainings of 1,500 steps), QF 5 widths x 3 seeds x 6 data
 #      sizes (90 of 800 steps), plus the unsettled runs continued for as many steps again
 #      (up to twice); the models are tiny (launch-bound on a GPU), so they run on the
-#      machine's CPU cores, one training per core. Expected about 3 minutes on 16 cores
-#      (about 2,200 CPU-seconds at this project's measured 10-12 ms a step, plus about 800
-#      for the continuations, as measured at the CPU preset).
+#      machine's CPU cores, the data sizes of each width and seed as one stacked model
+#      (33 stacks of 5-6 runs), one stack per core. Expected about 3 minutes (an estimate:
+#      the CPU preset's 10 stacks of 12 runs take 6 min 44 s on 2 cores, about 730
+#      CPU-seconds; this preset has about 2.5 times its work).
 #   5. lab findings --from OUT/docs: the README findings block for these results.
 # --preset tiny: the same steps on CPU in seconds (no CUDA check); tests use it.
 # A step that times out leaves no result folder, but its finished trainings stay cached in

@@ -90,16 +90,19 @@ _COMMON = {
     "extend": 2,  # rounds of training twice as long for runs not settled (700 → 1,400 → 2,800)
     "converge_tol": 0.05,  # reported: runs whose trend bound exceeds it are "still falling"
     "device": "cpu",
-    # train the runs of one width (every seed and D) as one stacked model
-    # (derivations.lab.stacked: the same mathematics, other rounding, ~2× faster on a CPU)
-    "stack": True,
+    # runs trained as one stacked model (derivations.lab.stacked: the same mathematics, other
+    # rounding, ~2× faster on a CPU): "width" (every seed and D of a dataset's width),
+    # "width+seed" (every D: more, smaller stacks for many cores) or "none" (plain runs)
+    "stack": "width",
 }
+_STACKS = {"width": 2, "width+seed": 3}  # key prefix (dataset, width[, seed]) of a stack
 SIZELAW_PRESETS = {
     "cpu": {**_COMMON, "datasets": {"facts": _FACTS_CPU, "qf": _QF_CPU}},
     # for the GPU machine of scripts/lab_gpu.sh: these models are tiny, so they run on its CPU
     # cores (one training per core); wider width and data ranges, longer training
     "gpu": {
         **_COMMON,
+        "stack": "width+seed",  # 33 stacks for the GPU machine's 16 CPU cores
         "datasets": {
             "facts": {
                 **_FACTS_CPU,
@@ -209,6 +212,8 @@ def run_sizelaw(
 
     t0 = time.perf_counter()
     s = common.preset(SIZELAW_PRESETS, preset, overrides)
+    if s["stack"] not in ("none", *_STACKS):
+        raise ValueError(f"stack must be one of none, {', '.join(_STACKS)}; got {s['stack']!r}")
     common.check_device(s["device"])
     common.check_writable(out_dir, cache_dir or common.default_cache_dir(out_dir))
     ds = _datasets(s, data_path)
@@ -241,11 +246,11 @@ def run_sizelaw(
     def run(idx: list[int], todo: list) -> list[dict]:
         """Results of ``todo`` (the jobs of ``keys[idx]``): one stack per dataset and width
         when the preset stacks, else one run each."""
-        if not s["stack"]:
+        if s["stack"] == "none":
             return run_jobs(todo, cache, backend, max_workers, progress, ray_address)
         groups: dict = {}
         for n, i in enumerate(idx):
-            groups.setdefault(keys[i][:2], []).append(n)
+            groups.setdefault(keys[i][: _STACKS[s["stack"]]], []).append(n)
         stacks = list(groups.values())
         res = run_stacks(
             [[todo[n] for n in g] for g in stacks],

@@ -75,6 +75,35 @@ def test_sizelaw_end_to_end(tmp_path, qf_dir):
     assert again["claim"]["values"] == res["claim"]["values"]
 
 
+def test_sizelaw_refuses_an_unknown_stacking(tmp_path):
+    from derivations.lab.sizelaw import run_sizelaw
+
+    with pytest.raises(ValueError, match="stack must be one of none, width, width"):
+        run_sizelaw("tiny", tmp_path / "s", progress=False, overrides={"stack": "rows"})
+    assert not (tmp_path / "s").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stack, size", [("none", None), ("width+seed", 3)])
+def test_sizelaw_stacks_as_asked(tmp_path, qf_dir, stack, size):
+    """Plain runs, or stacks of one width and seed (the facts grid's 3 sizes; a continued
+    run in a stack of the runs continued with it)."""
+    from derivations.lab.sizelaw import run_sizelaw
+
+    res = run_sizelaw(
+        "tiny", tmp_path / "s", qf_dir, progress=False, max_workers=2, overrides={"stack": stack}
+    )
+    _check_result(res, tmp_path / "s", "lab/sizelaw")
+    cache = tmp_path / "cache"
+    for label, rec in res["runs"].items():
+        if label.startswith("facts"):
+            run = json.loads((cache / f"{rec['hash']}.json").read_text())
+            if "-x" not in label or size is None:
+                assert run.get("stacked") == size, label
+            else:
+                assert 1 <= run["stacked"] <= size, label
+
+
 @pytest.mark.slow
 def test_gpu_script_logic_with_the_tiny_preset(tmp_path, qf_dir):
     if shutil.which("bash") is None:
