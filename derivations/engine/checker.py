@@ -266,25 +266,21 @@ def _mp(e):
 
 
 def _written_out(rels, values, entries) -> list[Rel]:
+    """The relations at numeric sizes, a quantified one once per index value (several
+    ranges: the first outermost, as the fixed-size statements list them)."""
     out = []
     for r in rels:
         r = r.normal()
-        if r.over:
-            i, lo, hi = r.over
+        points = [{}]
+        for i, lo, hi in r.ranges:
             lo, hi = (int(expand_sizes(b, values, entries)) for b in (lo, hi))
-            for j in range(lo, hi + 1):
-                rep = {i: sp.Integer(j)}
-                out.append(
-                    Rel(
-                        expand_sizes(subst(r.lhs, rep), values, entries),
-                        r.op,
-                        expand_sizes(subst(r.rhs, rep), values, entries),
-                    )
-                )
-        else:
+            points = [{**pt, i: sp.Integer(j)} for pt in points for j in range(lo, hi + 1)]
+        for rep in points:
             out.append(
                 Rel(
-                    expand_sizes(r.lhs, values, entries), r.op, expand_sizes(r.rhs, values, entries)
+                    expand_sizes(subst(r.lhs, rep), values, entries),
+                    r.op,
+                    expand_sizes(subst(r.rhs, rep), values, entries),
                 )
             )
     return out

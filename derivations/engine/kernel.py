@@ -22,8 +22,19 @@ The rules (public constructors; ``premises`` are indices of earlier steps, 0-bas
 ``monotone(k, f, domain)``, ``termwise(k)``, ``term_bound()``, ``split_first()``,
 ``wlog(key)``, ``abs_bound(k1, k2)``, ``abs_sign(k)``, ``holder(k1, k2)``, ``gibbs(k1, k2)``,
 ``cauchy_schwarz()``, ``max_difference()``, ``differentiate()``, ``delta_sum()``,
-``sum_bound()``, ``unchecked(reason)``,
+``sum_bound()``, ``instance(k, at, index=None)``, ``unchecked(reason)``,
 ``in_range()``, ``integral_bound(k)``, ``integrate()``.
+
+Relations over several index ranges (``Rel(..., over=((i, 1, m), (j, 1, m)))``: for every i
+and every j; e.g. the m² entries of a Jacobian ∂pᵢ/∂zⱼ, checked once for symbolic i and j, the
+case i = j included) are read by ``algebra``, ``assumption``, ``cites``, ``combine``,
+``monotone``, ``termwise`` (a reduction over one range, the others kept), ``split_first``,
+``abs_bound``, ``abs_sign``, ``differentiate`` and ``delta_sum`` (a δ collapses over each
+range), and ``instance`` (one range instantiated, the others kept); :func:`check_step`
+refuses any other rule a step or premise over several ranges (``Rule.multi``). A premise's
+ranges are matched to the step's ranges with the same bounds (:func:`derivations.engine.
+rules.implies`). ``instance(k, at)`` reads step k, quantified over [lo, hi], at one point
+``at`` the sign rules place in [lo, hi] (or at an index of the step over a sub-range).
 """
 
 from __future__ import annotations
@@ -51,6 +62,7 @@ from derivations.engine.rules import (
     gibbs,
     holder,
     in_range,
+    instance,
     integral_bound,
     integrate,
     max_difference,
@@ -89,6 +101,7 @@ __all__ = [
     "differentiate",
     "delta_sum",
     "sum_bound",
+    "instance",
     "unchecked",
     "in_range",
     "integral_bound",
@@ -190,6 +203,16 @@ def check_step(k: int, step: Step, ctx: Context, budget: int | None = None) -> O
         )
     rule = RULES[use.rule]
     rels = [ctx.steps[p].rel for p in prem]
+    wide = [r for r in [step.rel, *rels] if len(getattr(r, "ranges", ())) > 1]
+    if wide and not rule.multi:
+        return Outcome(
+            "not confirmed",
+            f"not confirmed: the rule {use.rule} reads relations over one index range; "
+            + ("this step" if wide[0] is step.rel else "a premise")
+            + f" ranges over {len(wide[0].ranges)}",
+            use.rule,
+            prem,
+        )
 
     try:
         how, work = _budgeted(lambda: rule.fn(ctx, step.rel, rels, **dict(use.args)), budget)

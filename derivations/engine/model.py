@@ -87,12 +87,26 @@ def split_qid(qid: str) -> tuple[str | None, str]:
     return None, qid
 
 
+def _ranges_of(over) -> tuple:
+    """``over`` as a tuple of (index, lo, hi) ranges (one range or several)."""
+    many = isinstance(over, (tuple, list)) and all(isinstance(r, (tuple, list)) for r in over)
+    rngs = tuple(tuple(r) for r in over) if many else (tuple(over),)
+    if not rngs or any(len(r) != 3 for r in rngs):
+        raise ValueError(f"over must be (index, lo, hi) or a tuple of such; got {over!r}")
+    return rngs
+
+
 @dataclass(frozen=True)
 class Rel:
     """``lhs op rhs`` with op one of <=, <, ==, >=, >; ``label`` names it in reports.
 
     ``over = (i, lo, hi)`` quantifies it: the relation holds for every integer i with
     lo ≤ i ≤ hi (statements and steps about every entry of a vector of symbolic length).
+    ``over = ((i, lo, hi), (j, lo2, hi2), …)`` quantifies it over several ranges at once: it
+    holds for every i of [lo, hi] and every j of [lo2, hi2] (e.g. the m² entries of a
+    Jacobian); the indices are distinct and no bound mentions an index of the relation, so
+    the ranges are independent and their order does not matter (written out: the first
+    outermost). :attr:`ranges` gives the ranges as a tuple in every case.
     """
 
     lhs: Any
@@ -104,8 +118,23 @@ class Rel:
     def __post_init__(self):
         if self.op not in RELATIONS:
             raise ValueError(f"relation operator must be one of {list(RELATIONS)}; got {self.op!r}")
-        if self.over and len(self.over) != 3:
-            raise ValueError(f"over must be (index, lo, hi); got {self.over!r}")
+        if not self.over:
+            return
+        rngs = _ranges_of(self.over)
+        if len(rngs) == 1 and self.over is not rngs[0]:
+            object.__setattr__(self, "over", rngs[0])  # ((i, lo, hi),) is (i, lo, hi)
+        idx = [r[0] for r in rngs]
+        if len(set(idx)) != len(idx) or not all(isinstance(i, sp.Symbol) for i in idx):
+            raise ValueError(f"over: the indices must be distinct symbols; got {self.over!r}")
+        for i, lo, hi in rngs:
+            if set(idx) & (sp.sympify(lo).free_symbols | sp.sympify(hi).free_symbols):
+                raise ValueError(f"over: the bounds of {i} mention an index of the relation")
+
+    @property
+    def ranges(self) -> tuple:
+        """The index ranges the relation holds over: ((i, lo, hi), …); () when it holds for
+        every value of its free symbols."""
+        return _ranges_of(self.over) if self.over else ()
 
     def normal(self) -> Rel:
         """The same relation written with <=, < or ==."""

@@ -122,15 +122,18 @@ def latex(e) -> str:
     return _Latex().doprint(sp.sympify(e))
 
 
-def _range_latex(over) -> str:
-    i, lo, hi = (latex(a) for a in over)
-    return rf"\quad \left({lo} \le {i} \le {hi}\right)"
+def _range_latex(ranges) -> str:
+    parts = []
+    for rng in ranges:
+        i, lo, hi = (latex(a) for a in rng)
+        parts.append(rf"{lo} \le {i} \le {hi}")
+    return rf"\quad \left({', '.join(parts)}\right)"
 
 
 def rel_latex(rel) -> str:
-    """A :class:`~derivations.engine.model.Rel` in LaTeX (with its index range)."""
+    """A :class:`~derivations.engine.model.Rel` in LaTeX (with its index ranges)."""
     out = f"{latex(rel.lhs)} {REL_LATEX[rel.op]} {latex(rel.rhs)}"
-    return out + (_range_latex(rel.over) if rel.over else "")
+    return out + (_range_latex(rel.ranges) if rel.over else "")
 
 
 # ------------------------------------------------------------------------------- Unicode
@@ -305,15 +308,13 @@ def text(e) -> str:
 
 
 def rel_text(rel) -> str:
-    """A :class:`~derivations.engine.model.Rel` in Unicode (with its index range)."""
+    """A :class:`~derivations.engine.model.Rel` in Unicode (with its index ranges)."""
     out = f"{text(rel.lhs)} {REL_TEXT[rel.op]} {text(rel.rhs)}"
-    if rel.over:
-        i, lo, hi = (text(a) for a in rel.over)
-        if rel.over[0].is_integer:
-            out += f"   (for {i} = {lo} … {hi})"
-        else:
-            out += f"   (for {lo} ≤ {i} ≤ {hi})"
-    return out
+    parts = []
+    for rng in rel.ranges:
+        i, lo, hi = (text(a) for a in rng)
+        parts.append(f"{i} = {lo} … {hi}" if rng[0].is_integer else f"{lo} ≤ {i} ≤ {hi}")
+    return out + (f"   (for {', '.join(parts)})" if parts else "")
 
 
 _ = (LseOver, MaxOver, MinOver, Sup)  # printed through _print_<ClassName>

@@ -8,8 +8,12 @@ or raises :class:`NotLicensed`. A rule never marks anything checked itself.
 Build a step's justification by calling the rule: ``termwise(3)``, ``combine((2, 1), (4,
 -1))``, ``monotone(5, sp.Lambda(t, sp.log(t)), "positive")``, ``cites("lemma4", v)``.
 Conventions: the *slack* of a ≤ b is b − a; a step's ``over = (i, lo, hi)`` says it holds
-for every integer i in [lo, hi]; a step without ``over`` holds for every value of its free
-symbols. Premises quantified over the same range as the step are read with its index.
+for every integer i in [lo, hi], ``over = ((i, lo, hi), (j, lo2, hi2))`` for every i and j
+of the two ranges; a step without ``over`` holds for every value of its free symbols.
+Premises quantified over the same ranges as the step are read with its indices (a premise's
+range matched to a step's range with the same bounds, the same index name first). Only a
+rule declared with ``multi=True`` sees a relation over several ranges; the kernel refuses
+the others such a step.
 """
 
 from __future__ import annotations
@@ -62,11 +66,12 @@ class Rule:
     """A kernel rule: ``rule(*premises, **args)`` builds a justification (:class:`Use`);
     ``build`` maps other call signatures to (premises, args)."""
 
-    def __init__(self, fn, build=None):
+    def __init__(self, fn, build=None, multi=False):
         self.fn = fn
         self.name = fn.__name__
         self.__doc__ = fn.__doc__
         self._build = build
+        self.multi = multi  # reads relations quantified over several ranges soundly
 
     def __call__(self, *a, **kw) -> Use:
         premises, args = self._build(*a, **kw) if self._build else (a, kw)
@@ -82,9 +87,9 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def _rule(fn=None, *, build=None):
+def _rule(fn=None, *, build=None, multi=False):
     def make(f):
-        r = Rule(f, build)
+        r = Rule(f, build, multi)
         RULES[r.name] = r
         return r
 
@@ -97,16 +102,24 @@ _IMPLIES = {("<", "<"), ("<", "<="), ("<=", "<="), ("==", "<="), ("==", "==")}
 
 
 def _align(prem: Rel, concl: Rel) -> Rel:
-    """``prem`` read at ``concl``'s index: same range required when it is quantified."""
+    """``prem`` read at ``concl``'s indices: each range of the premise is matched to a
+    distinct range of the step with the same bounds (the same index name first, else the
+    first such range) and its index renamed to the step's. Sound: the premise then holds at
+    every point of the step's ranges (its other free symbols hold for every value)."""
     prem = prem.normal()
     if not prem.over:
         return prem
     if not concl.over:
         raise NotLicensed("a premise holds for every index in a range; this step does not")
-    (i, lo, hi), (j, lo2, hi2) = prem.over, concl.over
-    if not (same(lo, lo2) and same(hi, hi2)):
-        raise NotLicensed(f"premise over {lo}…{hi}, step over {lo2}…{hi2}")
-    ren = {i: j}
+    ren, free = {}, list(concl.ranges)
+    for i, lo, hi in prem.ranges:
+        fits = [r for r in free if same(lo, r[1]) and same(hi, r[2])]
+        if not fits:
+            have = ", ".join(f"{_show(a)}…{_show(b)}" for _, a, b in concl.ranges)
+            raise NotLicensed(f"premise over {_show(lo)}…{_show(hi)}, step over {have}")
+        pick = next((r for r in fits if r[0] == i), fits[0])
+        free.remove(pick)
+        ren[i] = pick[0]
     return Rel(subst(prem.lhs, ren), prem.op, subst(prem.rhs, ren), prem.label, concl.over)
 
 
@@ -193,7 +206,7 @@ def _establish(r: Rel, ctx: Context) -> bool:
 # --------------------------------------------------------------------------------- rules
 
 
-@_rule
+@_rule(multi=True)
 def algebra(ctx, rel, prem, unfold=()):
     """An identity or a sign fact. lhs = rhs when both sides have the same normal form
     (:mod:`derivations.engine.normal`: ring laws, exp/log on positive arguments, linearity of
@@ -222,7 +235,7 @@ def algebra(ctx, rel, prem, unfold=()):
     raise NotLicensed("the sign rules do not prove rhs − lhs " + ("> 0" if n.op == "<" else "≥ 0"))
 
 
-@_rule(build=lambda reason: ((), {"reason": reason}))
+@_rule(build=lambda reason: ((), {"reason": reason}), multi=True)
 def unchecked(ctx, rel, prem, reason):
     """A step no rule covers, said so: never checked. The derivation stays incomplete, the
     claim at most *supported*, and its evidence quotes ``reason`` (e.g. a symmetry argument
@@ -230,7 +243,7 @@ def unchecked(ctx, rel, prem, reason):
     raise NotLicensed(f"no kernel rule checks this: {reason}")
 
 
-@_rule
+@_rule(multi=True)
 def assumption(ctx, rel, prem):
     """A hypothesis of the claim itself (its ``hypotheses``, e.g. 0 ≤ λ ≤ 1), at the
     derivation's instance."""
@@ -241,7 +254,7 @@ def assumption(ctx, rel, prem):
     raise NotLicensed("not among the claim's hypotheses")
 
 
-@_rule(build=lambda claim_id, v: ((), {"claim_id": claim_id, "v": v}))
+@_rule(build=lambda claim_id, v: ((), {"claim_id": claim_id, "v": v}), multi=True)
 def cites(ctx, rel, prem, claim_id, v):
     """An instance of another claim: one relation of its statement at the instance ``v``,
     where ``v``'s sizes meet the cited claim's size bounds (e.g. m ≥ 2) and its hypotheses
@@ -281,7 +294,10 @@ def _size_bounds_met(cited: Claim, v) -> None:
                     )
 
 
-@_rule(build=lambda *pairs: (tuple(k for k, _ in pairs), {"coeffs": tuple(c for _, c in pairs)}))
+@_rule(
+    build=lambda *pairs: (tuple(k for k, _ in pairs), {"coeffs": tuple(c for _, c in pairs)}),
+    multi=True,
+)
 def combine(ctx, rel, prem, coeffs):
     """A linear combination: slack(step) = Σₖ cₖ·slack(premise k) + r, with r = 0 or r ≥ 0
     by the sign rules; cₖ ≥ 0 for inequality premises (any sign for equalities; the cₖ may
@@ -317,7 +333,7 @@ def combine(ctx, rel, prem, coeffs):
     )
 
 
-@_rule(build=lambda k, f, domain="real": ((k,), {"f": f, "domain": domain}))
+@_rule(build=lambda k, f, domain="real": ((k,), {"f": f, "domain": domain}), multi=True)
 def monotone(ctx, rel, prem, f, domain="real"):
     """An increasing map applied to both sides: from a ⋈ b conclude f(a) ⋈ f(b) when f′ > 0
     on the domain ("real"; "positive" with a, b > 0 proved; "nonnegative" with a, b ≥ 0
@@ -353,28 +369,55 @@ _REDUCE = {
 }
 
 
-@_rule
+@_rule(multi=True)
 def termwise(ctx, rel, prem):
     """Reductions are monotone in each term: if f(i) ⋈ h(i) for every i in [lo, hi] then
     Σᵢ f ⋈ Σᵢ h, LSEᵢ f ⋈ LSEᵢ h, maxᵢ f ⋈ maxᵢ h and minᵢ f ⋈ minᵢ h (⋈ ∈ {=, ≤, <});
-    max, min, LSE and < need a non-empty range (hi ≥ lo), Σ with ≤ needs hi ≥ lo − 1."""
+    max, min, LSE and < need a non-empty range (hi ≥ lo), Σ with ≤ needs hi ≥ lo − 1. A
+    premise over further ranges (for every j of [lo₂, hi₂] too) gives the step over those
+    ranges: for every such j, the reduction over i."""
     (p,) = prem
     p = p.normal()
-    if not p.over or rel.over:
-        raise NotLicensed("needs a premise for every index of a range, and an unquantified step")
-    i, lo, hi = p.over
-    if not i.is_integer:
-        raise NotLicensed("Σ, LSE, max and min run over integer indices")
+    if not p.over:
+        raise NotLicensed("needs a premise for every index of a range")
     n = rel.normal()
     if (p.op, n.op) not in _IMPLIES:
         raise NotLicensed(f"a premise with {p.op} does not give {n.op}")
-    for name, red in _REDUCE.items():
-        if same(n.lhs, red(p.lhs, i, lo, hi)) and same(n.rhs, red(p.rhs, i, lo, hi)):
-            need = hi - lo if (name != "Σ" or n.op == "<") else hi - lo + 1
-            if not is_nonneg(need):
-                raise NotLicensed(f"cannot show the range {lo}…{hi} is non-empty")
-            return f"{name} of the premise, term by term"
-    raise NotLicensed("the step is not Σ, LSE, max or min of the premise's two sides")
+    for r in p.ranges:
+        i, lo, hi = r
+        rest = tuple(x for x in p.ranges if x is not r)
+        if not i.is_integer or len(rest) != len(n.ranges):
+            continue
+        # the reduced index, renamed only when the step uses its name for one of its ranges
+        d = _fresh_index(i, p, n) if i in {x[0] for x in n.ranges} else i
+        q = Rel(subst(p.lhs, {i: d}), p.op, subst(p.rhs, {i: d}), over=rest)
+        try:
+            q = _align(q, n)
+        except NotLicensed:
+            continue
+        for name, red in _REDUCE.items():
+            if same(n.lhs, red(q.lhs, d, lo, hi)) and same(n.rhs, red(q.rhs, d, lo, hi)):
+                need = hi - lo if (name != "Σ" or n.op == "<") else hi - lo + 1
+                if not is_nonneg(need):
+                    raise NotLicensed(f"cannot show the range {lo}…{hi} is non-empty")
+                return f"{name} of the premise, term by term"
+    raise NotLicensed(
+        "the step is not Σ, LSE, max or min over an integer range of the premise's two sides "
+        "(over the premise's other ranges)"
+    )
+
+
+def _fresh_index(i, *rels) -> sp.Symbol:
+    """An integer index named after ``i`` (primes added) free in none of ``rels``."""
+    used = set()
+    for r in rels:
+        for side in (r.lhs, r.rhs):
+            used |= {s.name for s in sp.sympify(side).free_symbols}
+        used |= {x[0].name for x in r.ranges}
+    name = i.name + "'"
+    while name in used:
+        name += "'"
+    return sp.Symbol(name, integer=True)
 
 
 @_rule
@@ -408,7 +451,7 @@ def in_range(ctx, rel, prem):
     raise NotLicensed("not a bound of the range")
 
 
-@_rule
+@_rule(multi=True)
 def split_first(ctx, rel, prem):
     """Σ_{i=lo}^{hi} f(i) = f(lo) + Σ_{i=lo+1}^{hi} f(i) (every range, Karr's convention)."""
     n = rel.normal()
@@ -423,7 +466,7 @@ def split_first(ctx, rel, prem):
     raise NotLicensed("not a sum split into its first term and the rest")
 
 
-@_rule
+@_rule(multi=True)
 def abs_bound(ctx, rel, prem):
     """|a| ≤ c from a ≤ c and −a ≤ c (both premises; < when both are strict)."""
     n = rel.normal()
@@ -438,7 +481,7 @@ def abs_bound(ctx, rel, prem):
     raise NotLicensed("the premises are not a ≤ c and −a ≤ c")
 
 
-@_rule
+@_rule(multi=True)
 def abs_sign(ctx, rel, prem):
     """|t| = t when t ≥ 0 and |t| = −t when t ≤ 0 (the premise gives the sign of t)."""
     n = rel.normal()
@@ -534,5 +577,5 @@ from derivations.engine import rules_classic as _classic  # noqa: E402
 
 holder, gibbs, cauchy_schwarz = _classic.holder, _classic.gibbs, _classic.cauchy_schwarz
 max_difference, differentiate = _classic.max_difference, _classic.differentiate
-delta_sum, sum_bound = _classic.delta_sum, _classic.sum_bound
+delta_sum, sum_bound, instance = _classic.delta_sum, _classic.sum_bound, _classic.instance
 integral_bound, integrate = _classic.integral_bound, _classic.integrate

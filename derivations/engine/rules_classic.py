@@ -1,7 +1,8 @@
 """The rule kernel's named inequalities and its calculus (part of the kernel; see
 :mod:`derivations.engine.rules` for the conventions): Hölder, Gibbs, Cauchy–Schwarz, the max
 difference bound, differentiation, Kronecker delta sums, a term against a sum of
-nonnegative terms, integrals bounded termwise, and the fundamental theorem of calculus.
+nonnegative terms, a quantified step at one point of its range, integrals bounded
+termwise, and the fundamental theorem of calculus.
 
 Notation: sums Σᵢ over one index range; λ ∈ [0, 1]; p, q positive vectors summing to 1;
 δⱼₖ Kronecker's delta.
@@ -12,8 +13,9 @@ from __future__ import annotations
 import sympy as sp
 
 from derivations.engine import normal as N
-from derivations.engine.normal import is_nonneg, is_pos, is_real, same, unfold
-from derivations.engine.rules import NotLicensed, _guard, _rule, _show, _slack
+from derivations.engine.model import Rel
+from derivations.engine.normal import is_nonneg, is_pos, is_real, normal_form, same, unfold
+from derivations.engine.rules import NotLicensed, _guard, _rule, _show, _slack, implies
 from theory.indexed import MaxOver, _rename_binders, subst
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "differentiate",
     "delta_sum",
     "sum_bound",
+    "instance",
     "integral_bound",
     "integrate",
 ]
@@ -129,21 +132,23 @@ def max_difference(ctx, rel, prem):
     raise NotLicensed("not |max a − max b| ≤ max |a − b| over one range")
 
 
-@_rule
+@_rule(multi=True)
 def differentiate(ctx, rel, prem):
     """The derivative by SymPy's rules of differentiation (named quantities replaced by
-    their definitions); Σ_j δ_{jk} f(j) over a range containing k (the step holds for every
-    k of that range) is f(k)."""
+    their definitions; ∂z_i/∂z_j = δ_ij for symbolic i, j, the case i = j included); Σ_j
+    δ_{jk} f(j) over a range containing k (the step holds for every k of that range; with
+    several ranges, for every index of each) is f(k)."""
     n = rel.normal()
     d = n.lhs if isinstance(n.lhs, sp.Derivative) else n.rhs
     other = n.rhs if d is n.lhs else n.lhs
     if n.op != "==" or not isinstance(d, sp.Derivative) or len(d.variables) != 1:
         raise NotLicensed("states ∂F/∂v = F′ for one variable v")
     v = d.variables[0]
-    f = _rename_binders(_explicit(d.expr), sp.sympify(v).free_symbols)
+    avoid = sp.sympify(v).free_symbols | {r[0] for r in n.ranges}
+    f = _rename_binders(_explicit(d.expr), avoid)
     N.tick(sp.count_ops(f))
     val = sp.diff(f, v)
-    val = _collapse_deltas(val, rel.over)
+    val = _collapse_deltas(val, n.ranges)
     if same(val, unfold(other, "*")):
         return "differentiation"
     raise NotLicensed("the derivative differs from the stated one")
@@ -157,42 +162,47 @@ def _explicit(e):
     return e.replace(lambda t: isinstance(t, LseOver), lambda t: t.unfolded())
 
 
-def _collapse_deltas(e, over):
-    """Σ_{j=lo}^{hi} δ_{jk} f(j) → f(k) when the step's ∀k runs over [lo, hi]."""
-    if not over:
+def _collapse_deltas(e, ranges):
+    """Σ_{j=lo}^{hi} δ_{jk} f(j) → f(k) when k is the index of one of the step's integer
+    ranges, [lo, hi] (so k lies in the sum's range at every point of the step). Binders
+    named like a range index must have been renamed first."""
+    ranges = [r for r in ranges if r[0].is_integer]
+    if not ranges:
         return e
-    k, lo, hi = over
 
     def rep(s):
         if not isinstance(s, sp.Sum) or len(s.limits) != 1:
             return s
         j, a, b = s.limits[0]
         fs = sp.Mul.make_args(sp.expand_mul(s.function))
-        delta = [f for f in fs if isinstance(f, sp.KroneckerDelta) and set(f.args) == {j, k}]
-        if len(delta) == 1 and same(a, lo) and same(b, hi):
-            rest = sp.Mul(*[f for f in fs if f is not delta[0]])
-            return subst(rest, {j: k})
+        for k, lo, hi in ranges:
+            if k == j or not (same(a, lo) and same(b, hi)):
+                continue
+            delta = [f for f in fs if isinstance(f, sp.KroneckerDelta) and set(f.args) == {j, k}]
+            if len(delta) == 1:
+                rest = sp.Mul(*[f for f in fs if f is not delta[0]])
+                return subst(rest, {j: k})
         return s
 
     e = sp.expand_mul(e)
     return e.replace(lambda s: isinstance(s, sp.Sum), rep)
 
 
-@_rule
+@_rule(multi=True)
 def delta_sum(ctx, rel, prem):
     """Kronecker's delta sums out: Σ_{j=lo}^{hi} δ_{jk} f(j) = f(k) for every k of [lo, hi]
-    (the step is quantified over k ∈ [lo, hi], the sum runs over exactly that range); one
-    side, with such sums collapsed (and named quantities unfolded), has the other's normal
-    form. Every denominator and log argument must be provably > 0."""
+    (the step is quantified over k ∈ [lo, hi], possibly among other ranges; the sum runs over
+    exactly that range); one side, with such sums collapsed (and named quantities unfolded),
+    has the other's normal form. Every denominator and log argument must be provably > 0."""
     n = rel.normal()
-    if n.op != "==" or not n.over or not n.over[0].is_integer:
+    if n.op != "==" or not any(r[0].is_integer for r in n.ranges):
         raise NotLicensed("states Σ_j δ_{jk} f(j) = f(k) for every integer k of a range")
     _guard(n, "*")
-    k = n.over[0]
+    idx = {r[0] for r in n.ranges}
     for a, b in ((n.lhs, n.rhs), (n.rhs, n.lhs)):
-        e = _split_sums(sp.expand_mul(_rename_binders(unfold(sp.sympify(a), "*"), {k})))
+        e = _split_sums(sp.expand_mul(_rename_binders(unfold(sp.sympify(a), "*"), idx)))
         N.tick(sp.count_ops(e))
-        val = _collapse_deltas(e, n.over)
+        val = _collapse_deltas(e, n.ranges)
         if val != e and same(val, unfold(sp.sympify(b), "*")):
             return "Σ_j δ_{jk} f(j) = f(k) for k in the sum's range"
     raise NotLicensed("no side is the other with Σ_j δ_{jk} f(j) replaced by f(k)")
@@ -225,6 +235,48 @@ def sum_bound(ctx, rel, prem):
     if same(n.lhs, subst(f, {j: i})):
         return "a nonnegative term is at most the sum"
     raise NotLicensed("the left side is not the sum's term at i")
+
+
+@_rule(build=lambda k, at, index=None: ((k,), {"at": at, "index": index}), multi=True)
+def instance(ctx, rel, prem, at, index=None):
+    """A quantified step at one point of its range: from R(i) for every i of [lo, hi]
+    conclude R(at) when the sign rules prove lo ≤ at ≤ hi for every value of at's free
+    symbols (at an integer when i runs over integers), or when at is an index of the step
+    running over [lo′, hi′] with lo ≤ lo′ and hi′ ≤ hi (a sub-range). The premise's other
+    ranges stay ranges of the step; ``index`` names the one instantiated when it has
+    several."""
+    (p,) = prem
+    p = p.normal()
+    if not p.over:
+        raise NotLicensed("needs a premise for every index of a range")
+    hits = [r for r in p.ranges if index is None or r[0] == index]
+    if len(hits) != 1:
+        raise NotLicensed("name the premise's index to instantiate (index=…)")
+    i, lo, hi = hits[0]
+    rest = tuple(r for r in p.ranges if r is not hits[0])
+    at = sp.sympify(at)
+    if at.free_symbols & {r[0] for r in rest}:
+        raise NotLicensed(f"{_show(at)} mentions another index of the premise")
+    n = rel.normal()
+    own = [r for r in n.ranges if r[0] == at]
+    if i.is_integer and at.is_integer is not True:
+        raise NotLicensed(f"{_show(at)} is not an integer; the premise's {i} is")
+    if not i.is_integer and not is_real(at):
+        raise NotLicensed(f"cannot show {_show(at)} is real")
+    if own:  # at runs over [lo′, hi′] in the step: that range must lie in [lo, hi]
+        _, lo2, hi2 = own[0]
+        ok = is_nonneg(normal_form(lo2 - lo)) and is_nonneg(normal_form(hi - hi2))
+        where = f"{_show(lo2)}…{_show(hi2)} lies in {_show(lo)}…{_show(hi)}"
+        rest = (*rest, own[0])
+    else:
+        ok = is_nonneg(normal_form(at - lo)) and is_nonneg(normal_form(hi - at))
+        where = f"{_show(lo)} ≤ {_show(at)} ≤ {_show(hi)}"
+    if not ok:
+        raise NotLicensed(f"cannot show {where}")
+    got = Rel(subst(p.lhs, {i: at}), p.op, subst(p.rhs, {i: at}), p.label, rest)
+    if implies(got, rel):
+        return f"the premise at {i} = {_show(at)} ({where})"
+    raise NotLicensed(f"the step is not the premise at {i} = {_show(at)}")
 
 
 @_rule

@@ -1,27 +1,32 @@
 """Derivations of App. A.1.4 of Ramsauer et al. (arXiv:2008.02217v3) for every number of
 patterns N ≥ 2 and every dimension d: Eq. 5 = Eq. 140 (the separation Δᵢ through the
-parallelogram identity) and Lemma A4's softmax bounds pᵢ ≥ 1 − ε, p_k ≤ ε/(N − 1) (the claim
-``lemma-a4/softmax``). The claims of :mod:`derivations.ramsauer2020.local` take them as their
+parallelogram identity), Lemma A4's softmax bounds pᵢ ≥ 1 − ε, p_k ≤ ε/(N − 1) (the claim
+``lemma-a4/softmax``) and with them its third bound ‖xᵢ − f(ξ)‖ ≤ 2εM (the claim
+``lemma-a4``). The claims of :mod:`derivations.ramsauer2020.local` take them as their
 derivations; their statements switch to the ones here on a namespace of symbolic size
 (:func:`symbolic`).
 
-The pattern. A relation at symbolic size quantifies over one index range, and "max over
-j ≠ i" is not a range; the derivations here are for the first pattern, i = 1 (``i = 0`` in
-the 0-based instances, the others j = 2 … N). The statements are invariant under relabelling
+The pattern. A relation at symbolic size quantifies over index ranges, and "max over j ≠ i"
+is not a range; the derivations here are for the first pattern, i = 1 (``i = 0`` in the
+0-based instances, the others j = 2 … N). The statements are invariant under relabelling
 the patterns, which the kernel does not check (its ``wlog`` rule is about the maximum of one
 vector): each derivation ends with that relabelling as an ``unchecked`` step, so the
 claims are *supported* with every other step checked, and say so in their assumptions. The
 statement-agreement check writes the symbolic statement out at N = 2, 3 and compares it
-with the searched one at i = 0.
+with the searched one at i = 0 (Lemma A4's bounds hold for every pattern i with its own gap,
+of either sign; the paper states them for the i of the largest gap, which the search takes).
 
-Lemma A4's third bound, ‖xᵢ − f(ξ)‖ ≤ 2εM, has no derivation here (the claim ``lemma-a4``
-stays as it was): its proof needs ‖x₁‖² ≤ M² = maxᵢ‖xᵢ‖² for the one pattern i = 1, and the
-kernel's ``term_bound`` gives f(i) ≤ max f only for every i of the range at once (no rule
-instantiates a quantified step at one index).
+Lemma A4's third bound (:func:`_a4_distance`), by squared norms and Cauchy–Schwarz, with
+no triangle inequality: x₁ − f(ξ) = Σ_{l≥2} p_l (x₁ − x_l) coordinate by coordinate (as
+Σ p_l = 1), so (Cauchy–Schwarz with √p_l and √p_l (x₁ − x_l)_k, summed over k)
+‖x₁ − f(ξ)‖² ≤ (Σ_{l≥2} p_l)·Σ_{l≥2} p_l ‖x₁ − x_l‖²; ‖x₁ − x_l‖² ≤ 2‖x₁‖² + 2‖x_l‖² ≤ 4M²
+(M² = maxᵢ‖xᵢ‖² at i = 1 and at every l ≥ 2: the kernel's ``instance``); and
+Σ_{l≥2} p_l = 1 − p₁ ≤ ε, so ‖x₁ − f(ξ)‖² ≤ 4M²ε² and √ is increasing.
 
 Notation as in :mod:`derivations.ramsauer2020.energy_proofs`: N patterns x₁…x_N ∈ ℝᵈ
 (entries x[i, k]), ξ ∈ ℝᵈ, β > 0, zⱼ = xⱼᵀξ, p = softmax(βz), Eⱼ = e^{βzⱼ},
-S = Σ_{j=1…N} Eⱼ, T = Σ_{j=2…N} Eⱼ, μ = max_{j=2…N} zⱼ, c = z₁ − μ, ε = (N − 1)e^{−βc}.
+S = Σ_{j=1…N} Eⱼ, T = Σ_{j=2…N} Eⱼ, μ = max_{j=2…N} zⱼ, c = z₁ − μ, ε = (N − 1)e^{−βc},
+f(ξ)_k = Σ_l p_l x[l, k], M = √(maxᵢ‖xᵢ‖²), T_p = Σ_{l=2…N} p_l.
 """
 
 from __future__ import annotations
@@ -33,19 +38,31 @@ import sympy as sp
 from derivations.engine import Rel, Step
 from derivations.engine.kernel import (
     algebra,
+    cauchy_schwarz,
     combine,
+    instance,
     monotone,
     split_first,
     term_bound,
     termwise,
     unchecked,
 )
-from derivations.ramsauer2020.energy_proofs import _scores
+from derivations.ramsauer2020.energy_proofs import _scores, _update
 from theory.indexed import MaxOver, MinOver, PatternSet, Size, index
 
-__all__ = ["space", "sizes", "symbolic", "eq5", "eq5_derivation", "a4", "a4_derivation"]
+__all__ = [
+    "space",
+    "sizes",
+    "symbolic",
+    "eq5",
+    "eq5_derivation",
+    "a4",
+    "a4_derivation",
+    "a4_full",
+    "a4_full_derivation",
+]
 
-_J, _K = index("j"), index("k")
+_J, _K, _L = index("j"), index("k"), index("l")
 _SOFT = ("softmaxb",)
 
 
@@ -130,8 +147,8 @@ def eq5_derivation(o, v):
 
 
 def relabel(rel):
-    """The last step of both derivations: they are written for the first pattern (a step
-    ranges over one index range, and j ≠ i is not one); the statement for another i follows
+    """The last step of the derivations: they are written for the first pattern (a step
+    ranges over index ranges, and j ≠ i is not one); the statement for another i follows
     by relabelling the patterns, a symmetry no kernel rule checks — so this step is left
     unconfirmed on purpose, and the claims stay *supported* with every other step checked."""
     return Step(
@@ -238,4 +255,134 @@ def _a4_others(o, v):
         ),  # 21
         Step(Rel(MaxOver(bound, _K, 2, P.d), "==", bound), "a constant's maximum", algebra()),
         Step(a4(o, v)[1], "max_{k≥2} p_k ≤ ε/(N − 1)", combine((21, 1), (22, 1))),  # 23
+    ]
+
+
+# ------------------------------------------------------ Lemma A4's third bound, 2εM
+
+
+def _a4_norms(o, v):
+    """(D_k = x[1, k] − f(ξ)_k, w_lk = x[1, k] − x[l, k], T_p, Q = maxᵢ‖xᵢ‖², M = √Q)."""
+    P, one = v.P, sp.Integer(1)
+    z = _scores(P, v.x)
+    D = P.rho[one, P.k] - _update(o, v)[P.k]
+    w = P.rho[one, P.k] - P.rho[_L, P.k]
+    Tp = sp.Sum(o.softmax(z, _L, v.beta), (_L, 2, P.d))
+    Q = o.max_sqnorm(P)
+    return D, w, Tp, Q, sp.sqrt(Q)
+
+
+def a4_full(o, v):
+    """Lemma A4 for the first pattern: its softmax bounds (:func:`a4`) and
+    ‖x₁ − f(ξ)‖ ≤ 2εM."""
+    D, _, _, _, M = _a4_norms(o, v)
+    eps = _a4_parts(o, v)[3]
+    dist = sp.sqrt(sp.Sum(D**2, (v.P.k, 1, v.P.n)))
+    return [*a4(o, v), Rel(dist, "<=", 2 * eps * M, "‖xᵢ − f(ξ)‖ ≤ 2εM")]
+
+
+def a4_full_derivation(o, v):
+    """The softmax bounds (:func:`a4_derivation`, steps 1–24), then the third bound
+    (:func:`_a4_distance`), then the relabelling."""
+    return [*a4_derivation(o, v)[:-1], *_a4_distance(o, v), relabel(a4_full(o, v)[-1])]
+
+
+def _a4_distance(o, v):
+    """Steps 25–: ‖x₁ − f(ξ)‖ ≤ 2εM (the module notes); step 14 is p₁ ≥ 1 − ε."""
+    P, beta, one = v.P, v.beta, sp.Integer(1)
+    b = len(a4_derivation(o, v)) - 1  # the first step here
+    eps = _a4_parts(o, v)[3]
+    D, w, Tp, Q, M = _a4_norms(o, v)
+    z, x, k = _scores(P, v.x), P.rho, P.k
+    p = o.softmax(z, _L, beta)
+    coords, later = (k, 1, P.n), (_L, 2, P.d)
+    pw = sp.Sum(p * w, later)  # (Σ_{l≥2} p_l (x₁ − x_l))_k
+    sq = lambda t: sp.Pow(t, 2, evaluate=False)  # noqa: E731 - keep (√p_l)² as written
+    dist2 = sp.Sum(D**2, coords)
+    t = sp.Dummy("t", nonnegative=True)
+    return [
+        Step(
+            Rel(sp.Sum(p, (_L, 1, P.d)), "==", o.softmax(z, one, beta) + Tp),
+            "the first term of Σ p_l",
+            split_first(),
+        ),  # b
+        Step(Rel(sp.Sum(p, (_L, 1, P.d)), "==", 1), "softmax sums to 1", algebra(unfold=_SOFT)),
+        Step(
+            Rel(Tp, "<=", eps),
+            "T_p = 1 − p₁ ≤ ε (step 14)",
+            combine((13, 1), (b, -1), (b + 1, 1)),
+        ),
+        Step(Rel(0, "<=", Tp), "a sum of probabilities", algebra()),
+        Step(
+            Rel(sp.Sum(p * w, (_L, 1, P.d)), "==", pw),
+            "the term l = 1 is p₁(x₁ − x₁) = 0",
+            split_first(),
+        ),  # b + 4
+        Step(
+            Rel(D, "==", pw),
+            "x₁ − f(ξ) = Σ_l p_l (x₁ − x_l), as Σ p_l = 1",
+            combine((b + 4, 1), (b + 1, -x[one, k])),
+        ),
+        Step(
+            Rel(pw**2, "<=", sp.Sum(sq(sp.sqrt(p)), later) * sp.Sum(sq(sp.sqrt(p) * w), later)),
+            "Cauchy–Schwarz with √p_l and √p_l (x₁ − x_l)_k",
+            cauchy_schwarz(),
+        ),  # b + 6
+        Step(
+            Rel(D**2, "<=", Tp * sp.Sum(p * w**2, later), over=coords),
+            f"step {b + 7}, as D_k = Σ_l p_l w_lk (step {b + 6}), for every k",
+            combine((b + 6, 1), (b + 5, pw + D)),
+        ),
+        Step(
+            Rel(dist2, "<=", sp.Sum(Tp * sp.Sum(p * w**2, later), coords)),
+            "summed over the coordinates k",
+            termwise(b + 7),
+        ),  # b + 8
+        Step(
+            Rel(o.sqnorms(P).body, "<=", Q, over=(P.i, 1, P.d)),
+            "‖xᵢ‖² ≤ M² for every i",
+            term_bound(),
+        ),
+        Step(Rel(o.sqnorms(P)[one], "<=", Q), "at i = 1", instance(b + 9, one)),  # b + 10
+        Step(
+            Rel(o.sqnorms(P)[_L], "<=", Q, over=later),
+            "at every i = l ≥ 2",
+            instance(b + 9, _L),
+        ),
+        Step(
+            Rel(0, "<=", sp.Sum((x[one, k] + x[_L, k]) ** 2, coords), over=later),
+            "‖x₁ + x_l‖² ≥ 0",
+            algebra(),
+        ),  # b + 12
+        Step(
+            Rel(sp.Sum(w**2, coords), "<=", 4 * Q, over=later),
+            "‖x₁ − x_l‖² = 2‖x₁‖² + 2‖x_l‖² − ‖x₁ + x_l‖² ≤ 4M²",
+            combine((b + 12, 1), (b + 10, 2), (b + 11, 2)),
+        ),
+        Step(
+            Rel(p * sp.Sum(w**2, coords), "<=", 4 * Q * p, over=later),
+            "times p_l ≥ 0",
+            combine((b + 13, p)),
+        ),  # b + 14
+        Step(
+            Rel(sp.Sum(p * sp.Sum(w**2, coords), later), "<=", sp.Sum(4 * Q * p, later)),
+            "summed over l ≥ 2",
+            termwise(b + 14),
+        ),
+        Step(
+            Rel(dist2, "<=", 4 * Q * Tp**2),
+            f"step {b + 16} times T_p ≥ 0, into step {b + 9}",
+            combine((b + 8, 1), (b + 15, Tp)),
+        ),  # b + 16
+        Step(Rel(Tp**2, "<=", eps**2), "0 ≤ T_p ≤ ε", combine((b + 2, eps + Tp))),
+        Step(
+            Rel(dist2, "<=", (2 * eps * M) ** 2),
+            "‖x₁ − f(ξ)‖² ≤ 4M²ε²",
+            combine((b + 16, 1), (b + 17, 4 * Q)),
+        ),  # b + 18
+        Step(
+            a4_full(o, v)[-1],
+            "√ is increasing on t ≥ 0",
+            monotone(b + 18, sp.Lambda(t, sp.sqrt(t)), "nonnegative"),
+        ),
     ]

@@ -111,6 +111,7 @@ def a19_statement(o, v, attained: bool = False):
     ]
 
 
+@TP.symbolic("a20")
 def a20_statement(o, v):
     """∂softmax(βz)ᵢ/∂zⱼ = β(δᵢⱼpᵢ − pᵢpⱼ) (the derivative against the closed form)."""
     if is_display(v):
@@ -355,7 +356,7 @@ def claims() -> list[Claim]:
             zb,
             a20_statement,
             VX3,
-            display,
+            *TP.proof("lemma-a20", display),
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(o.hf_dsoftmax(v.z, 0, 0, v.beta), "==", v.beta * o.softmax(v.z, 0, v.beta))

@@ -1,15 +1,15 @@
 """Derivations of App. A.2 of Ramsauer et al. (arXiv:2008.02217v3) for every size m: the
 statements of :mod:`derivations.ramsauer2020.toolbox` at symbolic size and the proofs the
-rule kernel checks (Lemmas A18, A19, A21, A22, A23, A27). Each claim takes them through
-:func:`proof` (its display, derivation and derivation sizes) and its statement through
-:func:`symbolic`.
+rule kernel checks (Lemmas A18–A23, A27). Each claim takes them through :func:`proof` (its
+display, derivation and derivation sizes) and its statement through :func:`symbolic`.
 
 The proofs are the paper's, except Lemma A22's "hence lse is convex" (the claim
 ``lemma-a22/convex``): the paper infers it from the positive semi-definite Hessian, which the
 kernel cannot integrate; the derivation here uses the paper's Lemma A19 instead (lse is a
-maximum of affine functions of z). Lemma A20 (J_s's m² entries) has no derivation here: a
-relation quantifies over one index, and the derivative of each entry is step 1 of Lemma
-A21's derivation (for every i and every j = 1 … m).
+maximum of affine functions of z). Lemma A20 (J_s's m² entries) is one relation over two
+index ranges, ∀i, j ∈ 1 … m, checked once by differentiation for symbolic i and j: SymPy
+gives ∂zᵢ/∂zⱼ = δᵢⱼ (so the case i = j is the same computation) and the kernel sums out
+Σ_k δ_{jk} e^{βz_k} = e^{βzⱼ} because j runs over the sum's range.
 
 Notation: z, z′, v ∈ ℝᵐ of symbolic length m (``z``, ``w``, ``v``); β > 0;
 p = softmax(βz), p′ = softmax(βz′) (named quantities, entries pᵢ); S = Σⱼ exp(βzⱼ);
@@ -153,6 +153,14 @@ def _dsoft(o, v, i, j):
     return sp.Derivative(_p(o, v.z, v.beta, i), v.z.base()[j])
 
 
+def a20(o, v):
+    """∂softmax(βz)ᵢ/∂zⱼ = β(δᵢⱼpᵢ − pᵢpⱼ) for every i and every j = 1 … m."""
+    i, j, m = index("i"), index("j"), v.z.length
+    pi, pj = _p(o, v.z, v.beta, i), _p(o, v.z, v.beta, j)
+    entry = v.beta * (sp.KroneckerDelta(i, j) * pi - pi * pj)
+    return [Rel(_dsoft(o, v, i, j), "==", entry, "J_s[i, j]", over=((i, 1, m), (j, 1, m)))]
+
+
 def a21(o, v):
     """Σⱼ ∂softmax(βz)ᵢ/∂zⱼ = 0 for every i = 1 … m."""
     i, j, m = index("i"), index("j"), v.z.length
@@ -207,6 +215,7 @@ _STATEMENTS = {
     "a18": a18_statement,
     "a19": a19,
     "a19_attained": a19_attained,
+    "a20": a20,
     "a21": a21,
     "a22": a22,
     "a22_convex": a22_convex,
@@ -293,6 +302,15 @@ def a19_attained_derivation(o, v):
     return [
         _sums_to_one(o, v, i, m),
         Step(a19_attained(o, v)[0], "insert Σ pᵢ = 1", combine((0, lse))),
+    ]
+
+
+def a20_derivation(o, v):
+    """The paper's: differentiate pᵢ = e^{βzᵢ}/Σ_k e^{βz_k} with respect to zⱼ (quotient
+    rule; ∂zᵢ/∂zⱼ = δᵢⱼ), for symbolic i and j at once."""
+    return [
+        Step(r, "differentiate e^{βzᵢ}/Σ_k e^{βz_k} with respect to zⱼ", differentiate())
+        for r in a20(o, v)
     ]
 
 
@@ -409,6 +427,7 @@ def a27_attained_derivation(o, v):
 DERIVATIONS = {
     "lemma-a19": a19_derivation,
     "lemma-a19/attained": a19_attained_derivation,
+    "lemma-a20": a20_derivation,
     "lemma-a21": a21_derivation,
     "lemma-a22": a22_derivation,
     "lemma-a22/convex": a22_convex_derivation,

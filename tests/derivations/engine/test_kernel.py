@@ -523,6 +523,7 @@ def test_kernel_lists_its_rules_with_the_facts_they_license():
         "differentiate",
         "delta_sum",
         "sum_bound",
+        "instance",
     }
 
 

@@ -1,5 +1,5 @@
 """Ramsauer et al.'s proofs through the rule kernel for every size: the App. A.2 toolbox
-(Lemmas A19, A21, A22, A23, A27; :mod:`derivations.ramsauer2020.toolbox_proofs`) and Eq. 2
+(Lemmas A19–A23, A27; :mod:`derivations.ramsauer2020.toolbox_proofs`) and Eq. 2
 (its mixture form, its gradient), Theorem 1's CCCP descent and Lemma A1 (a)
 (:mod:`derivations.ramsauer2020.energy_proofs`), Eq. 3's bound and Lemma A1 (b), (c) on the
 open simplex (:mod:`derivations.ramsauer2020.more_proofs`) are proven; a derivation with a
@@ -25,6 +25,7 @@ REG = load_registry(["ramsauer2020"])
 DERIVED = (
     "lemma-a19",
     "lemma-a19/attained",
+    "lemma-a20",
     "lemma-a21",
     "lemma-a22",
     "lemma-a22/convex",
@@ -90,6 +91,55 @@ def test_a21_a_wrong_coefficient_in_the_jacobian_is_rejected():
 
     out = check_derivation(_with_step("lemma-a21", 0, change), REG)
     assert not out["complete"] and "derivative differs" in out["steps"][0]["how"]
+
+
+def test_a20_is_one_relation_over_both_indices_checked_at_i_eq_j_too():
+    """J_s's m² entries: one step over (i, j) ∈ [1, m]², its statement written out at m = 1
+    and m = 2 (the entries off the diagonal included) agrees with the searched one."""
+    out = check_derivation(_claim("lemma-a20"), REG)
+    assert out["complete"] and out["scope"] == "all sizes"
+    assert out["steps"][0]["text"].endswith("(for i = 1 … m, j = 1 … m)")
+    assert out["agreement"].startswith("agrees") and "m = 2" in out["agreement"]
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        lambda b, pi, pj, dl: -b * pi * pj,  # the diagonal term dropped: false at i = j
+        lambda b, pi, pj, dl: b * (pi - pi * pj),  # δᵢⱼ taken as 1: false at i ≠ j
+        lambda b, pi, pj, dl: b * (dl - pi * pj),  # δᵢⱼ for δᵢⱼpᵢ: false at i = j
+    ],
+)
+def test_a20_a_wrong_entry_is_rejected(wrong):
+    v = TP.space()
+    i, j = index("i"), index("j")
+    pi, pj = INDEXED.softmax(v.z, i, v.beta), INDEXED.softmax(v.z, j, v.beta)
+    bad = wrong(v.beta, pi, pj, sp.KroneckerDelta(i, j))
+
+    def change(s):
+        return Step(Rel(s.rel.lhs, "==", bad, over=s.rel.over), s.why, s.by)
+
+    out = check_derivation(_with_step("lemma-a20", 0, change), REG)
+    assert not out["complete"] and "derivative differs" in out["steps"][0]["how"]
+
+
+def test_a20_one_index_left_free_is_not_the_statement():
+    """Over i alone (j any integer) the step is refused: Σ_k δ_{jk}e^{βz_k} does not collapse,
+    and for j > m the closed form is false; over j ≤ 2m alike. Over j alone (i any integer,
+    true: for i > m, ∂pᵢ/∂zⱼ = −βpᵢpⱼ) the step is checked and implies the statement."""
+    v = TP.space()
+    m = v.z.length
+    i, j = index("i"), index("j")
+
+    def over(rng):
+        return lambda s: Step(Rel(s.rel.lhs, "==", s.rel.rhs, over=rng), s.why, s.by)
+
+    out = check_derivation(_with_step("lemma-a20", 0, over((i, 1, m))), REG)
+    assert not out["complete"] and not out["steps"][0]["checked"]
+    out = check_derivation(_with_step("lemma-a20", 0, over((j, 1, m))), REG)
+    assert out["complete"]  # i free: the entries for every integer i, so for i = 1 … m
+    out = check_derivation(_with_step("lemma-a20", 0, over((j, 1, 2 * m))), REG)
+    assert not out["complete"]
 
 
 def test_a22_a_wrong_combination_is_rejected():

@@ -1,9 +1,10 @@
 """App. A.1.4 of Ramsauer et al. through the rule kernel for every N ≥ 2 and d
-(:mod:`derivations.ramsauer2020.a1_proofs`): Eq. 5 = Eq. 140 and Lemma A4's softmax bounds
-are derived for the first pattern with every step checked, and stay *supported* because the
-relabelling to other patterns is a step no rule confirms; a derivation with a wrong step (a
-wrong expansion, a map used outside the domain where it increases, an inequality turned
-around) is not checked."""
+(:mod:`derivations.ramsauer2020.a1_proofs`): Eq. 5 = Eq. 140 and Lemma A4 (its softmax
+bounds, and with them ‖xᵢ − f(ξ)‖ ≤ 2εM) are derived for the first pattern with every step
+checked, and stay *supported* because the relabelling to other patterns is a step no rule
+confirms; a derivation with a wrong step (a wrong expansion, a map used outside the domain
+where it increases, an inequality turned around, a bound instantiated outside its range, a
+Cauchy–Schwarz without its weights) is not checked."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from derivations.engine.indexed_ops import INDEXED
 from derivations.ramsauer2020 import a1_proofs as AP
 
 REG = load_registry(["ramsauer2020"])
-DERIVED = ("eq5", "lemma-a4/softmax")
+DERIVED = ("eq5", "lemma-a4/softmax", "lemma-a4")
 
 
 def _claim(cid):
@@ -101,3 +102,55 @@ def test_a4_dividing_by_the_larger_sum_is_not_an_upper_bound():
         REG,
     )
     assert not out["complete"] and not out["steps"][k]["checked"]
+
+
+def _a4_step(why_start):
+    """The index of the step of lemma-a4's derivation whose reason starts with ``why_start``."""
+    steps = AP.a4_full_derivation(INDEXED, AP.space())
+    return next(n for n, s in enumerate(steps) if s.why.startswith(why_start)), steps
+
+
+def test_a4_the_pattern_bound_is_instantiated_inside_its_range_only():
+    """‖x_l‖² ≤ M² for l = 2 … N + 1 does not follow from ‖xᵢ‖² ≤ M² for i = 1 … N, nor
+    ‖x_{N+1}‖² ≤ M² (x_{N+1} is no pattern)."""
+    k, steps = _a4_step("at every i = l ≥ 2")
+    r = steps[k].rel
+    N = AP.space().P.d
+    wider = (r.over[0], r.over[1], N + 1)
+    out = check_derivation(
+        _with_step("lemma-a4", k, lambda s: Step(Rel(r.lhs, r.op, r.rhs, over=wider), s.why, s.by)),
+        REG,
+    )
+    assert not out["complete"] and not out["steps"][k]["checked"]
+    assert all(s["checked"] for s in out["steps"][:k])
+    k, steps = _a4_step("at i = 1")
+    P = AP.space().P
+    past = Step(
+        Rel(INDEXED.sqnorms(P)[N + 1], "<=", steps[k].rel.rhs), "", K.instance(k - 1, N + 1)
+    )
+    out = check_derivation(_with_step("lemma-a4", k, lambda s: past), REG)
+    assert not out["complete"] and "cannot show 1 ≤ N + 1 ≤ N" in out["steps"][k]["how"]
+
+
+def test_a4_cauchy_schwarz_needs_the_weights():
+    """(Σ_{l≥2} p_l w_l)² ≤ (Σ_{l≥2} p_l)(Σ_{l≥2} p_l² w_l²) is false (N = 2: 1 ≤ p₂):
+    Cauchy–Schwarz with a_l = √p_l, b_l = p_l w_l bounds (Σ p_l^{3/2} w_l)², not the left side."""
+    k, steps = _a4_step("Cauchy–Schwarz")
+    _, w, Tp, _, _ = AP._a4_norms(INDEXED, AP.space())
+    p, later = Tp.function, Tp.limits[0]
+    sq = lambda t: sp.Pow(t, 2, evaluate=False)  # noqa: E731
+    wrong = Rel(steps[k].rel.lhs, "<=", sp.Sum(sq(sp.sqrt(p)), later) * sp.Sum(sq(p * w), later))
+    out = check_derivation(_with_step("lemma-a4", k, lambda s: Step(wrong, s.why, s.by)), REG)
+    assert not out["complete"] and not out["steps"][k]["checked"]
+    assert "left side" in out["steps"][k]["how"]
+
+
+def test_a4_the_square_root_of_the_squared_bound_is_not_smaller():
+    """From ‖x₁ − f(ξ)‖² ≤ 4M²ε², √ gives ‖x₁ − f(ξ)‖ ≤ 2εM, not ≤ εM."""
+    k, steps = _a4_step("√ is increasing")
+    r = steps[k].rel
+    out = check_derivation(
+        _with_step("lemma-a4", k, lambda s: Step(Rel(r.lhs, "<=", r.rhs / 2), s.why, s.by)), REG
+    )
+    assert not out["complete"] and not out["steps"][k]["checked"]
+    assert "conclusion" in [s["rule"] for s in out["steps"]]
