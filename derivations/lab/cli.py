@@ -36,7 +36,7 @@ DEFAULT_OUT = "lab-results"
 PRESETS = ("cpu", "gpu", "tiny")
 #: measured on this project's 2-core machine (the sizelaw control needs long trainings: its
 #: models must fill their capacity before D* measures it)
-CPU_MINUTES = {"plateau": "about 7", "radius": "about 2–3", "sizelaw": "about 7"}
+CPU_MINUTES = {"plateau": "about 5", "radius": "under 2", "sizelaw": "about 7"}
 
 
 def _experiment_args(p: argparse.ArgumentParser, name: str) -> None:
