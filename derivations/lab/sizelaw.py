@@ -91,7 +91,8 @@ _COMMON = {
     "converge_tol": 0.05,  # reported: runs whose trend bound exceeds it are "still falling"
     "device": "cpu",
     # runs trained as one stacked model (derivations.lab.stacked: the same mathematics, other
-    # rounding, ~2× faster on a CPU): "width" (every seed and D of a dataset's width),
+    # rounding; the CPU preset took 6 min 44 s on 2 cores, plain runs about 20 min):
+    # "width" (every seed and D of a dataset's width),
     # "width+seed" (every D: more, smaller stacks for many cores) or "none" (plain runs)
     "stack": "width",
 }

@@ -50,6 +50,8 @@ from derivations.lab.train import (
     _atomic_write,
     _deterministic_attention,
     _used_length,
+    adamw,
+    data_record,
     evaluate,
     extension_of,
     load_cached,
@@ -260,17 +262,7 @@ def _train_stack(members, hashes, cache_dir, progress, device) -> list[dict]:
     gcfg = cfg0.gpt_config(members[0].train)
     models = _member_models(members, device)
     params = stack_params(models)
-    decay = [p for p in params.values() if p.dim() >= 3]  # a member's matrices
-    no_decay = [p for p in params.values() if p.dim() < 3]
-    opt = torch.optim.AdamW(
-        [
-            {"params": decay, "weight_decay": cfg0.weight_decay},
-            {"params": no_decay, "weight_decay": 0.0},
-        ],
-        lr=cfg0.lr,
-        betas=(0.9, 0.95),
-        foreach=True,
-    )
+    opt = adamw(params.values(), cfg0, matrix_dim=3, foreach=True)  # a member's matrices
     gens = [torch.Generator().manual_seed(j.cfg.seed + 1) for j in members]
     states = [
         {"step": 0, "train_loss": [], "val_steps": [], "val_loss": [], "wall_s": 0.0}
@@ -349,15 +341,7 @@ def _train_stack(members, hashes, cache_dir, progress, device) -> list[dict]:
             "config": asdict(j.cfg),
             "model": gcfg.to_dict(),
             "n_params": {k: m.n_params(k) for k in ("attn_ff", "non_embedding", "all")},
-            "data": {
-                role: {
-                    "name": d.name,
-                    "fingerprint": d.fingerprint(),
-                    "seqs": len(d),
-                    "tokens": d.n_tokens,
-                }
-                for role, d in (("train", j.train), ("val", j.val))
-            },
+            "data": data_record(j.train, j.val),
             "train_loss": st["train_loss"],
             "val_steps": st["val_steps"],
             "val_loss": st["val_loss"],

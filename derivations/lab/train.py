@@ -317,6 +317,32 @@ def extension_of(cfg: TrainConfig, prev: TrainConfig) -> bool:
     return same and cfg.schedule == "constant" and prev.steps < cfg.steps
 
 
+def adamw(params, cfg: TrainConfig, matrix_dim: int = 2, **kw) -> torch.optim.AdamW:
+    """AdamW as the lab trains: weight decay ``cfg.weight_decay`` on the matrices (tensors of
+    ``matrix_dim`` or more axes), none on vectors; β = (0.9, 0.95); ``kw`` to AdamW."""
+    params = list(params)
+    return torch.optim.AdamW(
+        [
+            {
+                "params": [p for p in params if p.dim() >= matrix_dim],
+                "weight_decay": cfg.weight_decay,
+            },
+            {"params": [p for p in params if p.dim() < matrix_dim], "weight_decay": 0.0},
+        ],
+        lr=cfg.lr,
+        betas=(0.9, 0.95),
+        **kw,
+    )
+
+
+def data_record(train_data: LMData, val_data: LMData) -> dict:
+    """What a run's result says of its data: name, fingerprint, sequences and tokens."""
+    return {
+        role: {"name": d.name, "fingerprint": d.fingerprint(), "seqs": len(d), "tokens": d.n_tokens}
+        for role, d in (("train", train_data), ("val", val_data))
+    }
+
+
 def _train(
     cfg,
     train_data,
@@ -334,16 +360,7 @@ def _train(
     torch.manual_seed(cfg.seed)
     gcfg = cfg.gpt_config(train_data)
     model = GPT(gcfg).to(device)
-    decay = [p for p in model.parameters() if p.dim() >= 2]
-    no_decay = [p for p in model.parameters() if p.dim() < 2]
-    opt = torch.optim.AdamW(
-        [
-            {"params": decay, "weight_decay": cfg.weight_decay},
-            {"params": no_decay, "weight_decay": 0.0},
-        ],
-        lr=cfg.lr,
-        betas=(0.9, 0.95),
-    )
+    opt = adamw(model.parameters(), cfg)
     gen = torch.Generator().manual_seed(cfg.seed + 1)
     state = {"step": 0, "train_loss": [], "val_steps": [], "val_loss": [], "wall_s": 0.0}
     ckpt = Path(cache_dir) / f"{h}.ckpt.pt" if cache_dir is not None else None
@@ -435,15 +452,7 @@ def _train(
         "config": asdict(cfg),
         "model": gcfg.to_dict(),
         "n_params": {k: model.n_params(k) for k in ("attn_ff", "non_embedding", "all")},
-        "data": {
-            role: {
-                "name": d.name,
-                "fingerprint": d.fingerprint(),
-                "seqs": len(d),
-                "tokens": d.n_tokens,
-            }
-            for role, d in (("train", train_data), ("val", val_data))
-        },
+        "data": data_record(train_data, val_data),
         "train_loss": state["train_loss"],
         "val_steps": state["val_steps"],
         "val_loss": state["val_loss"],
