@@ -40,6 +40,7 @@ ENGINE_MODULES = (
     "derivations.engine.kernel",
     "derivations.engine.rules",
     "derivations.engine.rules_classic",
+    "derivations.engine.rules_relabel",
     "derivations.engine.normal",
     "derivations.engine.signs",
     "derivations.engine.work",

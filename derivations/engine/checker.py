@@ -10,7 +10,11 @@ the checked steps must conclude every relation of the claim's statement.
 At symbolic size the statement is written through :class:`~derivations.engine.indexed_ops.
 IndexedOps`; before the result may say "all sizes", that statement is written out at two
 numeric sizes and compared, at random rational points (30 digits), with the statement the
-counterexample search evaluates — so the formula proven is the formula tested.
+counterexample search evaluates — so the formula proven is the formula tested. A
+derivation concluded by the kernel's ``relabel`` rule (a statement about the first pattern,
+for every pattern by relabelling) must conclude every relation of the statement that way,
+and the comparison is made for every pattern i: the statement written out on the patterns
+with rows 1 and i swapped against the searched statement for pattern i.
 
 The result (cached by :mod:`derivations.engine.cache`): ``steps`` (each with ``latex``,
 ``text``, ``lhs_latex``, ``rhs_latex``, ``op``, ``why``, ``rule``, ``premises``,
@@ -171,7 +175,11 @@ def check_derivation(claim: Claim, registry: dict, budget: int | None = None) ->
                     )
                 )
         if symbolic(v):
-            msg = statement_agreement(claim, v)
+            key, missing = _relabelling(claim, ops, v, steps, ctx.outcomes, budget)
+            for r, why in missing:
+                all_ok = False
+                shown.append(_conclusion_record(r, where, f"not confirmed: {why}"))
+            msg = statement_agreement(claim, v, relabel=key)
             if msg.startswith("differs"):
                 all_ok = False
                 for r in claim.statement(ops, v):
@@ -192,6 +200,45 @@ def check_derivation(claim: Claim, registry: dict, budget: int | None = None) ->
         work=work,
     )
     return out
+
+
+def _relabelling(claim: Claim, ops, v, steps, outcomes, budget) -> tuple:
+    """((patterns, which), missing) when checked steps of the kernel's ``relabel`` rule
+    conclude the statement for every pattern: the instance's pattern set and the attribute
+    naming the pattern, and the parts of the statement no relabel step concludes (with why);
+    (None, []) when the derivation has no checked relabel step."""
+    from derivations.engine.kernel import as_use
+
+    done = [
+        (dict(as_use(s.by).args), s)
+        for s, o in zip(steps, outcomes)
+        if o.checked and o.rule == "relabel"
+    ]
+    if not done:
+        return None, []
+    keys = sorted({(a["patterns"], a["which"]) for a, _ in done})
+    rels = list(claim.statement(ops, v))
+    if len(keys) > 1:
+        return keys[0], [(r, f"relabel steps name different patterns: {keys}") for r in rels]
+    missing = []
+    for r in rels:
+        res = run_budgeted(
+            lambda r=r: _concluded(r, [s for _, s in done], [_CHECKED] * len(done)), budget
+        )
+        if res is None:
+            missing.append((r, "not decided within budget (which relabel step concludes this)"))
+        elif not res[0]:
+            missing.append(
+                (
+                    r,
+                    "the derivation relabels the patterns, but no relabel step concludes this "
+                    "part of the statement: it is derived for the first pattern only",
+                )
+            )
+    return keys[0], missing
+
+
+_CHECKED = SimpleNamespace(checked=True)
 
 
 def _concluded(r: Rel, steps, outcomes) -> bool:
@@ -286,14 +333,36 @@ def _written_out(rels, values, entries) -> list[Rel]:
     return out
 
 
-def statement_agreement(claim: Claim, ns: SimpleNamespace) -> str:
+class _Relabelled:
+    """The entries of ``entries`` with the patterns a and b of the pattern base swapped: the
+    pattern set X relabelled (its rows a and b exchanged), every other base unchanged."""
+
+    def __init__(self, entries: _Entries, base, a: int, b: int):
+        self._entries, self._base, self._swap = entries, base, {a: b, b: a}
+
+    def __contains__(self, base) -> bool:
+        return base in self._entries
+
+    def __getitem__(self, base):
+        get = self._entries[base]
+        if base != self._base:
+            return get
+        return lambda j, *rest: get(self._swap.get(j, j), *rest)
+
+
+def statement_agreement(claim: Claim, ns: SimpleNamespace, relabel: tuple | None = None) -> str:
     """Whether the statement at symbolic size, written out at two numeric sizes, equals the
     statement the search evaluates there (mpmath, 30 digits, both sides, at random rational
-    entries): "agrees … at …" or "differs at …"."""
+    entries): "agrees … at …" or "differs at …".
+
+    ``relabel = (patterns, which)`` (a derivation concluded by the kernel's ``relabel``
+    rule: the statement names the first pattern of the pattern set ``ns.<patterns>``): at
+    each size and for every pattern i, the statement written out on the patterns with rows 1
+    and i swapped is compared with the searched statement for pattern i (the instance's
+    attribute ``which`` = i − 1, 0-based), on the same random entries."""
     import mpmath
 
-    from derivations.engine.backends import MP
-
+    P, which = (getattr(ns, relabel[0]), relabel[1]) if relabel else (None, None)
     sizes = sizes_in(ns)
     trials = [{s: s.at_least for s in sizes}, {s: s.at_least + 1 for s in sizes}]
     rng = random.Random(12345)
@@ -313,24 +382,49 @@ def statement_agreement(claim: Claim, ns: SimpleNamespace) -> str:
                         for k, v in vars(ns).items()
                     }
                 )
-                want = [r.normal() for r in claim.statement(MP, conc)]
-                got = _written_out(sym_rels, {**values, **point}, entries)
             except Exception as exc:  # noqa: BLE001 - reported, never assumed
                 return f"differs: cannot write the statement out ({type(exc).__name__}: {exc})"
-            if len(want) != len(got) or any(a.op != b.op for a, b in zip(want, got)):
-                return f"differs at {at}: other relations"
-            pt = entries.point()
-            for a, b in zip(want, got):
-                for x, y in ((a.lhs, b.lhs), (a.rhs, b.rhs)):
-                    try:
-                        vy = _mp(sp.sympify(y).xreplace(pt).doit() if pt else y)
-                        vx = mpmath.mpf(x)
-                    except (TypeError, ValueError) as exc:
-                        return f"differs at {at}: cannot evaluate both sides ({exc})"
-                    if abs(vx - vy) > mpmath.mpf(10) ** -20 * (1 + abs(vx) + abs(vy)):
-                        return f"differs at {at}: {mpmath.nstr(vx, 12)} vs {mpmath.nstr(vy, 12)}"
+            patterns = range(int(values[P.d])) if P is not None else [None]
+            for i in patterns:
+                where = at if i is None else f"{at}, pattern i = {i + 1}"
+                msg = _agree_at(claim, conc, sym_rels, {**values, **point}, entries, which, i, P)
+                if msg:
+                    return f"differs at {where}: {msg}"
         shown.append(at)
-    return "agrees with the searched statement (mpmath, random entries) at " + "; ".join(shown)
+    every = " for every pattern i (the patterns relabelled)" if P is not None else ""
+    return f"agrees with the searched statement (mpmath, random entries){every} at " + "; ".join(
+        shown
+    )
+
+
+def _agree_at(claim, conc, sym_rels, values, entries, which, i, P) -> str:
+    """What differs between the searched statement on ``conc`` (for pattern i + 1 when i is
+    not None) and the symbolic one written out (on the patterns with rows 1 and i + 1
+    swapped); the empty string when they agree."""
+    import mpmath
+
+    from derivations.engine.backends import MP
+
+    try:
+        here = conc if i is None else SimpleNamespace(**{**vars(conc), which: i})
+        on = entries if not i else _Relabelled(entries, P.rho, 1, i + 1)
+        want = [r.normal() for r in claim.statement(MP, here)]
+        got = _written_out(sym_rels, values, on)
+    except Exception as exc:  # noqa: BLE001 - reported, never assumed
+        return f"cannot write the statement out ({type(exc).__name__}: {exc})"
+    if len(want) != len(got) or any(a.op != b.op for a, b in zip(want, got)):
+        return "other relations"
+    pt = entries.point()
+    for a, b in zip(want, got):
+        for x, y in ((a.lhs, b.lhs), (a.rhs, b.rhs)):
+            try:
+                vy = _mp(sp.sympify(y).xreplace(pt).doit() if pt else y)
+                vx = mpmath.mpf(x)
+            except (TypeError, ValueError) as exc:
+                return f"cannot evaluate both sides ({exc})"
+            if abs(vx - vy) > mpmath.mpf(10) ** -20 * (1 + abs(vx) + abs(vy)):
+                return f"{mpmath.nstr(vx, 12)} vs {mpmath.nstr(vy, 12)}"
+    return ""
 
 
 # ------------------------------------------------ exact zero test used by the search

@@ -23,7 +23,17 @@ The rules (public constructors; ``premises`` are indices of earlier steps, 0-bas
 ``wlog(key)``, ``abs_bound(k1, k2)``, ``abs_sign(k)``, ``holder(k1, k2)``, ``gibbs(k1, k2)``,
 ``cauchy_schwarz()``, ``max_difference()``, ``differentiate()``, ``delta_sum()``,
 ``sum_bound()``, ``instance(k, at, index=None)``, ``unchecked(reason)``,
-``in_range()``, ``integral_bound(k)``, ``integrate()``.
+``in_range()``, ``integral_bound(k)``, ``integrate()``, ``relabel(k, patterns="P", which="i")``.
+
+``relabel(k)`` (:mod:`derivations.engine.rules_relabel`) licenses: S proved for the first
+pattern x₁ of an arbitrary pattern set X = (x₁, …, x_N) (the instance's PatternSet) holds for
+every pattern i — S at X with x₁ and xᵢ swapped, i.e. S with x₁ → xᵢ and every reduction over
+j = 2…N → one over j ≠ i — when step k's relation mentions x₁ only as rows x[1, ·] and the
+other patterns only inside Σ, max, min or LSE over j = 2…N or 1…N whose terms depend on j
+only through x[j, ·], nothing else is indexed by patterns, and the claim's hypotheses are
+invariant under relabelling. The step's relation is step k's; the checker then compares the
+statement for every pattern i, written out at small sizes, with the searched statement for
+that i (:func:`derivations.engine.checker.statement_agreement`).
 
 Relations over several index ranges (``Rel(..., over=((i, 1, m), (j, 1, m)))``: for every i
 and every j; e.g. the m² entries of a Jacobian ∂pᵢ/∂zⱼ, checked once for symbolic i and j, the
@@ -67,6 +77,7 @@ from derivations.engine.rules import (
     integrate,
     max_difference,
     monotone,
+    relabel,
     split_first,
     sum_bound,
     term_bound,
@@ -106,6 +117,7 @@ __all__ = [
     "in_range",
     "integral_bound",
     "integrate",
+    "relabel",
 ]
 
 #: The work one step may take, in units counted by the kernel itself (expressions

@@ -579,3 +579,8 @@ holder, gibbs, cauchy_schwarz = _classic.holder, _classic.gibbs, _classic.cauchy
 max_difference, differentiate = _classic.max_difference, _classic.differentiate
 delta_sum, sum_bound, instance = _classic.delta_sum, _classic.sum_bound, _classic.instance
 integral_bound, integrate = _classic.integral_bound, _classic.integrate
+
+# The relabelling of patterns lives in rules_relabel.py; importing it registers it here.
+from derivations.engine import rules_relabel as _relabel  # noqa: E402
+
+relabel = _relabel.relabel

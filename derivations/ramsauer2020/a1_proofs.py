@@ -8,13 +8,16 @@ derivations; their statements switch to the ones here on a namespace of symbolic
 
 The pattern. A relation at symbolic size quantifies over index ranges, and "max over j ≠ i"
 is not a range; the derivations here are for the first pattern, i = 1 (``i = 0`` in the
-0-based instances, the others j = 2 … N). The statements are invariant under relabelling
-the patterns, which the kernel does not check (its ``wlog`` rule is about the maximum of one
-vector): each derivation ends with that relabelling as an ``unchecked`` step, so the
-claims are *supported* with every other step checked, and say so in their assumptions. The
-statement-agreement check writes the symbolic statement out at N = 2, 3 and compares it
-with the searched one at i = 0 (Lemma A4's bounds hold for every pattern i with its own gap,
-of either sign; the paper states them for the i of the largest gap, which the search takes).
+0-based instances, the others j = 2 … N), of an arbitrary pattern set. Each ends with the
+kernel's ``relabel`` rule on every relation of the statement: it checks that the statement
+names x₁ only as rows x[1, ·] and the other patterns only in Σ, max, min or LSE over
+j = 2…N or 1…N whose terms depend on j only through x[j, ·] (the claims have no
+hypotheses), so the statement at X with x₁ and xᵢ swapped is the statement for pattern i
+(x₁ → xᵢ, j = 2…N → j ≠ i), and it holds as the derivation holds for every X. The checker
+then writes the statement out at N = 2, 3 on the swapped patterns and compares it with the
+searched one for every pattern i (Lemma A4's bounds hold for every pattern i with its own
+gap, of either sign; the paper states them for the i of the largest gap, which the search
+takes).
 
 Lemma A4's third bound (:func:`_a4_distance`), by squared norms and Cauchy–Schwarz, with
 no triangle inequality: x₁ − f(ξ) = Σ_{l≥2} p_l (x₁ − x_l) coordinate by coordinate (as
@@ -42,10 +45,10 @@ from derivations.engine.kernel import (
     combine,
     instance,
     monotone,
+    relabel,
     split_first,
     term_bound,
     termwise,
-    unchecked,
 )
 from derivations.ramsauer2020.energy_proofs import _scores, _update
 from theory.indexed import MaxOver, MinOver, PatternSet, Size, index
@@ -141,20 +144,18 @@ def eq5_derivation(o, v):
             "min_j (c − x₁ᵀxⱼ) = c − max_j x₁ᵀxⱼ, and ‖x₁‖² = x₁ᵀx₁",
             algebra(),
         ),
-        Step(eq5(o, v)[0], "Eq. 5 = Eq. 140", combine((1, 1), (2, 1))),
-        relabel(eq5(o, v)[0]),
+        Step(eq5(o, v)[0], "Eq. 5 = Eq. 140", combine((1, 1), (2, 1))),  # 3
+        _relabelled(3, eq5(o, v)[0]),
     ]
 
 
-def relabel(rel):
-    """The last step of the derivations: they are written for the first pattern (a step
-    ranges over index ranges, and j ≠ i is not one); the statement for another i follows
-    by relabelling the patterns, a symmetry no kernel rule checks — so this step is left
-    unconfirmed on purpose, and the claims stay *supported* with every other step checked."""
+def _relabelled(k, rel):
+    """A last step of the derivations: they are written for the first pattern (a step
+    ranges over index ranges, and j ≠ i is not one); the relation of step k holds for every
+    pattern i by relabelling the patterns so that i comes first — the kernel's ``relabel``
+    rule checks that the relabelled relation is the one for pattern i."""
     return Step(
-        rel,
-        "for every other pattern i: relabel the patterns so that i comes first",
-        unchecked("the statement's invariance under relabelling the patterns"),
+        rel, "for every other pattern i: relabel the patterns so that i comes first", relabel(k)
     )
 
 
@@ -190,7 +191,14 @@ def a4(o, v):
 
 def a4_derivation(o, v):
     """The paper's: 1 − p₁ = Σ_{j≥2} e^{βzⱼ}/S ≤ Σ_{j≥2} e^{βzⱼ}/e^{βz₁} ≤ (N − 1)e^{β(μ − z₁)}
-    = ε, and p_k = e^{βz_k}/S ≤ e^{β(z_k − z₁)} ≤ e^{−βc}."""
+    = ε, and p_k = e^{βz_k}/S ≤ e^{β(z_k − z₁)} ≤ e^{−βc} (:func:`_a4_steps`); both for every
+    pattern by relabelling."""
+    bounds = a4(o, v)
+    return [*_a4_steps(o, v), _relabelled(13, bounds[0]), _relabelled(23, bounds[1])]
+
+
+def _a4_steps(o, v):
+    """Steps 1–24 of :func:`a4_derivation`: its bounds for the first pattern (steps 14, 24)."""
     P, beta = v.P, v.beta
     z, z1, mu, eps, E, T, S = _a4_parts(o, v)
     every = (_J, 2, P.d)
@@ -220,7 +228,6 @@ def a4_derivation(o, v):
         Step(Rel(T / E1, "<=", eps), "step 5 times e^{−βz₁}", combine((4, 1 / E1))),
         Step(a4(o, v)[0], "1 − p₁ ≤ ε", combine((10, 1), (11, 1), (12, 1))),  # 13
         *_a4_others(o, v),
-        relabel(a4(o, v)[-1]),
     ]
 
 
@@ -282,15 +289,17 @@ def a4_full(o, v):
 
 
 def a4_full_derivation(o, v):
-    """The softmax bounds (:func:`a4_derivation`, steps 1–24), then the third bound
-    (:func:`_a4_distance`), then the relabelling."""
-    return [*a4_derivation(o, v)[:-1], *_a4_distance(o, v), relabel(a4_full(o, v)[-1])]
+    """The softmax bounds (:func:`_a4_steps`, steps 1–24), then the third bound
+    (:func:`_a4_distance`), then the three for every pattern by relabelling."""
+    steps = [*_a4_steps(o, v), *_a4_distance(o, v)]
+    rels = a4_full(o, v)
+    return [*steps, *(_relabelled(k, r) for k, r in zip((13, 23, len(steps) - 1), rels))]
 
 
 def _a4_distance(o, v):
     """Steps 25–: ‖x₁ − f(ξ)‖ ≤ 2εM (the module notes); step 14 is p₁ ≥ 1 − ε."""
     P, beta, one = v.P, v.beta, sp.Integer(1)
-    b = len(a4_derivation(o, v)) - 1  # the first step here
+    b = len(_a4_steps(o, v))  # the first step here
     eps = _a4_parts(o, v)[3]
     D, w, Tp, Q, M = _a4_norms(o, v)
     z, x, k = _scores(P, v.x), P.rho, P.k

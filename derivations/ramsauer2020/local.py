@@ -174,9 +174,9 @@ def a3_contraction_statement(o, v):
 def a4_statement(o, v):
     """i = argmax_k (ξᵀx_k − max_{j≠k} ξᵀxⱼ), c its gap, ε = (N − 1)e^{−βc}: pᵢ ≥ 1 − ε,
     p_k ≤ ε/(N − 1) (k ≠ i), ‖xᵢ − f(ξ)‖ ≤ 2εM. On an instance that names its pattern i
-    (the derivation's, at symbolic size and written out: i = 0) the same bounds for that i
-    and its gap, whatever its sign (they hold for every i; the searched instances name none,
-    so the search takes the paper's argmax)."""
+    (the derivation's statement written out, relabelled for each i) the same bounds for that
+    i and its gap, whatever its sign (they hold for every i; the searched instances name
+    none, so the search takes the paper's argmax)."""
     if AP.symbolic(v):
         return AP.a4_full(o, v)
     if is_display(v):
@@ -361,8 +361,8 @@ def claims() -> list[Claim]:
             "§3, Eq. (5) = Definition 2; App. A.1.4, Eqs. (139)–(140)",
             "Δᵢ = xᵢᵀxᵢ − max_{j≠i} xᵢᵀxⱼ equals min_{j≠i} ½(‖xᵢ‖² − ‖xⱼ‖² + ‖xᵢ − xⱼ‖²)",
             "identity",
-            "N ≥ 2 patterns, i (derivation: for every N ≥ 2 and d, for the first pattern i; "
-            "other i by relabelling the patterns, a step the kernel does not check)",
+            "N ≥ 2 patterns, i (derivation: for every N ≥ 2 and d, for the first pattern i, "
+            "and for every other i by relabelling the patterns, the kernel's relabel rule)",
             eq5_statement,
             lambda: D.any_patterns(),
             display,
@@ -471,8 +471,8 @@ def claims() -> list[Claim]:
             "pᵢ ≥ 1 − ε, p_k ≤ ε/(N − 1), ‖xᵢ − f(ξ)‖ ≤ 2εM with ε = (N − 1)e^{−βc}",
             ineq,
             "N ≥ 2 patterns, ξ, β > 0 (derivation: for every N ≥ 2 and d, for the first "
-            "pattern; the paper's i by relabelling the patterns, a step the kernel does not "
-            "check)",
+            "pattern, and for every pattern i, the paper's among them, by relabelling the "
+            "patterns, the kernel's relabel rule)",
             a4_statement,
             H2,
             display,
@@ -491,7 +491,8 @@ def claims() -> list[Claim]:
             "c = ξᵀxᵢ − max_{j≠i} ξᵀxⱼ, for every pattern i (the paper's i maximises c)",
             ineq,
             "N ≥ 2 patterns, ξ, β > 0, any i (derivation: for every N ≥ 2 and d, for the first "
-            "pattern i; other i by relabelling the patterns, a step the kernel does not check)",
+            "pattern i, and for every other i by relabelling the patterns, the kernel's "
+            "relabel rule)",
             a4_softmax_statement,
             lambda: _with_i(H2()),
             display,

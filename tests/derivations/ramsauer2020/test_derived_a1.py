@@ -1,12 +1,17 @@
 """App. A.1.4 of Ramsauer et al. through the rule kernel for every N ≥ 2 and d
 (:mod:`derivations.ramsauer2020.a1_proofs`): Eq. 5 = Eq. 140 and Lemma A4 (its softmax
 bounds, and with them ‖xᵢ − f(ξ)‖ ≤ 2εM) are derived for the first pattern with every step
-checked, and stay *supported* because the relabelling to other patterns is a step no rule
-confirms; a derivation with a wrong step (a wrong expansion, a map used outside the domain
+checked and carried to every pattern i by the kernel's ``relabel`` rule, so they are
+*proven*; a derivation with a wrong step (a wrong expansion, a map used outside the domain
 where it increases, an inequality turned around, a bound instantiated outside its range, a
-Cauchy–Schwarz without its weights) is not checked."""
+Cauchy–Schwarz without its weights) is not checked, and neither is a wrong relabelling (of a
+step about one pattern j, of a statement left partly for the first pattern, against a
+searched statement that is not the relabelled one)."""
 
 from __future__ import annotations
+
+import dataclasses
+from types import SimpleNamespace
 
 import pytest
 import sympy as sp
@@ -30,30 +35,48 @@ def _with_step(cid, k, change):
     return with_step(_claim(cid), k, change)
 
 
-def test_the_a1_claims_are_supported_naming_the_relabelling():
+def _steps(cid):
+    c = _claim(cid)
+    return c.derivation(INDEXED, c.derivation_sizes()[0])
+
+
+def _first_relabel(cid):
+    """The index of the first relabel step (the derivation's last steps)."""
+    steps = _steps(cid)
+    k = next(n for n, s in enumerate(steps) if s.by.rule == "relabel")
+    assert all(s.by.rule == "relabel" for s in steps[k:])
+    return k
+
+
+def test_the_a1_claims_are_proven_for_every_pattern():
     recs = {r["qid"]: r for r in verify(REG, [f"ramsauer2020:{c}" for c in DERIVED], examples=8)}
     for cid in DERIVED:
         rec = recs[f"ramsauer2020:{cid}"]
-        assert rec["status"] == "supported", (cid, rec["evidence"])
-        assert "relabel" in rec["evidence"], (cid, rec["evidence"])
+        assert rec["status"] == "proven", (cid, rec["evidence"])
+        relabelled = [s for s in rec["steps"] if s["rule"] == "relabel"]
+        assert relabelled and all(s["checked"] for s in relabelled), cid
+        assert "for every pattern i by relabelling" in relabelled[0]["how"]
+        assert "relabel rule" in rec["assumptions"], rec["assumptions"]
 
 
 @pytest.mark.parametrize("cid", DERIVED)
-def test_every_step_but_the_relabelling_is_checked_for_every_size(cid):
+def test_every_step_is_checked_for_every_size_and_the_statement_for_every_pattern(cid):
     out = check_derivation(_claim(cid), REG)
-    assert not out["complete"] and out["sizes_text"] == "every N ≥ 2, d ≥ 1", cid
-    *before, last = out["steps"]
-    assert before and all(s["checked"] and s["where"] == out["sizes_text"] for s in before)
-    assert "relabel" in last["why"] and not last["checked"]
-    assert out["agreement"].startswith("agrees"), out["agreement"]
+    assert out["complete"] and out["scope"] == "all sizes", cid
+    assert out["sizes_text"] == "every N ≥ 2, d ≥ 1"
+    assert all(s["checked"] and s["where"] == out["sizes_text"] for s in out["steps"])
+    n = len(_claim(cid).statement(INDEXED, AP.space()))
+    assert [s["rule"] for s in out["steps"][-n:]] == ["relabel"] * n  # one per relation
+    assert out["agreement"].startswith(
+        "agrees with the searched statement (mpmath, random entries) for every pattern i"
+    ), out["agreement"]
 
 
 @pytest.mark.parametrize("cid", DERIVED)
 def test_a_wrong_last_step_is_rejected(cid):
     """The conclusion made stronger by ⅓ does not follow (the last step before the
     relabelling)."""
-    c = _claim(cid)
-    n = len(c.derivation(INDEXED, c.derivation_sizes()[0])) - 1
+    n = _first_relabel(cid)
 
     def stronger(s):
         r = s.rel
@@ -62,6 +85,50 @@ def test_a_wrong_last_step_is_rejected(cid):
 
     out = check_derivation(_with_step(cid, n - 1, stronger), REG)
     assert not out["complete"] and not out["steps"][n - 1]["checked"], cid
+
+
+@pytest.mark.parametrize("cid", DERIVED)
+def test_a_searched_statement_that_is_not_the_relabelled_one_is_not_proven(cid):
+    """The searched statement for pattern i replaced by the first pattern's whatever i: it
+    agrees at the first pattern, so only the comparison for every pattern i rejects it."""
+    c = _claim(cid)
+
+    def first_only(o, v):
+        if AP.symbolic(v):
+            return c.statement(o, v)
+        return c.statement(o, SimpleNamespace(**{**vars(v), "i": 0}))
+
+    out = check_derivation(dataclasses.replace(c, statement=first_only), REG)
+    assert not out["complete"] and out["scope"] == "fixed sizes", cid
+    assert out["agreement"].startswith("differs at N = 2, d = 1, pattern i = 2"), out["agreement"]
+
+
+def test_relabelling_a_step_about_pattern_j_is_refused():
+    """Eq. 5's first step holds for every j = 2 … N with xⱼ outside any reduction:
+    relabelling it is refused (and the statement is then not concluded for every i)."""
+    n = _first_relabel("eq5")
+    first = _steps("eq5")[0]
+    out = check_derivation(
+        _with_step("eq5", n, lambda s: Step(first.rel, s.why, K.relabel(0))), REG
+    )
+    assert not out["complete"] and not out["steps"][n]["checked"]
+    assert "other than the first" in out["steps"][n]["how"], out["steps"][n]["how"]
+
+
+def test_a_statement_relabelled_only_in_part_is_incomplete():
+    """Lemma A4 without the relabelling of its third bound: every step checks, and the
+    third bound is derived for the first pattern only."""
+    c = _claim("lemma-a4")
+
+    def derivation(o, v):
+        return c.derivation(o, v)[:-1]
+
+    out = check_derivation(dataclasses.replace(c, derivation=derivation), REG)
+    assert not out["complete"]
+    assert all(s["checked"] for s in out["steps"] if s["rule"] != "conclusion")
+    (miss,) = [s for s in out["steps"] if s["rule"] == "conclusion"]
+    assert "first pattern only" in miss["how"]
+    assert miss["text"] == AP.a4_full(INDEXED, AP.space())[-1].text()
 
 
 def test_eq5_a_wrong_expansion_is_rejected():

@@ -1,0 +1,186 @@
+"""The rule kernel's relabelling of patterns (part of the kernel; see
+:mod:`derivations.engine.rules` for the conventions): a statement proved for the first
+pattern of an arbitrary pattern set holds for every pattern.
+
+Notation: the instance's :class:`~theory.indexed.PatternSet` X = (x₁, …, x_N), entries
+x[j, k] (pattern j, coordinate k), N its number of patterns; π_i the transposition of
+patterns 1 and i; "a reduction" is Σ, max, min or LSE (SymPy ``Sum``, :class:`~theory.
+indexed.MaxOver`, :class:`~theory.indexed.MinOver`, :class:`~theory.indexed.LseOver`).
+
+Why it is sound. Every checked step holds for every value of its free symbols (under the
+claim's hypotheses), the entries x[j, k] included: the premise S(X) holds for every pattern
+set X, so S(π_i X) holds for every X and every i = 1 … N. The rule checks, on the premise
+(named quantities unfolded), that S(π_i X) *is* S for pattern i: x₁ occurs only as rows
+x[1, ·], which π_i turns into x[i, ·]; every other pattern occurs only as x[j, ·] with j
+bound by a reduction over j = 2 … N or j = 1 … N whose term depends on j only through x[j,
+·] (so the reduction is a symmetric function of the rows it runs over, and π_i maps the rows
+2 … N onto the rows j ≠ i and the rows 1 … N onto themselves); nothing else in S depends on
+the patterns (no other vector of length N, no other indexed quantity read at a pattern
+index, no unknown symbol); and the claim's hypotheses, under which the steps hold, are
+invariant (patterns only through reductions over j = 1 … N, so H(π_i X) = H(X)). A WLOG
+step elsewhere in the derivation (another symmetry argument) is refused with it. The step's
+relation is the premise; the checker then compares the statement, written out on π_i X at
+small sizes, with the searched statement for each pattern i
+(:func:`derivations.engine.checker.statement_agreement`).
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derivations.engine import normal as N
+from derivations.engine.model import Wlog
+from derivations.engine.normal import unfold
+from derivations.engine.rules import NotLicensed, _rule, _show, implies
+from theory.indexed import PatternSet, Size, Vec, _Over
+
+__all__ = ["relabel"]
+
+#: What the rule reads besides numbers, symbols, indexed entries, reductions and the
+#: functions built from them: binding constructs it does not know are refused.
+_BINDING = (sp.Derivative, sp.Integral, sp.Product, sp.Lambda, sp.Subs)
+
+
+@_rule(
+    build=lambda k, patterns="P", which="i": ((k,), {"patterns": patterns, "which": which}),
+)
+def relabel(ctx, rel, prem, patterns="P", which="i"):
+    """The statement for every pattern by relabelling: S proved for the first pattern x₁ of an
+    arbitrary pattern set X = (x₁, …, x_N) (the instance's PatternSet ``patterns``, its
+    attribute ``which`` = 0 naming the first) holds for every pattern i — S at X with x₁ and
+    xᵢ swapped, which is S with x₁ replaced by xᵢ and each reduction over j = 2…N by one over
+    j ≠ i — when S (the premise) mentions x₁ only as rows x[1, ·] and the other patterns only
+    inside Σ, max, min or LSE over j = 2…N or 1…N whose terms depend on j only through x[j,
+    ·], no other quantity indexed by patterns, and the claim's hypotheses mention patterns
+    only through reductions over j = 1…N. The step is the premise; the checker compares the
+    statement for every pattern i with the searched one."""
+    (p,) = prem
+    P = getattr(ctx.ns, patterns, None)
+    if not isinstance(P, PatternSet):
+        raise NotLicensed(f"the instance's {patterns!r} is not a pattern set (a PatternSet)")
+    first = getattr(ctx.ns, which, None)
+    if isinstance(first, bool) or not isinstance(first, (int, sp.Integer)) or first != 0:
+        raise NotLicensed(
+            f"the instance's {which!r} is {first!r}, not 0: the statement must name the "
+            "first pattern"
+        )
+    if any(
+        isinstance(s.by, Wlog) or getattr(s.by, "rule", None) == "wlog"
+        for s in ctx.steps[: len(ctx.outcomes)]
+    ):
+        raise NotLicensed("the derivation makes a WLOG assumption; relabel does not compose it")
+    if not implies(p, rel):
+        raise NotLicensed("the step is not the premise (the statement for the first pattern)")
+    reader = _Reader(P, ctx.ns)
+    for r in (p.normal(), rel.normal()):
+        free = {i for i, _, _ in r.ranges}
+        for side in (r.lhs, r.rhs, *[b for _, lo, hi in r.ranges for b in (lo, hi)]):
+            reader.read(unfold(sp.sympify(side), "*"), free, frozenset(), hypothesis=False)
+    c = ctx.claim
+    for h in list(c.hypotheses(ctx.ops, ctx.ns)) if c is not None and c.hypotheses else []:
+        h = h.normal()
+        free = {i for i, _, _ in h.ranges}
+        for side in (h.lhs, h.rhs, *[b for _, lo, hi in h.ranges for b in (lo, hi)]):
+            try:
+                reader.read(unfold(sp.sympify(side), "*"), free, frozenset(), hypothesis=True)
+            except NotLicensed as exc:
+                raise NotLicensed(f"the hypothesis {h.text()} is not invariant: {exc}") from exc
+    x = _show(P.rho)
+    hyps = "the claim's hypotheses invariant" if c is not None and c.hypotheses else "no hypotheses"
+    return (
+        f"for every pattern i by relabelling (checked: {x}₁ only as rows {x}[1, ·], the other "
+        f"patterns only in Σ/max/min/LSE over j = 2…N or 1…N with terms depending on j only "
+        f"through {x}[j, ·], nothing else indexed by patterns, {hyps}): the statement for "
+        f"pattern i is this one with {x}₁ → {x}ᵢ and j = 2…N → j ≠ i"
+    )
+
+
+class _Reader:
+    """Reads an expression (named quantities unfolded) and refuses what relabelling the
+    patterns would not map to the statement for another pattern (see the module notes)."""
+
+    def __init__(self, P: PatternSet, ns):
+        self.x, self.N = P.rho, P.d
+        # the instance's other vectors, by base: those of length N belong to the patterns
+        self.vectors = {}
+        self.symbols = set()
+        for v in vars(ns).values():
+            if isinstance(v, Vec) and v.base() is not None:
+                self.vectors[v.base()] = v
+            elif isinstance(v, sp.Symbol):
+                self.symbols.add(v)
+
+    def read(self, e, free, scope, hypothesis):
+        """Refuse ``e`` unless relabelling maps it as the module notes say; ``free`` are the
+        relation's own indices, ``scope`` the pattern indices bound around ``e``."""
+        N.tick()
+        x = self.x
+        if isinstance(e, sp.Indexed):
+            if e.base == x:
+                return self._entry(e, free, scope, hypothesis)
+            vec = self.vectors.get(e.base)
+            if vec is None:
+                raise NotLicensed(f"{_show(e)}: {e.base} is not a vector of the instance")
+            if self.N in sp.sympify(vec.length).free_symbols:
+                raise NotLicensed(
+                    f"{_show(e)}: a vector whose length depends on N is not relabelled"
+                )
+            for a in e.indices:
+                if sp.sympify(a).free_symbols & scope:
+                    raise NotLicensed(f"{_show(e)} is read at a pattern index")
+                self.read(sp.sympify(a), free, scope, hypothesis)
+            return
+        if isinstance(e, sp.IndexedBase):
+            raise NotLicensed(f"{e} used as a whole")
+        if isinstance(e, sp.Symbol):
+            if e in scope:
+                raise NotLicensed(f"a term depends on {e} otherwise than through {x}[{e}, ·]")
+            if not (isinstance(e, Size) or e in self.symbols or e in free):
+                raise NotLicensed(
+                    f"{e} is neither a size, a parameter of the instance nor an index"
+                )
+            return
+        if isinstance(e, (sp.Sum, _Over)):
+            return self._reduction(e, free, scope, hypothesis)
+        if isinstance(e, _BINDING):
+            raise NotLicensed(f"{type(e).__name__}: relabel reads Σ, max, min and LSE only")
+        for a in e.args:
+            self.read(a, free, scope, hypothesis)
+
+    def _entry(self, e, free, scope, hypothesis):
+        if len(e.indices) != 2:
+            raise NotLicensed(f"{_show(e)} is not an entry x[j, k] of the patterns")
+        j, k = (sp.sympify(a) for a in e.indices)
+        if not (j in scope or (j == 1 and not hypothesis)):
+            if hypothesis:
+                raise NotLicensed(f"{_show(e)}: a pattern outside a reduction over j = 1…N")
+            raise NotLicensed(
+                f"{_show(e)}: a pattern other than the first outside a reduction over "
+                "j = 2…N or 1…N"
+            )
+        if k.free_symbols & scope:
+            raise NotLicensed(f"{_show(e)}: the coordinate depends on a pattern index")
+        self.read(k, free, scope, hypothesis)
+
+    def _reduction(self, e, free, scope, hypothesis):
+        if isinstance(e, sp.Sum):
+            (v, lo, hi), inner = e.limits[-1], e.limits[:-1]
+            body = sp.Sum(e.function, *inner) if inner else e.function
+        else:
+            body, v, lo, hi = e.args
+        for b in (lo, hi):
+            self.read(b, free, scope, hypothesis)
+        pattern = any(
+            isinstance(t, sp.Indexed) and t.base == self.x and t.indices[0] == v
+            for t in sp.preorder_traversal(body)
+        )
+        inside = scope - {v}
+        if pattern:
+            ok = [(1, self.N)] if hypothesis else [(1, self.N), (2, self.N)]
+            if not any(lo == a and hi == b for a, b in ok):
+                raise NotLicensed(
+                    f"a reduction over the patterns {v} = {_show(lo)}…{_show(hi)}, not over "
+                    + ("1…N" if hypothesis else "2…N or 1…N")
+                )
+            inside = inside | {v}
+        self.read(body, free - {v} if pattern else free | {v}, inside, hypothesis)
