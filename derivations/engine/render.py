@@ -100,8 +100,8 @@ class _Latex(LatexPrinter):
     def _print_Indexed(self, e):
         base = self._print(e.base.label)
         idx = [self._print(i) for i in e.indices]
-        if len(idx) == 2:
-            return f"{base}^{{{idx[0]}}}_{{{idx[1]}}}"
+        if len(idx) == 2:  # braced: a power of it is {x^{j}_{k}}^{2}, not a double exponent
+            return f"{{{base}^{{{idx[0]}}}_{{{idx[1]}}}}}"
         return f"{base}_{{{','.join(idx)}}}"
 
     def _print_IndexedBase(self, e):

@@ -82,3 +82,15 @@ def test_every_step_formula_converts_to_mathml(derivations):
         for s in d["steps"]:
             assert latex_to_mathml(s["latex"]) is not None, (q, s["latex"])
         assert latex_to_mathml(REG[q].statement_latex()) is not None, q
+
+
+def test_a_power_of_a_pattern_entry_is_not_a_double_exponent():
+    """Regression: x[1, k]² was written x^{1}_{k}^{2}, which LaTeX and MathJax reject."""
+    import sympy as sp
+
+    from derivations.engine.render import latex
+
+    x, k = sp.IndexedBase("x"), sp.Symbol("k", integer=True)
+    assert latex(x[1, k] ** 2) == "{x^{1}_{k}}^{2}"
+    assert "}^{2}" in latex(sp.Sum(x[1, k] ** 2, (k, 1, 3)))
+    assert latex(x[1, k]) == "{x^{1}_{k}}"
