@@ -17,6 +17,9 @@ from pathlib import Path
 
 DEFAULT_EXAMPLES = 60
 
+#: the published `bench` results the README's table is rendered from, one column each
+BENCH_FILES = ("docs/bench_cpu.json", "docs/bench_h200.txt")
+
 
 def _version() -> str:
     try:
@@ -421,20 +424,26 @@ def cmd_recheck(args) -> int:
 
 def cmd_findings(args) -> int:
     from derivations.report import findings as F
+    from derivations.report.bench_table import BENCH_BLOCK, load_bench, render_bench
     from derivations.report.blocks import write_block
 
     text = F.render_findings(F.load_verdicts(args.source), source=args.source)
     rules, words = F.render_kernel_rules(), F.render_vocabulary()
+    found = [b for b in args.bench if Path(b).is_file()]
+    bench = render_bench({b: load_bench(b) for b in found}) if found else ""
     if args.write:
         write_block(args.write, F.BLOCK, text)
         write_block(args.write, F.KERNEL_BLOCK, rules)
         write_block(args.write, F.VOCAB_BLOCK, words)
+        if bench:
+            write_block(args.write, BENCH_BLOCK, bench)
         print(
-            f"wrote the verdict findings, the kernel's rules and the vocabulary into {args.write}",
+            f"wrote the verdict findings, the kernel's rules, the vocabulary"
+            f"{' and the bench table' if bench else ''} into {args.write}",
             file=sys.stderr,
         )
     else:
-        sys.stdout.write(text + "\n" + rules + "\n" + words)
+        sys.stdout.write(text + "\n" + rules + "\n" + words + ("\n" + bench if bench else ""))
     return 0
 
 
@@ -489,10 +498,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="the verdicts file (`verify --json`; default docs/verdicts.json)",
     )
     p.add_argument(
+        "--bench",
+        nargs="*",
+        default=list(BENCH_FILES),
+        metavar="PATH",
+        help="published `bench` results, one table column each (JSON or the printed table; "
+        "default: " + ", ".join(BENCH_FILES) + "; those missing are left out)",
+    )
+    p.add_argument(
         "--write",
         metavar="FILE",
-        help="replace the blocks <!-- verdict-findings -->, <!-- kernel-rules --> and "
-        "<!-- vocabulary --> (each between its :begin and :end markers) in FILE",
+        help="replace the blocks <!-- verdict-findings -->, <!-- kernel-rules -->, "
+        "<!-- vocabulary --> and <!-- bench-table --> (each between its :begin and :end "
+        "markers) in FILE",
     )
     p.set_defaults(func=cmd_findings)
     for name, fn, text in (
