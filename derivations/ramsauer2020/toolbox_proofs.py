@@ -315,21 +315,17 @@ def a20_derivation(o, v):
 
 
 def a21_derivation(o, v):
-    """The paper's J_s 1 = β(diag p − ppᵀ)1 = β(p − p·Σⱼpⱼ) = 0: each entry of J_s by
-    differentiation (Lemma A20's closed form), summed over j."""
+    """The paper's J_s 1 = β(diag p − ppᵀ)1 = β(p − p·Σⱼpⱼ) = 0: Lemma A20's entries of J_s
+    (cited), summed over j."""
     z, beta, m = v.z, v.beta, v.z.length
     i, j = index("i"), index("j")
-    pi, pj, dl = _p(o, z, beta, i), _p(o, z, beta, j), sp.KroneckerDelta(i, j)
-    entry = beta * (dl * pi - pi * pj)
+    pi, dl = _p(o, z, beta, i), sp.KroneckerDelta(i, j)
+    entry = a20(o, v)[0].rhs
     every_i = (i, 1, m)
     return [
+        Step(a20(o, v)[0], "Lemma A20: ∂pᵢ/∂zⱼ = β(δᵢⱼpᵢ − pᵢpⱼ)", cites("lemma-a20", v)),
         Step(
-            Rel(_dsoft(o, v, i, j), "==", entry, over=(j, 1, m)),
-            "Lemma A20: ∂pᵢ/∂zⱼ = β(δᵢⱼpᵢ − pᵢpⱼ), by differentiation",
-            differentiate(),
-        ),
-        Step(
-            Rel(_sum(_dsoft(o, v, i, j), j, m), "==", _sum(entry, j, m)),
+            Rel(_sum(_dsoft(o, v, i, j), j, m), "==", _sum(entry, j, m), over=every_i),
             "sum over j",
             termwise(0),
         ),

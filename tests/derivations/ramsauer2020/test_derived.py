@@ -80,7 +80,8 @@ def test_a_wrong_last_step_is_rejected(cid):
 
 
 def test_a21_a_wrong_coefficient_in_the_jacobian_is_rejected():
-    """∂pᵢ/∂zⱼ = β(δᵢⱼpᵢ − 2pᵢpⱼ) is not the derivative: the differentiate step fails."""
+    """∂pᵢ/∂zⱼ = β(δᵢⱼpᵢ − 2pᵢpⱼ) is not Lemma A20 (which A21 cites), and not the derivative
+    (when differentiated instead)."""
     v = TP.space()
     i, j = index("i"), index("j")
     pi, pj = INDEXED.softmax(v.z, i, v.beta), INDEXED.softmax(v.z, j, v.beta)
@@ -90,6 +91,12 @@ def test_a21_a_wrong_coefficient_in_the_jacobian_is_rejected():
         return Step(Rel(s.rel.lhs, "==", wrong, over=s.rel.over), s.why, s.by)
 
     out = check_derivation(_with_step("lemma-a21", 0, change), REG)
+    assert not out["complete"] and "statement of lemma-a20" in out["steps"][0]["how"]
+
+    def differentiated(s):
+        return Step(change(s).rel, s.why, K.differentiate())
+
+    out = check_derivation(_with_step("lemma-a21", 0, differentiated), REG)
     assert not out["complete"] and "derivative differs" in out["steps"][0]["how"]
 
 
