@@ -66,10 +66,9 @@ def _run_unit(unit: tuple[Job, ...], cache_dir: str | None, stacked: bool) -> li
 
 def _cached_unit(unit: tuple[Job, ...], cache_dir: str, stacked: bool) -> list[dict] | None:
     if stacked:
-        from derivations.lab.stacked import member_hash
+        from derivations.lab.stacked import member_hashes
 
-        plain = [run_hash(j.cfg, j.train, j.val) for j in unit]
-        hashes = [member_hash(p, plain) for p in plain]
+        hashes = member_hashes(unit)
     else:
         hashes = [run_hash(unit[0].cfg, unit[0].train, unit[0].val)]
     hits = [load_cached(cache_dir, h) for h in hashes]

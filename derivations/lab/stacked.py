@@ -51,18 +51,19 @@ from derivations.lab.train import (
     _deterministic_attention,
     _used_length,
     adamw,
-    data_record,
+    continued_curves,
     evaluate,
     extension_of,
     load_cached,
+    result_record,
     run_hash,
     save_result,
-    versions,
 )
 
 __all__ = [
     "stack_key",
     "member_hash",
+    "member_hashes",
     "stack_params",
     "stacked_token_losses",
     "stacked_eval",
@@ -86,6 +87,14 @@ def member_hash(plain: str, mates: list[str]) -> str:
     with ``stacked`` and the plain hashes of every member of its stack, itself included."""
     blob = json.dumps({"run": plain, "stacked": True, "stack": sorted(mates)})
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def member_hashes(members) -> list[str]:
+    """The stacked runs' hashes of ``members`` (:func:`member_hash`), in order."""
+    plain = [run_hash(j.cfg, j.train, j.val) for j in members]
+    if len(set(plain)) != len(plain):
+        raise ValueError("a stack holds the same run twice")
+    return [member_hash(p, plain) for p in plain]
 
 
 def stack_params(models: list[GPT]) -> dict[str, torch.Tensor]:
@@ -229,10 +238,7 @@ def train_stack(
             "members of one stack must share the model's shape, the vocabulary and every "
             "training setting but the seed and the evaluation sizes"
         )
-    plain = [run_hash(j.cfg, j.train, j.val) for j in members]
-    if len(set(plain)) != len(plain):
-        raise ValueError("a stack holds the same run twice")
-    hashes = [member_hash(p, plain) for p in plain]
+    hashes = member_hashes(members)
     cached = [load_cached(cache_dir, h) for h in hashes]
     if all(c is not None for c in cached):
         for c in cached:
@@ -332,29 +338,9 @@ def _train_stack(members, hashes, cache_dir, progress, device) -> list[dict]:
     out = []
     for e, (j, h, st, m) in enumerate(zip(members, hashes, states, models)):
         st["wall_s"] += wall / len(members)
-        res = {
-            "hash": h,
-            "label": j.label,
-            "complete": True,
-            "cached": False,
-            "stacked": len(members),
-            "config": asdict(j.cfg),
-            "model": gcfg.to_dict(),
-            "n_params": {k: m.n_params(k) for k in ("attn_ff", "non_embedding", "all")},
-            "data": data_record(j.train, j.val),
-            "train_loss": st["train_loss"],
-            "val_steps": st["val_steps"],
-            "val_loss": st["val_loss"],
-            "final": {
-                "train": evaluate(m, j.train, j.cfg.train_eval_seqs, device=device),
-                "val": evaluate(m, j.val, j.cfg.eval_max_seqs, device=device, per_seq=True),
-            },
-            "device": str(device),
-            "threads": torch.get_num_threads(),
-            "versions": versions(),
-            "wall_s": st["wall_s"],
-            "total_wall_s": (time.perf_counter() - t0) / len(members),
-        }
+        res = result_record(h, j.label, j.cfg, m, j.train, j.val, st, device)
+        res["stacked"] = len(members)
+        res["total_wall_s"] = (time.perf_counter() - t0) / len(members)
         if cache_dir is not None:
             if j.keep_final:
                 _keep(Path(cache_dir) / f"{h}.final.pt", e, j, params, opt, gens[e], st)
@@ -417,10 +403,6 @@ def _restore(members, params, opt, gens, states, cache_dir, device) -> None:
                 )
                 for k in keys
             }
-    for g, b, st_i in zip(gens, blobs, range(len(states))):
+    for e, (g, b, j) in enumerate(zip(gens, blobs, members)):
         g.set_state(b["gen"])
-        st = b["state"]
-        if st["val_steps"][-1] % members[st_i].cfg.eval_every:
-            st["val_steps"].pop()  # evaluated at its last step, off this run's schedule
-            st["val_loss"].pop()
-        states[st_i] = st
+        states[e] = continued_curves(b["state"], j.cfg)

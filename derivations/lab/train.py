@@ -335,6 +335,45 @@ def adamw(params, cfg: TrainConfig, matrix_dim: int = 2, **kw) -> torch.optim.Ad
     )
 
 
+def continued_curves(state: dict, cfg: TrainConfig) -> dict:
+    """The kept curves of a shorter run that a run of ``cfg`` continues: the shorter run
+    evaluated at its last step, which is dropped when that step is off ``cfg``'s evaluation
+    schedule (the continuation evaluates on the schedule only)."""
+    if state["val_steps"][-1] % cfg.eval_every:
+        state["val_steps"].pop()
+        state["val_loss"].pop()
+    return state
+
+
+def result_record(
+    h: str, label: str, cfg: TrainConfig, model: GPT, train_data, val_data, state, device
+) -> dict:
+    """A finished run's result (its ``total_wall_s`` is the caller's): the config, the model's
+    shape and parameter counts, the data, the curves of ``state``, and the final model's
+    evaluations on the training and validation sets."""
+    return {
+        "hash": h,
+        "label": label,
+        "complete": True,
+        "cached": False,
+        "config": asdict(cfg),
+        "model": model.cfg.to_dict(),
+        "n_params": {k: model.n_params(k) for k in ("attn_ff", "non_embedding", "all")},
+        "data": data_record(train_data, val_data),
+        "train_loss": state["train_loss"],
+        "val_steps": state["val_steps"],
+        "val_loss": state["val_loss"],
+        "final": {
+            "train": evaluate(model, train_data, cfg.train_eval_seqs, device=device),
+            "val": evaluate(model, val_data, cfg.eval_max_seqs, device=device, per_seq=True),
+        },
+        "device": str(device),
+        "threads": torch.get_num_threads(),
+        "versions": versions(),
+        "wall_s": state["wall_s"],
+    }
+
+
 def data_record(train_data: LMData, val_data: LMData) -> dict:
     """What a run's result says of its data: name, fingerprint, sequences and tokens."""
     return {
@@ -382,11 +421,7 @@ def _train(
         opt.load_state_dict(blob["opt"])
         gen.set_state(blob["gen"])
         torch.set_rng_state(blob["rng"])
-        state = blob["state"]
-        if extending and state["val_steps"][-1] % cfg.eval_every:
-            # the shorter run evaluated at its last step, off the schedule of this one
-            state["val_steps"].pop()
-            state["val_loss"].pop()
+        state = continued_curves(blob["state"], cfg) if extending else blob["state"]
 
     def save_ckpt(path=ckpt, config=None):
         if path is None:
@@ -444,28 +479,8 @@ def _train(
     if state["step"] < cfg.steps:  # stopped early on purpose
         save_ckpt()
         return {"hash": h, "complete": False, "step": state["step"]}
-    res = {
-        "hash": h,
-        "label": label,
-        "complete": True,
-        "cached": False,
-        "config": asdict(cfg),
-        "model": gcfg.to_dict(),
-        "n_params": {k: model.n_params(k) for k in ("attn_ff", "non_embedding", "all")},
-        "data": data_record(train_data, val_data),
-        "train_loss": state["train_loss"],
-        "val_steps": state["val_steps"],
-        "val_loss": state["val_loss"],
-        "final": {
-            "train": evaluate(model, train_data, cfg.train_eval_seqs, device=device),
-            "val": evaluate(model, val_data, cfg.eval_max_seqs, device=device, per_seq=True),
-        },
-        "device": str(device),
-        "threads": torch.get_num_threads(),
-        "versions": versions(),
-        "wall_s": state["wall_s"],
-        "total_wall_s": time.perf_counter() - t0,
-    }
+    res = result_record(h, label, cfg, model, train_data, val_data, state, device)
+    res["total_wall_s"] = time.perf_counter() - t0
     if cache_dir is not None:
         if keep_final:
             save_ckpt(Path(cache_dir) / f"{h}.final.pt", asdict(cfg))
