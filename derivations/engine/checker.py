@@ -32,7 +32,7 @@ from types import SimpleNamespace
 import sympy as sp
 
 from derivations.engine.indexed_ops import INDEXED, ops_for, symbolic
-from derivations.engine.kernel import WORK_BUDGET, check_step, new_context, run_budgeted
+from derivations.engine.kernel import WORK_BUDGET, check_step, run_budgeted, run_steps
 from derivations.engine.model import Claim, Rel, _cited_id
 from derivations.engine.render import latex, rel_latex, rel_text
 from derivations.engine.rules import implies
@@ -139,10 +139,8 @@ def check_derivation(claim: Claim, registry: dict, budget: int | None = None) ->
         ops = ops_for(v)
         where = size_text(v)
         steps = list(claim.derivation(ops, v))
-        ctx = new_context(claim, registry, ops, v, steps)
-        for k, s in enumerate(steps):
-            o = check_step(k, s, ctx, budget)
-            ctx.outcomes.append(o)
+        ctx = run_steps(claim, registry, ops, v, steps, budget)
+        for k, (s, o) in enumerate(zip(steps, ctx.outcomes)):
             work += o.work
             finished = finished and o.status != "not decided within budget"
             all_ok = all_ok and o.checked

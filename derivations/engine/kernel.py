@@ -91,6 +91,7 @@ __all__ = [
     "Use",
     "Outcome",
     "check_step",
+    "run_steps",
     "as_use",
     "RULES",
     "Context",
@@ -257,3 +258,14 @@ def run_budgeted(fn, budget: int | None = None) -> tuple[Any, int] | None:
 def new_context(claim, registry, ops, ns: SimpleNamespace, steps) -> Context:
     """A fresh context for checking ``steps`` of ``claim`` on the instance ``ns``."""
     return Context(claim, registry, ops, ns, list(steps), [])
+
+
+def run_steps(
+    claim, registry, ops, ns: SimpleNamespace, steps, budget: int | None = None
+) -> Context:
+    """The context after checking ``steps`` of ``claim`` on ``ns`` in order, each step
+    seeing the outcomes before it (``ctx.outcomes``, one per step)."""
+    ctx = new_context(claim, registry, ops, ns, steps)
+    for k, s in enumerate(ctx.steps):
+        ctx.outcomes.append(check_step(k, s, ctx, budget))
+    return ctx

@@ -35,10 +35,9 @@ def load_bench(path: str | Path) -> dict:
                 "shape": t["shape"],
                 "speedup": t["speedup"],
                 "met": t["target_met"],
-                "max_rel_err": t["max_rel_err"],
                 "peak_mib": kern["peak_extra_mib"],
                 "seconds": kern["seconds"],
-                "reference": bool(ref) and all(v["available"] for v in ref[:1]),
+                "reference": bool(ref) and ref[0]["available"],
             }
         return {
             "device_name": doc["device_name"],
@@ -73,7 +72,6 @@ def parse_bench_text(text: str) -> dict:
                 "shape": {k: int(v) for k, v in shape.items()},
                 "speedup": None,
                 "met": None,
-                "max_rel_err": None,
                 "peak_mib": None,
                 "seconds": None,
                 "reference": False,
@@ -84,7 +82,6 @@ def parse_bench_text(text: str) -> dict:
                 task["seconds"] = float(m["s"])
                 task["speedup"] = None if cols[0] == "-" else float(cols[0])
                 task["peak_mib"] = float(cols[-2])
-                task["max_rel_err"] = None if cols[-1] == "-" else float(cols[-1])
             elif m["role"] == "reference" and not task["reference"]:
                 task["reference"] = m["s"] != "unavailable"
         elif task is not None and (m := _TARGET.match(line)):

@@ -31,10 +31,7 @@ BETA = sp.Symbol("beta", positive=True)
 
 def check(steps):
     """Outcomes of ``steps`` in order (as the checker runs them)."""
-    ctx = K.new_context(None, {}, INDEXED, SimpleNamespace(z=Z), steps)
-    for k, s in enumerate(steps):
-        ctx.outcomes.append(K.check_step(k, s, ctx))
-    return ctx.outcomes
+    return K.run_steps(None, {}, INDEXED, SimpleNamespace(z=Z), steps).outcomes
 
 
 def last(steps):

@@ -48,10 +48,7 @@ def sq(a):
 
 def check(steps, v=None, claim=None):
     """Outcomes of ``steps`` in order (as the checker runs them)."""
-    ctx = K.new_context(claim, {}, INDEXED, v or space(), steps)
-    for n, s in enumerate(steps):
-        ctx.outcomes.append(K.check_step(n, s, ctx))
-    return ctx.outcomes
+    return K.run_steps(claim, {}, INDEXED, v or space(), steps).outcomes
 
 
 def relabelled(e, over=(), v=None, claim=None, **kw):
