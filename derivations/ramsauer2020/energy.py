@@ -7,12 +7,21 @@ Notation: patterns x_1…x_N rows of P (X = Pᵀ); ξ the state; E (Eq. 2); f(ξ
 
 from __future__ import annotations
 
-from derivations.engine import Claim, Rel, VectorSymbol
+from derivations.engine import Claim, Rel
 from derivations.ramsauer2020 import domains as D
 from derivations.ramsauer2020 import energy_proofs as EP
 from derivations.ramsauer2020 import more_proofs as MP
-from derivations.ramsauer2020.common import count, display, dist, implies, is_display, rows
+from derivations.ramsauer2020.common import (
+    count,
+    display,
+    dist,
+    dshow,
+    implies,
+    is_display,
+    rows,
+)
 from derivations.ramsauer2020.words import is_torch
+from theory.indexed import PatternSet
 
 SECTION = "energy"
 
@@ -87,20 +96,35 @@ def bound_statement(point):
 
 
 def ball_bound_statement(o, v):
+    """0 ≤ E ≤ 2M² at a point of the ball ‖ξ‖ ≤ M (:func:`ball_point`). An instance without a
+    scale ``s`` (the derivation's statement written out) states the bounds at its ξ: the
+    claim's hypothesis ‖ξ‖ ≤ M is then the derivation's, not tested here."""
+    if EP.symbolic(v):
+        return MP.ball_bounds(o, v)
+    if not hasattr(v, "s"):
+        return bound_statement(lambda o_, v_: v_.x)(o, v)
     x = ball_point(o, v)
     hyp = None if is_display(v) else o.hf_norm(x) <= _M(o, v)
     return implies(o, hyp, bound_statement(ball_point)(o, v))
 
 
 def a1a_sharp_statement(o, v):
-    """The proof of Lemma A1(a): E(ξ) ≥ ½‖ξ − x_ξ‖², x_ξ = argmaxᵢ ξᵀxᵢ."""
+    """The proof of Lemma A1 (a) for every pattern i: E(ξ) ≥ ½‖ξ − xᵢ‖² − (maxⱼ ξᵀxⱼ − ξᵀxᵢ);
+    at the paper's x_ξ = argmaxᵢ ξᵀxᵢ the bracket is 0, E(ξ) ≥ ½‖ξ − x_ξ‖². On an instance
+    that names its pattern i (the derivation's statement written out, relabelled for each i)
+    that i; the searched instances name none, so the search takes the paper's argmax."""
+    if EP.symbolic(v):
+        return EP.a1a(o, v)
+    label = "E ≥ ½‖ξ − xᵢ‖² − (maxⱼ ξᵀxⱼ − ξᵀxᵢ)"
     if is_display(v):
-        x_xi = VectorSymbol(r"x_{\xi}", real=True)
-        return [Rel(_E(o, v), ">=", o.hf_norm(v.x - x_xi) ** 2 / 2, "E ≥ ½‖ξ − x_ξ‖²")]
+        pat, mx = v.pat, dshow("MAXS", r"\max_{j} \xi^{T} x_{j}")
+        gap = mx - dshow("SI", r"\xi^{T} x_{i}")
+        return [Rel(_E(o, v), ">=", o.hf_norm(v.x - pat) ** 2 / 2 - gap, label)]
     R = rows(v.P)
-    s = [float(o.dot(r, v.x)) for r in R]
-    top = R[s.index(max(s))]
-    return [Rel(_E(o, v), ">=", dist(o, v.x, top) ** 2 / 2, "E ≥ ½‖ξ − x_ξ‖²")]
+    s = [o.dot(r, v.x) for r in R]
+    top = o.max(s)
+    i = int(v.i) if hasattr(v, "i") else max(range(len(R)), key=lambda k: float(s[k]))
+    return [Rel(_E(o, v), ">=", dist(o, v.x, R[i]) ** 2 / 2 - (top - s[i]), label)]
 
 
 def a1b_statement(sharp: bool):
@@ -195,6 +219,8 @@ def eq10_statement(o, v):
             r"\left(X \operatorname{softmax}\left(\beta X^{T} \xi\right)\right)^{T} W_V"
         )
         return [Rel(lhs, "==", rhs, "Eq. 10")]
+    if isinstance(v.Y, PatternSet):
+        return EP.eq10(o, v)
     beta = _inv_sqrt_dk(o, v)
     return _eq10_rels(o, v, beta, beta)
 
@@ -328,10 +354,13 @@ def claims() -> list[Claim]:
             "§2, the sentence after Eq. (2); the proof of Lemma A1(c)",
             "with ‖ξ‖ ≤ M (all the proof of Lemma A1(c) uses): 0 ≤ E ≤ 2M²",
             ineq,
-            pat + "; ‖ξ‖ ≤ M",
+            pat + "; ‖ξ‖ ≤ M (derivation: for every N and d, the closed ball)",
             ball_bound_statement,
             lambda: H(ball=True),
             display,
+            MP.ball_bounds_derivation,
+            EP.sizes,
+            hypotheses=MP.ball_hypotheses,
             wrong=dict(
                 statement=lambda o, v: [Rel(_E(o, v, ball_point(o, v)), "<=", _M(o, v) ** 2 / 4)]
             ),
@@ -352,12 +381,16 @@ def claims() -> list[Claim]:
         Claim(
             "lemma-a1/a-proof",
             "App. A.1.1, proof of Lemma A1 (a)",
-            "the proof's bound E(ξ) ≥ ½‖ξ − x_ξ‖², x_ξ = argmaxᵢ ξᵀxᵢ",
+            "the proof's bound E(ξ) ≥ ½‖ξ − x_ξ‖², x_ξ = argmaxᵢ ξᵀxᵢ; for every pattern i, "
+            "E(ξ) ≥ ½‖ξ − xᵢ‖² − (maxⱼ ξᵀxⱼ − ξᵀxᵢ), the bracket 0 at x_ξ",
             ineq,
-            pat,
+            pat + " (derivation: for every N and d, for the first pattern, and for every "
+            "pattern i, x_ξ among them, by relabelling the patterns, the kernel's relabel rule)",
             a1a_sharp_statement,
             lambda: H(),
             display,
+            EP.a1a_derivation,
+            lambda: [EP.a1a_space()],
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(_E(o, v), ">=", min(dist(o, v.x, r) for r in rows(v.P)) ** 2)
@@ -489,6 +522,8 @@ def claims() -> list[Claim]:
             eq10_statement,
             lambda: D.transformer(),
             display,
+            EP.eq10_derivation,
+            lambda: [EP.eq10_space()],
             wrong=dict(statement=eq10_wrong),
         ),
     ]

@@ -23,11 +23,13 @@ from derivations.engine.kernel import (
     cites,
     combine,
     differentiate,
+    instance,
+    relabel,
     term_bound,
     termwise,
 )
 from derivations.ramsauer2020.toolbox_proofs import a22_convex
-from theory.indexed import PatternSet, Size, Vec, index
+from theory.indexed import MaxOver, PatternSet, Size, Vec, index
 
 __all__ = [
     "space",
@@ -41,8 +43,14 @@ __all__ = [
     "thm1_derivation",
     "bounds",
     "a1_derivation",
+    "a1a_space",
+    "a1a",
+    "a1a_derivation",
     "eq2",
     "eq2_derivation",
+    "eq10_space",
+    "eq10",
+    "eq10_derivation",
 ]
 
 
@@ -211,6 +219,67 @@ def a1_derivation(o, v):
     ]
 
 
+def a1a_space():
+    """:func:`space` with the first pattern singled out (``i = 0``, 0-based), for the
+    kernel's ``relabel`` rule."""
+    ns = space()
+    ns.i = 0
+    return ns
+
+
+def a1a(o, v):
+    """The proof of Lemma A1 (a) for the first pattern, whatever its score:
+    E(ξ) ≥ ½‖ξ − x₁‖² − (maxⱼ xⱼᵀξ − x₁ᵀξ). At the paper's x_ξ = argmaxⱼ xⱼᵀξ the bracket
+    is 0."""
+    P, x = v.P, v.x
+    one, j = sp.Integer(1), index("j")
+    z = _scores(P, x)
+    gap = MaxOver(z[j], j, 1, P.d) - z[one]
+    half = sp.Sum((x.body - P.rho[one, P.k]) ** 2, (P.k, 1, P.n)) / 2
+    return [Rel(_E(o, v), ">=", half - gap, "E ≥ ½‖ξ − xᵢ‖² − (maxⱼ ξᵀxⱼ − ξᵀxᵢ)")]
+
+
+def a1a_derivation(o, v):
+    """The paper's proof of Lemma A1 (a), for the first pattern and then for every pattern
+    by relabelling: Σⱼ exp(βxⱼᵀξ) ≤ N exp(βμ), μ = maxⱼ xⱼᵀξ, so
+    E ≥ −μ + ½‖ξ‖² + ½M² ≥ −μ + ½‖ξ‖² + ½‖x₁‖² = ½‖ξ − x₁‖² − (μ − x₁ᵀξ) (M² ≥ ‖x₁‖²)."""
+    P, x, beta = v.P, v.x, v.beta
+    i, j = P.i, index("j")
+    one = sp.Integer(1)
+    s = _scores(P, x)
+    mu = MaxOver(s[j], j, 1, P.d)
+    every = (j, 1, P.d)
+    lse_s = sp.log(sp.Sum(sp.exp(beta * s[j]), every))
+    lse_mu = sp.log(sp.Sum(sp.exp(beta * mu), every))
+    E = _E(o, v)
+    (goal,) = a1a(o, v)
+    return [
+        Step(Rel(s[j], "<=", mu, over=every), "xⱼᵀξ ≤ μ = maxⱼ xⱼᵀξ", term_bound()),
+        Step(Rel(beta * s[j], "<=", beta * mu, over=every), "times β > 0", combine((0, beta))),
+        Step(Rel(lse_s, "<=", lse_mu), "ln Σⱼ exp is increasing in each term", termwise(1)),
+        Step(Rel(lse_mu, "==", beta * mu + sp.log(P.d)), "ln(N e^{βμ}) = βμ + ln N", algebra()),
+        Step(
+            Rel(o.sqnorm(P.row(i)), "<=", o.max_sqnorm(P), over=(i, 1, P.d)),
+            "‖xᵢ‖² ≤ M²",
+            term_bound(),
+        ),
+        Step(
+            Rel(o.sqnorm(P.row(one)), "<=", o.max_sqnorm(P)), "at i = 1", instance(4, at=one)
+        ),  # 5
+        Step(Rel(E, "==", E.definition), "Eq. 2", algebra(unfold=("EMCHN",))),
+        Step(
+            goal,
+            "E ≥ −μ − β⁻¹ ln N + ½‖ξ‖² + β⁻¹ ln N + ½‖x₁‖² = ½‖ξ − x₁‖² − (μ − x₁ᵀξ)",
+            combine((2, 1 / beta), (3, 1 / beta), (5, sp.Rational(1, 2)), (6, -1)),
+        ),
+        Step(
+            goal,
+            "for every other pattern i: relabel the patterns so that i comes first",
+            relabel(7),
+        ),
+    ]
+
+
 def _energy_gm(o, v):
     """−lse(β, z) + β⁻¹ ln N, zᵢ = −½(M² − ‖xᵢ‖²) − ½‖xᵢ − ξ‖² (appendix Eqs. 13–15)."""
     P, x, i, k = v.P, v.x, v.P.i, v.P.k
@@ -235,3 +304,54 @@ def eq2_derivation(o, v):
             algebra(unfold=("EMCHN",)),
         )
     ]
+
+
+# ------------------------------------------------------------------------- Eq. 10
+
+
+def eq10_space():
+    """Eq. 10's matrices of symbolic sizes (every size ≥ 1): raw stored patterns Y (N × d_y)
+    and state patterns R (S × d_r) as rows, W_K (d_y × d_k), W_Q (d_r × d_k), W_V (d_k × d_v);
+    each a :class:`PatternSet` of entries M[row, column]."""
+    N, S, dy, dr, dk, dv = (Size(n) for n in ("N", "S", "d_y", "d_r", "d_k", "d_v"))
+
+    def mat(name, rows, cols):
+        return PatternSet(d=rows, n=cols, rho=sp.IndexedBase(name, real=True))
+
+    return SimpleNamespace(
+        Y=mat("Y", N, dy),
+        R=mat("R", S, dr),
+        WK=mat("W_K", dy, dk),
+        WQ=mat("W_Q", dr, dk),
+        WV=mat("W_V", dk, dv),
+    )
+
+
+def eq10(o, v):
+    """Z[s, c] = (X softmax(βXᵀξ_s))ᵀW_V[·, c] for every state s = 1 … S and column
+    c = 1 … d_v, β = 1/√d_k: the left side by matrix products, Q = RW_Q, K = YW_K,
+    V = Y(W_KW_V), Z = softmax(βQKᵀ)V row by row; the right side pattern by pattern,
+    xᵢ = W_Kᵀyᵢ, ξ_s = W_Qᵀr_s, then Eq. 3 and ·W_V."""
+    Y, R, WK, WQ, WV = v.Y, v.R, v.WK, v.WQ, v.WV
+    s, c, i, k, a, b = (index(n) for n in ("s", "c", "i", "k", "a", "b"))
+    beta = 1 / sp.sqrt(WK.n)
+    q = sp.Sum(R.rho[s, b] * WQ.rho[b, k], (b, 1, R.n))  # Q[s, k]
+    key = sp.Sum(Y.rho[i, a] * WK.rho[a, k], (a, 1, Y.n))  # K[i, k]
+    value = sp.Sum(Y.rho[i, a] * sp.Sum(WK.rho[a, k] * WV.rho[k, c], (k, 1, WK.n)), (a, 1, Y.n))
+    qk = Vec(sp.Sum(q * key, (k, 1, WK.n)), i, Y.d, sp.Symbol(r"Q K^{T}"))
+    lhs = sp.Sum(o.softmax(qk, i, beta) * value, (i, 1, Y.d))
+    x = sp.Sum(WK.rho[a, k] * Y.rho[i, a], (a, 1, Y.n))  # x[i, k] = (W_Kᵀyᵢ)_k
+    xi = sp.Sum(WQ.rho[b, k] * R.rho[s, b], (b, 1, R.n))  # ξ_s[k] = (W_Qᵀr_s)_k
+    scores = Vec(sp.Sum(xi * x, (k, 1, WK.n)), i, Y.d, sp.Symbol(r"X^{T}\xi"))
+    f = sp.Sum(o.softmax(scores, i, beta) * x, (i, 1, Y.d))  # f(ξ_s)_k, Eq. 3
+    rhs = sp.Sum(f * WV.rho[k, c], (k, 1, WK.n))
+    every = ((s, 1, R.d), (c, 1, WV.n))
+    return [Rel(lhs, "==", rhs, "Eq. 10", over=every)]
+
+
+def eq10_derivation(o, v):
+    """The paper's (App. A.6): the scores agree, QKᵀ = RW_QW_KᵀYᵀ = Ξᵀ X, entry by entry
+    ξ_sᵀxᵢ; then Σᵢ pᵢ (yᵢᵀW_KW_V)_c = Σ_k (Σᵢ pᵢ xᵢ)_k W_V[k, c] by exchanging finite
+    sums."""
+    why = "matrix products written out; finite sums exchanged"
+    return [Step(eq10(o, v)[0], why, algebra(unfold=("softmaxb",)))]

@@ -34,6 +34,7 @@ import sympy as sp
 from derivations.engine import Rel, Step
 from derivations.engine.kernel import (
     algebra,
+    assumption,
     cauchy_schwarz,
     cites,
     combine,
@@ -62,6 +63,9 @@ __all__ = [
     "a1c_derivation",
     "simplex_bounds",
     "simplex_bounds_derivation",
+    "ball_hypotheses",
+    "ball_bounds",
+    "ball_bounds_derivation",
 ]
 
 _SOFT = ("softmaxb",)
@@ -267,20 +271,32 @@ def a1b_derivation(o, v):
 
 
 def a1c_derivation(o, v):
-    """The paper's proof of (c): Lemma A19 with uniform q gives lse(β, Xᵀξ) ≥ m_xᵀξ +
-    β⁻¹ ln N (m_x = (1/N)Σᵢ xᵢ), so E ≤ −m_xᵀξ + ½‖ξ‖² + ½M². Not the paper's next step
-    (Cauchy–Schwarz |m_xᵀξ| ≤ ‖m_x‖‖ξ‖ ≤ M²): here −m_xᵀξ ≤ ½‖m_x‖² + ½‖ξ‖² (from
-    ½‖m_x + ξ‖² ≥ 0), with ‖ξ‖² ≤ M² and ‖m_x‖² ≤ M² (both convex combinations of the
-    patterns), so E ≤ ½‖m_x‖² + ‖ξ‖² + ½M² ≤ ½M² + M² + ½M² = 2M²."""
-    P, beta = v.P, v.beta
+    """The paper's proof of (c) (:func:`_below_two_m2`) with ‖ξ‖² ≤ M² as for Eq. 3: ξ is a
+    convex combination of the patterns."""
+    P = v.P
     x, r = _point(v), _weights(v.w)
-    i, k, l = P.i, P.k, r.var
+    l = r.var
+    head = [Step(Rel(_sum(r.body, l, P.d), "==", 1), "Σ_l r_l = 1", algebra())]
+    head += _hull_steps(o, P, r.body, l, 1, 0, x)
+    return _below_two_m2(o, v, x, head, a1c(o, v)[0])
+
+
+def _below_two_m2(o, v, x, head, goal):
+    """``head`` (steps ending with ‖x‖² ≤ M²), then the paper's proof of Lemma A1 (c) at x:
+    Lemma A19 with uniform q gives lse(β, Xᵀx) ≥ m_xᵀx + β⁻¹ ln N (m_x = (1/N)Σᵢ xᵢ), so
+    E ≤ −m_xᵀx + ½‖x‖² + ½M². Not the paper's next step (Cauchy–Schwarz |m_xᵀx| ≤
+    ‖m_x‖‖x‖ ≤ M²): here −m_xᵀx ≤ ½‖m_x‖² + ½‖x‖² (from ½‖m_x + x‖² ≥ 0), with ‖m_x‖² ≤ M²
+    (a convex combination of the patterns), so E ≤ ½‖m_x‖² + ‖x‖² + ½M² ≤ 2M² (``goal``)."""
+    P, beta = v.P, v.beta
+    i, k, l = P.i, P.k, index("l")
     z = _scores(P, x)
     one = Vec(sp.Integer(1), l, P.d)
     a19_at = SimpleNamespace(z=Vec(z.body, i, P.d, z.shown), q=one, beta=beta)
     mean = Vec(_sum(P.rho[l, k] / P.d, l, P.d), k, P.n, sp.Symbol("m_x"))
     mz = _sum(mean.body * x.body, k, P.n)
+    n = len(head)
     steps = [
+        *head,
         Step(
             TP.a19(o, a19_at)[0],
             "Lemma A19 at z = Xᵀξ with uniform q (qᵢ = 1/N)",
@@ -298,21 +314,46 @@ def a1c_derivation(o, v):
             "½‖m_x + ξ‖² ≥ 0",
             algebra(),
         ),
-        Step(Rel(_sum(r.body, l, P.d), "==", 1), "Σ_l r_l = 1", algebra()),
         Step(Rel(_sum(1 / P.d, l, P.d), "==", 1), "Σ_l 1/N = 1", algebra()),
     ]
-    steps += _hull_steps(o, P, r.body, l, len(steps), 5, x)
-    xi_bound = len(steps) - 1
-    steps += _hull_steps(o, P, 1 / P.d, l, len(steps), 6, mean)
-    m_bound, half = len(steps) - 1, sp.Rational(1, 2)
+    steps += _hull_steps(o, P, 1 / P.d, l, len(steps), n + 5, mean)
+    half = sp.Rational(1, 2)
+    parts = ((n, 1), (n + 1, -1), (n + 2, 1 / beta), (n + 3, 1), (n + 4, 1))
     steps.append(
         Step(
-            a1c(o, v)[0],
+            goal,
             "E ≤ −m_xᵀξ + ½‖ξ‖² + ½M² ≤ ½‖m_x‖² + ‖ξ‖² + ½M² ≤ 2M²",
-            combine((0, 1), (1, -1), (2, 1 / beta), (3, 1), (4, 1), (xi_bound, 1), (m_bound, half)),
+            combine(*parts, (n - 1, 1), (len(steps) - 1, half)),
         )
     )
     return steps
+
+
+# ------------------------------------------------------------- the ball ‖ξ‖ ≤ M
+
+
+def ball_hypotheses(o, v):
+    """‖ξ‖² ≤ M² (the claim's hypothesis, at symbolic size)."""
+    if not EP.symbolic(v):
+        return []
+    return [Rel(o.sqnorm(v.x), "<=", o.max_sqnorm(v.P), "‖ξ‖² ≤ M²")]
+
+
+def ball_bounds(o, v):
+    """0 ≤ E(ξ) and E(ξ) ≤ 2M² (under :func:`ball_hypotheses`)."""
+    E = EP._E(o, v)
+    return [Rel(0, "<=", E, "0 ≤ E"), Rel(E, "<=", 2 * o.max_sqnorm(v.P), "E ≤ 2M²")]
+
+
+def ball_bounds_derivation(o, v):
+    """Lemma A1 (a), then the proof of Lemma A1 (c) (:func:`_below_two_m2`), which uses of ξ
+    only the hypothesis ‖ξ‖² ≤ M²."""
+    low, high = ball_bounds(o, v)
+    head = [
+        Step(low, "Lemma A1 (a)", cites("lemma-a1", v)),
+        Step(ball_hypotheses(o, v)[0], "‖ξ‖ ≤ M (hypothesis)", assumption()),
+    ]
+    return _below_two_m2(o, v, v.x, head, high)
 
 
 def simplex_bounds(o, v):

@@ -2,8 +2,9 @@
 (Lemmas A19–A23, A27; :mod:`derivations.ramsauer2020.toolbox_proofs`) and Eq. 2
 (its mixture form, its gradient), Theorem 1's CCCP descent and Lemma A1 (a)
 (:mod:`derivations.ramsauer2020.energy_proofs`), Eq. 3's bound and Lemma A1 (b), (c) on the
-open simplex (:mod:`derivations.ramsauer2020.more_proofs`) are proven; a derivation with a
-wrong step (a wrong coefficient, a wrong derivative, a wrong inequality) is not."""
+open simplex (:mod:`derivations.ramsauer2020.more_proofs`), 0 ≤ E ≤ 2M² on the closed ball
+‖ξ‖ ≤ M and Eq. 10 (attention is the update times W_V) are proven; a derivation with a wrong
+step (a wrong coefficient, a wrong derivative, a wrong inequality) is not."""
 
 from __future__ import annotations
 
@@ -43,6 +44,8 @@ DERIVED = (
     "lemma-a1/b",
     "lemma-a1/c",
     "eq2/bound/simplex",
+    "eq2/bound/ball",
+    "eq10",
 )
 
 
@@ -218,3 +221,58 @@ def test_a1b_r_le_1_needs_nonnegative_terms():
 
     out = check_derivation(_with_step("lemma-a1/b-proof", 2, change), REG)
     assert not out["complete"] and not out["steps"][2]["checked"]
+
+
+def test_the_ball_bound_rests_on_its_hypothesis():
+    """Without the claim's hypothesis ‖ξ‖² ≤ M² the step quoting it is refused (E ≤ 2M² is
+    false far from the patterns), and a hypothesis ‖ξ‖² ≤ 4M² does not give it either."""
+    c = _claim("eq2/bound/ball")
+    k = next(
+        n for n, s in enumerate(c.derivation(INDEXED, EP.space())) if s.by.rule == "assumption"
+    )
+    out = check_derivation(dataclasses.replace(c, hypotheses=None), REG)
+    assert not out["complete"] and not out["steps"][k]["checked"]
+    assert "not among the claim's hypotheses" in out["steps"][k]["how"]
+
+    def wide(o, v):
+        (h,) = MP.ball_hypotheses(o, v)
+        return [Rel(h.lhs, "<=", 4 * h.rhs)]
+
+    out = check_derivation(dataclasses.replace(c, hypotheses=wide), REG)
+    assert not out["complete"] and not out["steps"][k]["checked"]
+    assert all(s["checked"] for s in out["steps"][:k])
+
+
+def test_eq10_beta_one_over_dk_on_one_side_is_refused():
+    """Attention with β = 1/√d_k is not the update with β = 1/d_k (the wrong variant's
+    reading), at symbolic sizes: the two sides differ in normal form."""
+    c = _claim("eq10")
+    v = EP.eq10_space()
+    (r,) = c.statement(INDEXED, v)
+    dk = v.WK.n
+    wrong = r.rhs.xreplace({1 / sp.sqrt(dk): 1 / dk})
+    assert wrong != r.rhs
+    out = check_derivation(
+        _with_step("eq10", 0, lambda s: Step(Rel(r.lhs, "==", wrong, over=r.over), s.why, s.by)),
+        REG,
+    )
+    assert not out["complete"] and not out["steps"][0]["checked"]
+
+
+def test_eq10_a_symbolic_statement_other_than_the_searched_one_is_not_proven():
+    """V = YW_V in place of Y(W_KW_V) on both sides: still an identity the kernel checks, but
+    not the statement the search evaluates, which the written-out comparison catches."""
+    c = _claim("eq10")
+
+    def other(o, v):
+        if not isinstance(v.Y, type(EP.eq10_space().Y)):
+            return c.statement(o, v)
+        (r,) = c.statement(o, v)
+        WV = v.WV.rho
+        k, cc = (sp.Symbol(n, integer=True) for n in ("k", "c"))
+        swap = {WV[k, cc]: 2 * WV[k, cc]}
+        return [Rel(r.lhs.xreplace(swap), "==", r.rhs.xreplace(swap), over=r.over)]
+
+    out = check_derivation(dataclasses.replace(c, statement=other), REG)
+    assert all(s["checked"] for s in out["steps"] if s["rule"] != "conclusion")
+    assert not out["complete"] and out["agreement"].startswith("differs"), out["agreement"]

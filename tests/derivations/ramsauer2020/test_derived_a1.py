@@ -6,7 +6,10 @@ checked and carried to every pattern i by the kernel's ``relabel`` rule, so they
 where it increases, an inequality turned around, a bound instantiated outside its range, a
 Cauchy–Schwarz without its weights) is not checked, and neither is a wrong relabelling (of a
 step about one pattern j, of a statement left partly for the first pattern, against a
-searched statement that is not the relabelled one)."""
+searched statement that is not the relabelled one). The proof of Lemma A1 (a), E ≥
+½‖ξ − x_ξ‖² at x_ξ = argmaxᵢ ξᵀxᵢ, is proven the same way (for every N ≥ 1) in the form
+E ≥ ½‖ξ − xᵢ‖² − (maxⱼ ξᵀxⱼ − ξᵀxᵢ), which holds for every pattern i and is the paper's
+at its argmax."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from derivations.engine import kernel as K
 from derivations.engine.checker import check_derivation, with_step
 from derivations.engine.indexed_ops import INDEXED
 from derivations.ramsauer2020 import a1_proofs as AP
+from derivations.ramsauer2020 import energy_proofs as EP
 
 REG = load_registry(["ramsauer2020"])
 DERIVED = ("eq5", "lemma-a4/softmax", "lemma-a4")
@@ -221,3 +225,48 @@ def test_a4_the_square_root_of_the_squared_bound_is_not_smaller():
     )
     assert not out["complete"] and not out["steps"][k]["checked"]
     assert "conclusion" in [s["rule"] for s in out["steps"]]
+
+
+# ------------------------------------------------------- the proof of Lemma A1 (a)
+
+
+def test_a1a_is_proven_for_every_pattern_and_every_n():
+    c = _claim("lemma-a1/a-proof")
+    out = check_derivation(c, REG)
+    assert out["complete"] and out["sizes_text"] == "every N ≥ 1, d ≥ 1", out["sizes_text"]
+    assert out["steps"][-1]["rule"] == "relabel" and out["steps"][-1]["checked"]
+    assert "for every pattern i" in out["agreement"], out["agreement"]
+
+
+def test_a1a_the_searched_statement_is_the_papers_at_its_argmax():
+    """On a searched instance (no pattern named) the bound is ½‖ξ − x_ξ‖² at the argmax, the
+    bracket exactly 0; at another pattern the bracket is its score gap."""
+    from derivations.engine.backends import SYM
+
+    c = _claim("lemma-a1/a-proof")
+    P = [[sp.Integer(1), sp.Integer(0)], [sp.Integer(0), sp.Integer(2)]]
+    v = SimpleNamespace(P=P, x=[sp.Integer(1), sp.Integer(1)], beta=sp.Integer(1))
+    (paper,) = c.statement(SYM, v)
+    (at2,) = c.statement(SYM, SimpleNamespace(**vars(v), i=1))
+    (at1,) = c.statement(SYM, SimpleNamespace(**vars(v), i=0))
+    assert paper.rhs == 1  # x_ξ = (0, 2): ½‖(1, 1) − (0, 2)‖² = 1, the bracket 0
+    assert sp.simplify(at2.rhs - paper.rhs) == 0
+    assert at1.rhs == -sp.Rational(1, 2)  # ½‖(1, 1) − (1, 0)‖² − (2 − 1)
+
+
+def test_a1a_the_bound_needs_m_at_least_the_first_norm():
+    """‖x₁‖² ≤ M² read at i = N + 1 (no pattern) is refused; so is the final combination
+    with M² replaced by ‖x₁‖² at the wrong weight."""
+    steps = _steps("lemma-a1/a-proof")
+    k = next(n for n, s in enumerate(steps) if s.by.rule == "instance")
+    P = EP.a1a_space().P
+    past = Step(
+        Rel(INDEXED.sqnorms(P)[P.d + 1], "<=", steps[k].rel.rhs), "", K.instance(k - 1, P.d + 1)
+    )
+    out = check_derivation(_with_step("lemma-a1/a-proof", k, lambda s: past), REG)
+    assert not out["complete"] and not out["steps"][k]["checked"]
+    n = _first_relabel("lemma-a1/a-proof") - 1
+    beta = EP.a1a_space().beta
+    bad = Step(steps[n].rel, "", K.combine((2, 1 / beta), (3, 1 / beta), (5, 1), (6, -1)))
+    out = check_derivation(_with_step("lemma-a1/a-proof", n, lambda s: bad), REG)
+    assert not out["complete"] and not out["steps"][n]["checked"]
