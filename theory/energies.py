@@ -78,9 +78,9 @@ class MinOver(sp.Function):
             return sp.Min(*[expr.subs(i, j) for j in range(int(lo), int(hi) + 1)])
         return None
 
-    def _latex(self, printer):
+    def _latex(self, printer, exp=None):
         expr, i, lo, hi = self.args
-        return (
+        s = (
             r"\min_{"
             + printer._print(i)
             + "="
@@ -90,6 +90,7 @@ class MinOver(sp.Function):
             + r"} "
             + printer._print(expr)
         )
+        return s if exp is None else rf"\left({s}\right)^{{{exp}}}"
 
 
 @dataclass(frozen=True)

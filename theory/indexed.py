@@ -128,11 +128,10 @@ class LseOver(_Over):
         body, i, lo, hi = self.args
         return sp.log(sp.Sum(sp.exp(body), (i, lo, hi)))
 
-    def _latex(self, printer):
+    def _latex(self, printer, exp=None):
         i, lo, hi = self._range_latex(printer)
-        return (
-            rf"\operatorname{{LSE}}_{{{i}={lo}}}^{{{hi}}}\left({printer._print(self.body)}\right)"
-        )
+        s = rf"\operatorname{{LSE}}_{{{i}={lo}}}^{{{hi}}}\left({printer._print(self.body)}\right)"
+        return power_latex(s, exp)
 
 
 class MaxOver(_Over):
@@ -142,9 +141,9 @@ class MaxOver(_Over):
     def _combine(vals):
         return sp.Max(*vals)
 
-    def _latex(self, printer):
+    def _latex(self, printer, exp=None):
         i, lo, hi = self._range_latex(printer)
-        return rf"\max_{{{lo} \le {i} \le {hi}}} {_paren(printer, self.body)}"
+        return power_latex(rf"\max_{{{lo} \le {i} \le {hi}}} {_paren(printer, self.body)}", exp)
 
 
 class MinOver(_Over):
@@ -154,9 +153,15 @@ class MinOver(_Over):
     def _combine(vals):
         return sp.Min(*vals)
 
-    def _latex(self, printer):
+    def _latex(self, printer, exp=None):
         i, lo, hi = self._range_latex(printer)
-        return rf"\min_{{{lo} \le {i} \le {hi}}} {_paren(printer, self.body)}"
+        return power_latex(rf"\min_{{{lo} \le {i} \le {hi}}} {_paren(printer, self.body)}", exp)
+
+
+def power_latex(s: str, exp=None) -> str:
+    """``s`` raised to the printed exponent ``exp`` (SymPy's printer passes it to ``_latex``
+    for a power of a function): parenthesised, never a double exponent."""
+    return s if exp is None else rf"\left({s}\right)^{{{exp}}}"
 
 
 def _paren(printer, e) -> str:
@@ -174,9 +179,10 @@ class Sup(sp.Function):
 
     nargs = 2
 
-    def _latex(self, printer):
+    def _latex(self, printer, exp=None):
         base, i = self.args
-        return f"{printer._print(base)}^{{{printer._print(i)}}}"
+        s = f"{printer._print(base)}^{{{printer._print(i)}}}"
+        return s if exp is None else f"{{{s}}}^{{{exp}}}"
 
 
 _PLACEHOLDER = re.compile(r"\$([_^]?)(\d)")
@@ -266,12 +272,12 @@ class Named(sp.Function):
     def _eval_is_positive(self):
         return self.definition.is_positive
 
-    def _latex(self, printer):
+    def _latex(self, printer, exp=None):
         n = NOTATION.get(self.key)
         args = [printer._print(a) for a in self.shown]
         if n is None:
-            return rf"\operatorname{{{self.key}}}({', '.join(args)})"
-        return fill(n.latex, args)
+            return power_latex(rf"\operatorname{{{self.key}}}({', '.join(args)})", exp)
+        return power_latex(fill(n.latex, args), exp)
 
 
 def named(key: str, definition, *shown) -> Named:

@@ -140,9 +140,10 @@ class LogSumExp(sp.Function):
             res = mp_lse(*[v._to_mpmath(prec + 10) for v in vals])
         return sp.Float._new(res._mpf_, prec)
 
-    def _latex(self, printer):
+    def _latex(self, printer, exp=None):
         inner = ", ".join(printer._print(a) for a in self.args)
-        return r"\operatorname{LSE}\left(" + inner + r"\right)"
+        s = r"\operatorname{LSE}\left(" + inner + r"\right)"
+        return s if exp is None else rf"\left({s}\right)^{{{exp}}}"
 
     def _sympystr(self, printer):
         return "LSE(" + ", ".join(printer._print(a) for a in self.args) + ")"

@@ -22,8 +22,9 @@ The rules (public constructors; ``premises`` are indices of earlier steps, 0-bas
 ``monotone(k, f, domain)``, ``termwise(k)``, ``term_bound()``, ``split_first()``,
 ``wlog(key)``, ``abs_bound(k1, k2)``, ``abs_sign(k)``, ``holder(k1, k2)``, ``gibbs(k1, k2)``,
 ``cauchy_schwarz()``, ``max_difference()``, ``differentiate()``, ``delta_sum()``,
-``sum_bound()``, ``instance(k, at, index=None)``, ``unchecked(reason)``,
-``in_range()``, ``integral_bound(k)``, ``integrate()``, ``relabel(k, patterns="P", which="i")``.
+``delta_cases(k1, k2)``, ``sum_bound()``, ``instance(k, at, index=None)``,
+``unchecked(reason)``, ``in_range()``, ``integral_bound(k)``, ``integrate()``,
+``relabel(k, patterns="P", which="i")``.
 
 ``relabel(k)`` (:mod:`derivations.engine.rules_relabel`) licenses: S proved for the first
 pattern x₁ of an arbitrary pattern set X = (x₁, …, x_N) (the instance's PatternSet) holds for
@@ -39,12 +40,13 @@ Relations over several index ranges (``Rel(..., over=((i, 1, m), (j, 1, m)))``: 
 and every j; e.g. the m² entries of a Jacobian ∂pᵢ/∂zⱼ, checked once for symbolic i and j, the
 case i = j included) are read by ``algebra``, ``assumption``, ``cites``, ``combine``,
 ``monotone``, ``termwise`` (a reduction over one range, the others kept), ``split_first``,
-``abs_bound``, ``abs_sign``, ``differentiate`` and ``delta_sum`` (a δ collapses over each
-range), and ``instance`` (one range instantiated, the others kept); :func:`check_step`
-refuses any other rule a step or premise over several ranges (``Rule.multi``). A premise's
-ranges are matched to the step's ranges with the same bounds (:func:`derivations.engine.
-rules.implies`). ``instance(k, at)`` reads step k, quantified over [lo, hi], at one point
-``at`` the sign rules place in [lo, hi] (or at an index of the step over a sub-range).
+``abs_bound``, ``abs_sign``, ``differentiate``, ``delta_sum`` (a δ collapses over each
+range), ``delta_cases`` (R(i, j) from its cases i = j, δ = 1, and δ = 0) and ``instance``
+(one range instantiated, the others kept); :func:`check_step` refuses any other rule a step
+or premise over several ranges (``Rule.multi``). A premise's ranges are matched to the
+step's ranges with the same bounds (:func:`derivations.engine.rules.implies`).
+``instance(k, at)`` reads step k, quantified over [lo, hi], at one point ``at`` the sign
+rules place in [lo, hi] (or at an index of the step over a sub-range).
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ from derivations.engine.rules import (
     cauchy_schwarz,
     cites,
     combine,
+    delta_cases,
     delta_sum,
     differentiate,
     gibbs,
@@ -112,6 +115,7 @@ __all__ = [
     "max_difference",
     "differentiate",
     "delta_sum",
+    "delta_cases",
     "sum_bound",
     "instance",
     "unchecked",

@@ -25,6 +25,7 @@ __all__ = [
     "max_difference",
     "differentiate",
     "delta_sum",
+    "delta_cases",
     "sum_bound",
     "instance",
     "integral_bound",
@@ -206,6 +207,38 @@ def delta_sum(ctx, rel, prem):
         if val != e and same(val, unfold(sp.sympify(b), "*")):
             return "Σ_j δ_{jk} f(j) = f(k) for k in the sum's range"
     raise NotLicensed("no side is the other with Σ_j δ_{jk} f(j) replaced by f(k)")
+
+
+@_rule(multi=True)
+def delta_cases(ctx, rel, prem):
+    """The case split i = j / i ≠ j: R(i, j) for every i and j (two ranges of the step)
+    follows from R(i, i) with δᵢᵢ = 1 for every i of i's range (the first premise) and from
+    R with δᵢⱼ = 0 for every i and j (the second; at i ≠ j, δᵢⱼ = 0, so there it is R
+    itself — it may hold for every pair), δᵢⱼ Kronecker's delta. Exact: at i ≠ j, R(i, j)
+    is R with δᵢⱼ replaced by 0, at i = j it is R with δᵢⱼ replaced by 1 and j by i."""
+    n = rel.normal()
+    if len(prem) != 2 or len(n.ranges) < 2 or not all(r[0].is_integer for r in n.ranges[:2]):
+        raise NotLicensed("states R(i, j) for every integer i and j, from two premises")
+    (i, lo, hi), (j, _, _) = n.ranges[:2]
+    delta = sp.KroneckerDelta(i, j)
+    if not (n.lhs.has(delta) or n.rhs.has(delta)):
+        raise NotLicensed(f"the step does not depend on whether {i} = {j} through δ")
+    rest = n.ranges[2:]
+
+    def case(d, ranges, at=None):
+        sides = [_rename_binders(sp.sympify(t), {i, j}) for t in (n.lhs, n.rhs)]
+        sides = [t.xreplace({delta: d, sp.KroneckerDelta(j, i): d}) for t in sides]
+        if at is not None:
+            sides = [subst(t, {j: at}) for t in sides]
+        return Rel(sides[0], n.op, sides[1], n.label, ranges)
+
+    same_i = case(sp.Integer(1), ((i, lo, hi), *rest), at=i)
+    apart = case(sp.Integer(0), n.ranges)
+    if not implies(prem[0], same_i, "*"):
+        raise NotLicensed(f"the first premise is not the step at {j} = {i} (δ = 1)")
+    if not implies(prem[1], apart, "*"):
+        raise NotLicensed("the second premise is not the step with δ = 0")
+    return f"the cases {i} = {j} (δ = 1) and {i} ≠ {j} (δ = 0)"
 
 
 def _split_sums(e):

@@ -16,8 +16,10 @@ from hypothesis import strategies as st
 from derivations import strategies as S
 from derivations.engine import Claim, Instance, Rel, VectorSymbol
 from derivations.ramsauer2020 import domains as D
+from derivations.ramsauer2020 import jacobian_proofs as JP
 from derivations.ramsauer2020 import toolbox_proofs as TP
 from derivations.ramsauer2020.common import display, dshow, implies, is_display, sub, vec
+from theory.indexed import Vec
 
 SECTION = "toolbox"
 
@@ -183,6 +185,8 @@ def a24_statement(o, v):
 def a24_rows_statement(o, v):
     """Row i of J_s has |entries| summing to exactly 2βpᵢ(1 − pᵢ), so ‖J_s‖₁ = ‖J_s‖_∞ = 2mβ
     (the printed ≤ holds with equality)."""
+    if isinstance(getattr(v, "z", None), Vec):
+        return JP.a24_rows(o, v)
     if is_display(v):
         row = dshow("RowAbs", r"\sum_j \left|J_s[i, j]\right|")
         return [Rel(row, "==", 2 * v.beta * dshow("PiQi", r"p_i\left(1 - p_i\right)"))]
@@ -446,6 +450,8 @@ def claims() -> list[Claim]:
             a24_rows_statement,
             VX,
             display,
+            JP.a24_rows_derivation,
+            TP.sizes,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(a24_rows_statement(o, v)[0].lhs, "==", v.beta * o.softmax(v.z, 0, v.beta))

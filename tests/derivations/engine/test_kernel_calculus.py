@@ -79,3 +79,32 @@ def test_calculus_rules():
     s = sp.Symbol("s", real=True)  # 1/s² is not continuous on [−1, r]: refused
     bad = Step(Rel(sp.Integral(1 / s**2, (s, -1, r)), "==", -1 / r - 1), "", K.integrate())
     assert "continuous" in last([bad]).how
+
+
+def test_delta_cases_joins_the_cases_i_eq_j_and_delta_zero():
+    """|2δᵢⱼ − 1|a = a (not an identity of the normal form) for every i, j from its cases
+    a = a at i = j and at δ = 0; refused when the diagonal case or the δ = 0 case is not the
+    step's, or when the step does not depend on i = j through δ."""
+    m = Size("m")
+    i, j = sp.Symbol("i", integer=True), sp.Symbol("j", integer=True)
+    a = sp.Symbol("a", positive=True)
+    d = sp.KroneckerDelta(i, j)
+    one, pair = (i, 1, m), ((i, 1, m), (j, 1, m))
+    diag = Step(Rel(a, "==", a, over=one), "", K.algebra())
+    apart = Step(Rel(a, "==", a, over=pair), "", K.algebra())
+    idem = Rel(sp.Abs(2 * d - 1) * a, "==", a, over=pair)
+    assert not check([Step(idem, "", K.algebra())])[0].checked  # not by the normal form
+    outs = check([diag, apart, Step(idem, "", K.delta_cases(0, 1))])
+    assert all(o.checked for o in outs), [o.how for o in outs]
+    assert "δ = 1" in outs[2].how
+    off = Rel(sp.Abs(2 * d - 1) * a, "==", d * a, over=pair)  # false at i ≠ j: a = 0
+    outs = check([diag, apart, Step(off, "", K.delta_cases(0, 1))])
+    assert not outs[2].checked and "δ = 0" in outs[2].how
+    on = Rel(sp.Abs(2 * d - 1) * a, "==", (1 - d) * a, over=pair)  # false at i = j: a = 0
+    outs = check([diag, apart, Step(on, "", K.delta_cases(0, 1))])
+    assert not outs[2].checked and "first premise" in outs[2].how
+    free = Rel(a, "==", a, over=pair)  # no δ: nothing to split
+    outs = check([diag, apart, Step(free, "", K.delta_cases(0, 1))])
+    assert not outs[2].checked and "through δ" in outs[2].how
+    single = Rel(d * a, "==", d * a, over=one)  # one range: no pair (i, j)
+    assert not check([diag, apart, Step(single, "", K.delta_cases(0, 1))])[2].checked

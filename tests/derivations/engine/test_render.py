@@ -94,3 +94,23 @@ def test_a_power_of_a_pattern_entry_is_not_a_double_exponent():
     assert latex(x[1, k] ** 2) == "{x^{1}_{k}}^{2}"
     assert "}^{2}" in latex(sp.Sum(x[1, k] ** 2, (k, 1, 3)))
     assert latex(x[1, k]) == "{x^{1}_{k}}"
+
+
+def test_a_power_of_a_named_quantity_or_a_reduction_prints():
+    """Regression: pᵢ² (a named softmax entry squared), (max_j f)² and (x¹)² crashed the LaTeX
+    printer (SymPy passes the exponent to ``_latex``) or printed a double exponent."""
+    import sympy as sp
+
+    from derivations.engine.indexed_ops import INDEXED
+    from derivations.engine.render import latex
+    from theory.indexed import MaxOver, Size, Sup, Vec, index
+
+    z = Vec.symbol("z", Size("m"))
+    p = INDEXED.softmax(z, index("i"), sp.Symbol("beta", positive=True))
+    s = latex(p**2)
+    assert s.endswith("\\right)^{2}") and latex_to_mathml(s) is not None, s
+    j = index("j")
+    s = latex(MaxOver(z[j], j, 1, z.length) ** 2)
+    assert s.startswith("\\left(\\max") and latex_to_mathml(s) is not None, s
+    s = latex(Sup(sp.Symbol("x"), 1) ** 2)
+    assert s == "{x^{1}}^{2}", s

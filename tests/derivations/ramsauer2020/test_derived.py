@@ -3,7 +3,8 @@
 (its mixture form, its gradient), Theorem 1's CCCP descent and Lemma A1 (a)
 (:mod:`derivations.ramsauer2020.energy_proofs`), Eq. 3's bound and Lemma A1 (b), (c) on the
 open simplex (:mod:`derivations.ramsauer2020.more_proofs`), 0 ≤ E ≤ 2M² on the closed ball
-‖ξ‖ ≤ M and Eq. 10 (attention is the update times W_V) are proven; a derivation with a wrong
+‖ξ‖ ≤ M, Eq. 10 (attention is the update times W_V) and Lemma A24's absolute row sums of J_s
+(:mod:`derivations.ramsauer2020.jacobian_proofs`) are proven; a derivation with a wrong
 step (a wrong coefficient, a wrong derivative, a wrong inequality) is not."""
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ DERIVED = (
     "eq2/bound/simplex",
     "eq2/bound/ball",
     "eq10",
+    "lemma-a24/inf",
 )
 
 
@@ -276,3 +278,17 @@ def test_eq10_a_symbolic_statement_other_than_the_searched_one_is_not_proven():
     out = check_derivation(dataclasses.replace(c, statement=other), REG)
     assert all(s["checked"] for s in out["steps"] if s["rule"] != "conclusion")
     assert not out["complete"] and out["agreement"].startswith("differs"), out["agreement"]
+
+
+def test_a24_rows_the_diagonal_case_needs_its_sign():
+    """|pᵢ − pᵢ²| = pᵢ² − pᵢ is false (pᵢ ≤ 1): abs_sign refuses it from pᵢ(1 − pᵢ) ≥ 0,
+    and the case split then has no diagonal case."""
+    c = _claim("lemma-a24/inf")
+    steps = c.derivation(INDEXED, c.derivation_sizes()[0])
+    k = next(n for n, s in enumerate(steps) if s.by.rule == "abs_sign")
+    r = steps[k].rel
+    bad = Step(Rel(r.lhs, "==", -r.rhs, over=r.over), "", steps[k].by)
+    out = check_derivation(_with_step("lemma-a24/inf", k, lambda s: bad), REG)
+    assert not out["complete"] and not out["steps"][k]["checked"]
+    split = next(n for n, s in enumerate(steps) if s.by.rule == "delta_cases")
+    assert not out["steps"][split]["checked"]

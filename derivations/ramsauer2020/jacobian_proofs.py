@@ -1,0 +1,89 @@
+"""Lemma A24 of Ramsauer et al. (arXiv:2008.02217v3) through the rule kernel for every length
+m: the absolute row sums of the softmax Jacobian J_s = β(diag p − ppᵀ) (the claim
+``lemma-a24/inf``: row i sums to exactly 2βpᵢ(1 − pᵢ), so ‖J_s‖₁ = ‖J_s‖_∞ = 2mβ).
+
+Route. The entry's absolute value has two cases: on the diagonal βpᵢ(1 − pᵢ) ≥ 0 (pᵢ ≤ 1,
+as e^{βzᵢ} ≤ Σ_k e^{βz_k}), off it −βpᵢpⱼ ≤ 0. One formula covers both,
+|J_s[i, j]| = −J_s[i, j] + 2δᵢⱼβpᵢ(1 − pᵢ), proved by the kernel's ``delta_cases`` from the
+case i = j (δ = 1) and the case δ = 0 (which holds for every pair); summed over j, the δ
+sums out and Σⱼ pⱼ = 1 leaves −βpᵢ + βpᵢ + 2βpᵢ(1 − pᵢ).
+
+Notation as in :mod:`derivations.ramsauer2020.toolbox_proofs`: z ∈ ℝᵐ of symbolic length m,
+β > 0, p = softmax(βz) (named, entries pᵢ), S = Σ_k e^{βz_k}, δᵢⱼ Kronecker's delta.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derivations.engine import Rel, Step
+from derivations.engine.kernel import (
+    abs_sign,
+    algebra,
+    combine,
+    delta_cases,
+    delta_sum,
+    sum_bound,
+    termwise,
+)
+from derivations.ramsauer2020.toolbox_proofs import _p, _sum, _sums_to_one
+from theory.indexed import index
+
+__all__ = ["a24_rows", "a24_rows_derivation"]
+
+_SOFT = ("softmaxb",)
+
+
+def a24_rows(o, v):
+    """Σⱼ |J_s[i, j]| = 2βpᵢ(1 − pᵢ) for every i = 1 … m."""
+    i, j, m = index("i"), index("j"), v.z.length
+    pi, pj = _p(o, v.z, v.beta, i), _p(o, v.z, v.beta, j)
+    row = _sum(sp.Abs(v.beta * (sp.KroneckerDelta(i, j) * pi - pi * pj)), j, m)
+    return [Rel(row, "==", 2 * v.beta * pi * (1 - pi), "row i's absolute sum", over=(i, 1, m))]
+
+
+def a24_rows_derivation(o, v):
+    """The module notes' route: |δᵢⱼpᵢ − pᵢpⱼ| = −(δᵢⱼpᵢ − pᵢpⱼ) + 2δᵢⱼpᵢ(1 − pᵢ) by cases,
+    summed over j and multiplied by β > 0 (|J_s[i, j]| = β|δᵢⱼpᵢ − pᵢpⱼ|)."""
+    z, beta, m = v.z, v.beta, v.z.length
+    i, j, k = index("i"), index("j"), index("k")
+    pi, pj = _p(o, z, beta, i), _p(o, z, beta, j)
+    ei, S = sp.exp(beta * z[i]), _sum(sp.exp(beta * z[k]), k, m)
+    every_i, pair = (i, 1, m), ((i, 1, m), (j, 1, m))
+    delta = sp.KroneckerDelta(i, j)
+    entry, diag = delta * pi - pi * pj, 2 * pi * (1 - pi)
+    both = Rel(sp.Abs(entry), "==", -entry + delta * diag, over=pair)
+
+    apart = [t.xreplace({delta: 0}) for t in (both.lhs, both.rhs)]  # δᵢⱼ = 0
+    on_diag = pi - pi * pi  # δᵢᵢ = 1, j = i
+    summed = _sum(-entry + delta * diag, j, m)
+    collapsed = -pi + pi * _sum(pj, j, m) + diag
+    return [
+        Step(Rel(ei, "<=", S, over=every_i), "e^{βzᵢ} ≤ Σ_k e^{βz_k}", sum_bound()),  # 0
+        Step(Rel(pi, "==", ei / S, over=every_i), "the softmax", algebra(unfold=_SOFT)),
+        Step(Rel(pi, "<=", 1, over=every_i), "pᵢ ≤ 1", combine((1, 1), (0, 1 / S))),  # 2
+        Step(Rel(0, "<=", pi * (1 - pi), over=every_i), "times pᵢ > 0", combine((2, pi))),
+        Step(
+            Rel(sp.Abs(on_diag), "==", -on_diag + diag, over=every_i),
+            "i = j: |pᵢ − pᵢ²| = pᵢ(1 − pᵢ), as it is ≥ 0",
+            abs_sign(3),
+        ),  # 4
+        Step(
+            Rel(*apart[:1], "==", apart[1], over=pair),
+            "i ≠ j: |−pᵢpⱼ| = pᵢpⱼ (pᵢ, pⱼ > 0)",
+            algebra(),
+        ),  # 5
+        Step(both, "the two cases together (δᵢⱼ = 1 and δᵢⱼ = 0)", delta_cases(4, 5)),
+        Step(
+            Rel(_sum(sp.Abs(entry), j, m), "==", summed, over=every_i),
+            "summed over j",
+            termwise(6),
+        ),  # 7
+        Step(Rel(summed, "==", collapsed, over=every_i), "Σⱼ δᵢⱼ f(j) = f(i)", delta_sum()),
+        _sums_to_one(o, v, j, m),  # 9
+        Step(
+            a24_rows(o, v)[0],
+            "Σⱼ pⱼ = 1, times β: |J_s[i, j]| = β|δᵢⱼpᵢ − pᵢpⱼ|",
+            combine((7, beta), (8, beta), (9, beta * pi)),
+        ),
+    ]
