@@ -22,9 +22,9 @@ The rules (public constructors; ``premises`` are indices of earlier steps, 0-bas
 ``monotone(k, f, domain)``, ``termwise(k)``, ``term_bound()``, ``split_first()``,
 ``wlog(key)``, ``abs_bound(k1, k2)``, ``abs_sign(k)``, ``holder(k1, k2)``, ``gibbs(k1, k2)``,
 ``cauchy_schwarz()``, ``max_difference()``, ``differentiate()``, ``delta_sum()``,
-``delta_cases(k1, k2)``, ``sum_bound()``, ``instance(k, at, index=None)``,
-``unchecked(reason)``, ``in_range()``, ``integral_bound(k)``, ``integrate()``,
-``relabel(k, patterns="P", which="i")``.
+``delta_cases(k1, k2)``, ``sum_bound()``, ``spectral_bound()``,
+``instance(k, at, index=None)``, ``unchecked(reason)``, ``in_range()``, ``integral_bound(k)``,
+``integrate()``, ``relabel(k, patterns="P", which="i")``.
 
 ``relabel(k)`` (:mod:`derivations.engine.rules_relabel`) licenses: S proved for the first
 pattern x₁ of an arbitrary pattern set X = (x₁, …, x_N) (the instance's PatternSet) holds for
@@ -81,6 +81,7 @@ from derivations.engine.rules import (
     max_difference,
     monotone,
     relabel,
+    spectral_bound,
     split_first,
     sum_bound,
     term_bound,
@@ -117,6 +118,7 @@ __all__ = [
     "delta_sum",
     "delta_cases",
     "sum_bound",
+    "spectral_bound",
     "instance",
     "unchecked",
     "in_range",

@@ -154,6 +154,8 @@ def _expansion(terms: int) -> None:
 
 @_memo("nf")
 def _nf(e):
+    if not isinstance(e, sp.Expr):  # e.g. a Lambda's signature (a Tuple) and the Lambda
+        return e.func(*[_nf(a) for a in e.args]) if e.args else e
     terms = sp.Add.make_args(_dist(_nf_raw(e)))
     return sp.Add(*[_merge_products(_merge_powers(t)) for t in terms])
 

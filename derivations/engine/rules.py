@@ -578,7 +578,7 @@ from derivations.engine import rules_classic as _classic  # noqa: E402
 holder, gibbs, cauchy_schwarz = _classic.holder, _classic.gibbs, _classic.cauchy_schwarz
 max_difference, differentiate = _classic.max_difference, _classic.differentiate
 delta_sum, sum_bound, instance = _classic.delta_sum, _classic.sum_bound, _classic.instance
-delta_cases = _classic.delta_cases
+delta_cases, spectral_bound = _classic.delta_cases, _classic.spectral_bound
 integral_bound, integrate = _classic.integral_bound, _classic.integrate
 
 # The relabelling of patterns lives in rules_relabel.py; importing it registers it here.

@@ -12,6 +12,7 @@ import sympy as sp
 
 from derivations.engine.work import _memo
 from theory.indexed import LseOver, MaxOver, MinOver, Named, Size
+from theory.matrix_norm import Norm2, SpectralNorm
 
 __all__ = ["is_real", "is_pos", "is_nonneg"]
 
@@ -111,7 +112,7 @@ def is_nonneg(e, depth: int = 0) -> bool:
         return bool(e.is_nonnegative)
     if isinstance(e, (sp.Symbol, sp.Indexed)):
         return e.is_nonnegative is True
-    if isinstance(e, sp.Abs):
+    if isinstance(e, (sp.Abs, SpectralNorm, Norm2)):
         return True
     if isinstance(e, sp.Pow) and e.exp.is_Integer and e.exp.is_even and is_real(e.base):
         return True

@@ -1,6 +1,9 @@
 """Lemma A24 of Ramsauer et al. (arXiv:2008.02217v3) through the rule kernel for every length
 m: the absolute row sums of the softmax Jacobian J_s = β(diag p − ppᵀ) (the claim
-``lemma-a24/inf``: row i sums to exactly 2βpᵢ(1 − pᵢ), so ‖J_s‖₁ = ‖J_s‖_∞ = 2mβ).
+``lemma-a24/inf``: row i sums to exactly 2βpᵢ(1 − pᵢ), so ‖J_s‖₁ = ‖J_s‖_∞ = 2mβ), and from
+them its spectral norm (the claim ``lemma-a24``): ‖J_s‖₂ ≤ maxᵢ Σⱼ |J_s[i, j]| (J_s is
+symmetric: the kernel's ``spectral_bound``, Gershgorin) = maxᵢ 2βpᵢ(1 − pᵢ) = 2mβ, and
+pᵢ(1 − pᵢ) ≤ ¼ (as (pᵢ − ½)² ≥ 0) gives ‖J_s‖₂ ≤ β/2.
 
 Route. The entry's absolute value has two cases: on the diagonal βpᵢ(1 − pᵢ) ≥ 0 (pᵢ ≤ 1,
 as e^{βzᵢ} ≤ Σ_k e^{βz_k}), off it −βpᵢpⱼ ≤ 0. One formula covers both,
@@ -20,16 +23,20 @@ from derivations.engine import Rel, Step
 from derivations.engine.kernel import (
     abs_sign,
     algebra,
+    cites,
     combine,
     delta_cases,
     delta_sum,
+    spectral_bound,
     sum_bound,
+    term_bound,
     termwise,
 )
 from derivations.ramsauer2020.toolbox_proofs import _p, _sum, _sums_to_one
-from theory.indexed import index
+from theory.indexed import MaxOver, index
+from theory.matrix_norm import SpectralNorm
 
-__all__ = ["a24_rows", "a24_rows_derivation"]
+__all__ = ["a24_rows", "a24_rows_derivation", "a24", "a24_derivation"]
 
 _SOFT = ("softmaxb",)
 
@@ -86,4 +93,79 @@ def a24_rows_derivation(o, v):
             "Σⱼ pⱼ = 1, times β: |J_s[i, j]| = β|δᵢⱼpᵢ − pᵢpⱼ|",
             combine((7, beta), (8, beta), (9, beta * pi)),
         ),
+    ]
+
+
+# ------------------------------------------------------------------ ‖J_s‖₂ ≤ 2mβ ≤ β/2
+
+
+def _js(o, v, i, j):
+    """J_s[i, j] = β(δᵢⱼpᵢ − pᵢpⱼ) (Lemma A20)."""
+    pi, pj = _p(o, v.z, v.beta, i), _p(o, v.z, v.beta, j)
+    return v.beta * (sp.KroneckerDelta(i, j) * pi - pi * pj)
+
+
+def _m(o, v):
+    """m = max_k p_k(1 − p_k)."""
+    k = index("k")
+    pk = _p(o, v.z, v.beta, k)
+    return MaxOver(pk * (1 - pk), k, 1, v.z.length)
+
+
+def a24(o, v):
+    """‖J_s‖₂ ≤ 2mβ and ‖J_s‖₂ ≤ β/2, J_s the m × m matrix of :func:`_js`."""
+    i, j, n = index("i"), index("j"), v.z.length
+    norm = SpectralNorm(sp.Lambda((i, j), _js(o, v, i, j)), n, n)
+    return [
+        Rel(norm, "<=", 2 * _m(o, v) * v.beta, "‖J_s‖₂ ≤ 2mβ"),
+        Rel(norm, "<=", v.beta / 2, "‖J_s‖₂ ≤ β/2"),
+    ]
+
+
+def a24_derivation(o, v):
+    """The module notes' route: Gershgorin, the row sums (``lemma-a24/inf``, cited), the
+    maximum term by term, pᵢ(1 − pᵢ) ≤ ¼."""
+    beta, n = v.beta, v.z.length
+    i, j, k = index("i"), index("j"), index("k")
+    norm_m, norm_half = a24(o, v)
+    M = _m(o, v)
+    row = _sum(sp.Abs(_js(o, v, i, j)), j, n)
+    pi, pk = _p(o, v.z, beta, i), _p(o, v.z, beta, k)
+    diag = 2 * beta * pi * (1 - pi)
+    every_i, every_k = (i, 1, n), (k, 1, n)
+    quarter = sp.Rational(1, 4)
+    return [
+        Step(
+            Rel(norm_m.lhs, "<=", MaxOver(row, i, 1, n)),
+            "J_s is symmetric: ‖J_s‖₂ ≤ maxᵢ Σⱼ |J_s[i, j]| (Gershgorin)",
+            spectral_bound(),
+        ),  # 0
+        Step(a24_rows(o, v)[0], "row i's absolute sum (lemma-a24/inf)", cites("lemma-a24/inf", v)),
+        Step(
+            Rel(MaxOver(row, i, 1, n), "==", MaxOver(diag, i, 1, n)),
+            "the maximum term by term",
+            termwise(1),
+        ),  # 2
+        Step(Rel(pi * (1 - pi), "<=", M, over=every_i), "pᵢ(1 − pᵢ) ≤ m", term_bound()),
+        Step(Rel(diag, "<=", 2 * beta * M, over=every_i), "times 2β > 0", combine((3, 2 * beta))),
+        Step(
+            Rel(MaxOver(diag, i, 1, n), "<=", MaxOver(2 * beta * M, i, 1, n)),
+            "the maximum term by term",
+            termwise(4),
+        ),  # 5
+        Step(
+            Rel(MaxOver(2 * beta * M, i, 1, n), "==", 2 * beta * M),
+            "a constant's maximum",
+            algebra(),
+        ),
+        Step(norm_m, "‖J_s‖₂ ≤ 2mβ", combine((0, 1), (2, 1), (5, 1), (6, 1))),  # 7
+        Step(Rel(0, "<=", (pk - sp.Rational(1, 2)) ** 2, over=every_k), "a square", algebra()),
+        Step(
+            Rel(pk * (1 - pk), "<=", quarter, over=every_k),
+            "p_k(1 − p_k) = ¼ − (p_k − ½)²",
+            combine((8, 1)),
+        ),  # 9
+        Step(Rel(M, "<=", MaxOver(quarter, k, 1, n)), "the maximum term by term", termwise(9)),
+        Step(Rel(MaxOver(quarter, k, 1, n), "==", quarter), "a constant's maximum", algebra()),
+        Step(norm_half, "2mβ ≤ 2β/4 = β/2", combine((7, 1), (10, 2 * beta), (11, 2 * beta))),
     ]

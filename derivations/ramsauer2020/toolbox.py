@@ -174,6 +174,8 @@ def a23_statement(o, v):
 
 def a24_statement(o, v):
     """‖J_s‖₂ ≤ 2mβ and ‖J_s‖₂ ≤ β/2."""
+    if isinstance(getattr(v, "z", None), Vec):
+        return JP.a24(o, v)
     if is_display(v):
         m, s2 = sp.Symbol("m"), o.hf_sjnorm(v.z, v.beta)
         return [Rel(s2, "<=", 2 * m * v.beta), Rel(s2, "<=", v.beta / 2)]
@@ -434,6 +436,8 @@ def claims() -> list[Claim]:
             a24_statement,
             V1,
             display,
+            JP.a24_derivation,
+            TP.sizes,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(o.hf_sjnorm(v.z, v.beta), "<=", _m(o, v.z, v.beta) * v.beta)

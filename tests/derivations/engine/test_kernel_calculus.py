@@ -2,7 +2,8 @@
 ``integral_bound`` (integrals are monotone) and ``integrate`` (the fundamental theorem of
 calculus) — each accepts a correct step and refuses wrong ones (a reversed bound, a
 coefficient that may be negative, a wrong antiderivative, a function not continuous on the
-interval).
+interval); the case split ``delta_cases`` and the matrix rule ``spectral_bound``
+(Gershgorin) likewise.
 
 (The rest of the kernel's accept/reject tests: :mod:`tests.derivations.engine.test_kernel`.)
 """
@@ -16,7 +17,8 @@ import sympy as sp
 from derivations.engine import Rel, Step
 from derivations.engine import kernel as K
 from derivations.engine.indexed_ops import INDEXED
-from theory.indexed import Size
+from theory.indexed import MaxOver, Size
+from theory.matrix_norm import SpectralNorm
 
 T = sp.Dummy("t", real=True)
 EXP = sp.Lambda(T, sp.exp(T))
@@ -108,3 +110,31 @@ def test_delta_cases_joins_the_cases_i_eq_j_and_delta_zero():
     assert not outs[2].checked and "through δ" in outs[2].how
     single = Rel(d * a, "==", d * a, over=one)  # one range: no pair (i, j)
     assert not check([diag, apart, Step(single, "", K.delta_cases(0, 1))])[2].checked
+
+
+def test_spectral_bound_needs_a_symmetric_square_matrix_and_its_row_sums():
+    """‖A‖₂ ≤ maxᵢ Σⱼ |A[i, j]| for A[i, j] = aᵢaⱼ + δᵢⱼbᵢ (symmetric; δᵢⱼbᵢ = δᵢⱼbⱼ only
+    by the case i = j); refused for A[i, j] = aᵢbⱼ (not symmetric), a non-square A, and a
+    right side without the absolute values or with the sum over the wrong index."""
+    m, n = Size("m"), Size("n")
+    i, j = sp.Symbol("i", integer=True), sp.Symbol("j", integer=True)
+    a, b = sp.IndexedBase("a", real=True), sp.IndexedBase("b", real=True)
+
+    def bound(entry, rows=m, cols=m, body=None):
+        A = SpectralNorm(sp.Lambda((i, j), entry), rows, cols)
+        body = sp.Abs(entry) if body is None else body
+        return Step(
+            Rel(A, "<=", MaxOver(sp.Sum(body, (j, 1, cols)), i, 1, rows)), "", K.spectral_bound()
+        )
+
+    sym = a[i] * a[j] + sp.KroneckerDelta(i, j) * b[i]
+    out = last([bound(sym)])
+    assert out.checked and "Gershgorin" in out.how
+    out = last([bound(a[i] * b[j])])
+    assert not out.checked and "not symmetric" in out.how
+    assert not last([bound(a[i] * a[j], cols=n)]).checked
+    assert not last([bound(sym, body=sym)]).checked  # no |·|: a row sum may cancel
+    swapped = sp.Abs(a[j] * b[i])  # Σⱼ |aⱼbᵢ| is a column sum of aᵢbⱼ
+    assert not last([bound(a[i] * b[j], body=swapped)]).checked
+    loose = Step(Rel(SpectralNorm(sp.Lambda((i, j), sym), m, m), "<=", 0), "", K.spectral_bound())
+    assert not last([loose]).checked

@@ -4,8 +4,9 @@
 (:mod:`derivations.ramsauer2020.energy_proofs`), Eq. 3's bound and Lemma A1 (b), (c) on the
 open simplex (:mod:`derivations.ramsauer2020.more_proofs`), 0 ≤ E ≤ 2M² on the closed ball
 ‖ξ‖ ≤ M, Eq. 10 (attention is the update times W_V) and Lemma A24's absolute row sums of J_s
-(:mod:`derivations.ramsauer2020.jacobian_proofs`) are proven; a derivation with a wrong
-step (a wrong coefficient, a wrong derivative, a wrong inequality) is not."""
+and its spectral-norm bounds (:mod:`derivations.ramsauer2020.jacobian_proofs`) are proven; a
+derivation with a wrong step (a wrong coefficient, a wrong derivative, a wrong inequality) is
+not."""
 
 from __future__ import annotations
 
@@ -48,6 +49,7 @@ DERIVED = (
     "eq2/bound/ball",
     "eq10",
     "lemma-a24/inf",
+    "lemma-a24",
 )
 
 
@@ -292,3 +294,16 @@ def test_a24_rows_the_diagonal_case_needs_its_sign():
     assert not out["complete"] and not out["steps"][k]["checked"]
     split = next(n for n, s in enumerate(steps) if s.by.rule == "delta_cases")
     assert not out["steps"][split]["checked"]
+
+
+def test_a24_the_spectral_norm_is_bounded_by_the_row_sums_not_by_half_of_them():
+    """‖J_s‖₂ ≤ maxᵢ ½Σⱼ|J_s[i, j]| is not Gershgorin (and false: m = 2, z = 0 gives
+    ‖J_s‖₂ = β/2 = maxᵢ Σⱼ|J_s[i, j]|)."""
+    c = _claim("lemma-a24")
+    steps = c.derivation(INDEXED, c.derivation_sizes()[0])
+    r = steps[0].rel
+    half = r.rhs.func(r.rhs.args[0] / 2, *r.rhs.args[1:])
+    out = check_derivation(
+        _with_step("lemma-a24", 0, lambda s: Step(Rel(r.lhs, "<=", half), "", s.by)), REG
+    )
+    assert not out["complete"] and not out["steps"][0]["checked"]
