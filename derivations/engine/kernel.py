@@ -22,9 +22,13 @@ The rules (public constructors; ``premises`` are indices of earlier steps, 0-bas
 ``monotone(k, f, domain)``, ``termwise(k)``, ``term_bound()``, ``split_first()``,
 ``wlog(key)``, ``abs_bound(k1, k2)``, ``abs_sign(k)``, ``holder(k1, k2)``, ``gibbs(k1, k2)``,
 ``cauchy_schwarz()``, ``max_difference()``, ``differentiate()``, ``delta_sum()``,
-``delta_cases(k1, k2)``, ``sum_bound()``, ``spectral_bound()``,
-``instance(k, at, index=None)``, ``unchecked(reason)``, ``in_range()``, ``integral_bound(k)``,
-``integrate()``, ``relabel(k, patterns="P", which="i")``.
+``delta_cases(k1, k2)``, ``sum_bound()``, ``spectral_bound()``, ``spectral_congruence(X)``,
+``gram_trace(X)``, ``instance(k, at, index=None)``, ``unchecked(reason)``, ``in_range()``,
+``integral_bound(k)``, ``integrate()``, ``relabel(k, patterns="P", which="i")``.
+
+The spectral-norm rules (:mod:`derivations.engine.rules_matrix`; ‖·‖₂ at symbolic size is
+:class:`theory.matrix_norm.SpectralNorm`) take a matrix argument X = (Lambda((r, c), X[r, c]),
+rows, cols).
 
 ``relabel(k)`` (:mod:`derivations.engine.rules_relabel`) licenses: S proved for the first
 pattern x₁ of an arbitrary pattern set X = (x₁, …, x_N) (the instance's PatternSet) holds for
@@ -73,6 +77,7 @@ from derivations.engine.rules import (
     delta_sum,
     differentiate,
     gibbs,
+    gram_trace,
     holder,
     in_range,
     instance,
@@ -82,6 +87,7 @@ from derivations.engine.rules import (
     monotone,
     relabel,
     spectral_bound,
+    spectral_congruence,
     split_first,
     sum_bound,
     term_bound,
@@ -119,6 +125,8 @@ __all__ = [
     "delta_cases",
     "sum_bound",
     "spectral_bound",
+    "spectral_congruence",
+    "gram_trace",
     "instance",
     "unchecked",
     "in_range",

@@ -300,8 +300,9 @@ def _size_bounds_met(cited: Claim, v) -> None:
 )
 def combine(ctx, rel, prem, coeffs):
     """A linear combination: slack(step) = Σₖ cₖ·slack(premise k) + r, with r = 0 or r ≥ 0
-    by the sign rules; cₖ ≥ 0 for inequality premises (any sign for equalities; the cₖ may
-    be expressions, e.g. t^{n−1} ≥ 0). The step may be strict when a strict premise has
+    by the sign rules; cₖ ≥ 0 for inequality premises, by the sign rules or an earlier
+    checked step 0 ≤ cₖ (any sign for equalities; the cₖ may be expressions, e.g.
+    t^{n−1} ≥ 0). The step may be strict when a strict premise has
     cₖ > 0 (or r > 0 is proved)."""
     if len(coeffs) != len(prem):
         raise NotLicensed("one coefficient per premise")
@@ -313,7 +314,7 @@ def combine(ctx, rel, prem, coeffs):
         if a.op != "==":
             if is_pos(c):
                 strict = strict or a.op == "<"
-            elif not is_nonneg(c):
+            elif not _nonneg(c, ctx):
                 raise NotLicensed(
                     f"coefficient {_show(c)} of an inequality premise is not provably ≥ 0"
                 )
@@ -578,10 +579,16 @@ from derivations.engine import rules_classic as _classic  # noqa: E402
 holder, gibbs, cauchy_schwarz = _classic.holder, _classic.gibbs, _classic.cauchy_schwarz
 max_difference, differentiate = _classic.max_difference, _classic.differentiate
 delta_sum, sum_bound, instance = _classic.delta_sum, _classic.sum_bound, _classic.instance
-delta_cases, spectral_bound = _classic.delta_cases, _classic.spectral_bound
+delta_cases = _classic.delta_cases
 integral_bound, integrate = _classic.integral_bound, _classic.integrate
 
 # The relabelling of patterns lives in rules_relabel.py; importing it registers it here.
 from derivations.engine import rules_relabel as _relabel  # noqa: E402
 
 relabel = _relabel.relabel
+
+# The spectral-norm facts live in rules_matrix.py; importing it registers them here.
+from derivations.engine import rules_matrix as _matrix  # noqa: E402
+
+spectral_bound, spectral_congruence = _matrix.spectral_bound, _matrix.spectral_congruence
+gram_trace = _matrix.gram_trace

@@ -17,7 +17,6 @@ from derivations.engine.model import Rel
 from derivations.engine.normal import is_nonneg, is_pos, is_real, normal_form, same, unfold
 from derivations.engine.rules import NotLicensed, _guard, _rule, _show, _slack, implies
 from theory.indexed import MaxOver, _rename_binders, subst
-from theory.matrix_norm import SpectralNorm
 
 __all__ = [
     "holder",
@@ -28,7 +27,6 @@ __all__ = [
     "delta_sum",
     "delta_cases",
     "sum_bound",
-    "spectral_bound",
     "instance",
     "integral_bound",
     "integrate",
@@ -270,35 +268,6 @@ def sum_bound(ctx, rel, prem):
     if same(n.lhs, subst(f, {j: i})):
         return "a nonnegative term is at most the sum"
     raise NotLicensed("the left side is not the sum's term at i")
-
-
-@_rule
-def spectral_bound(ctx, rel, prem):
-    """The spectral norm of a real symmetric matrix is at most its largest absolute row sum:
-    ‖A‖₂ = maxₖ |λₖ| ≤ maxᵢ Σⱼ |A[i, j]| (Gershgorin: every eigenvalue lies in a disc
-    centred at A[i, i] of radius Σ_{j≠i} |A[i, j]|), for A square (m × m) with A[i, j] =
-    A[j, i] for symbolic i ≠ j (Kronecker's δᵢⱼ = 0 there) by the normal form (named
-    quantities unfolded)."""
-    n = rel.normal()
-    if n.op != "<=" or n.ranges or not isinstance(n.lhs, SpectralNorm):
-        raise NotLicensed("states ‖A‖₂ ≤ maxᵢ Σⱼ |A[i, j]|")
-    A = n.lhs
-    m, cols = A.shape
-    if not same(m, cols):
-        raise NotLicensed(f"A is {_show(m)} × {_show(cols)}, not square")
-    i, j = sp.Dummy("i", integer=True), sp.Dummy("j", integer=True)
-    apart = {sp.KroneckerDelta(i, j): 0}  # i ≠ j: the only pairs where symmetry says anything
-    if not same(A.at(i, j).xreplace(apart), A.at(j, i).xreplace(apart), "*"):
-        raise NotLicensed("cannot show A[i, j] = A[j, i] for i ≠ j: A is not symmetric")
-    top = n.rhs
-    if not (isinstance(top, MaxOver) and isinstance(top.body, sp.Sum)):
-        raise NotLicensed("the right side is not maxᵢ Σⱼ |A[i, j]|")
-    (jj, lo, hi), ii = top.body.limits[-1], top.var
-    ok = same(top.args[2], 1) and same(top.args[3], m) and same(lo, 1) and same(hi, m)
-    ok = ok and len(top.body.limits) == 1 and same(top.body.function, sp.Abs(A.at(ii, jj)), "*")
-    if not ok:
-        raise NotLicensed("the right side is not maxᵢ Σⱼ |A[i, j]| over i, j = 1 … m")
-    return "Gershgorin: a symmetric matrix's spectral norm is at most its largest |row| sum"
 
 
 @_rule(build=lambda k, at, index=None: ((k,), {"at": at, "index": index}), multi=True)

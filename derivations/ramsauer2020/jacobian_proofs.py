@@ -3,7 +3,10 @@ m: the absolute row sums of the softmax Jacobian J_s = β(diag p − ppᵀ) (the
 ``lemma-a24/inf``: row i sums to exactly 2βpᵢ(1 − pᵢ), so ‖J_s‖₁ = ‖J_s‖_∞ = 2mβ), and from
 them its spectral norm (the claim ``lemma-a24``): ‖J_s‖₂ ≤ maxᵢ Σⱼ |J_s[i, j]| (J_s is
 symmetric: the kernel's ``spectral_bound``, Gershgorin) = maxᵢ 2βpᵢ(1 − pᵢ) = 2mβ, and
-pᵢ(1 − pᵢ) ≤ ¼ (as (pᵢ − ½)² ≥ 0) gives ‖J_s‖₂ ≤ β/2.
+pᵢ(1 − pᵢ) ≤ ¼ (as (pᵢ − ½)² ≥ 0) gives ‖J_s‖₂ ≤ β/2. Lemma A2's first part follows for
+every N and d (the claim ``lemma-a2``): J = XJ_sXᵀ, so ‖J‖₂ ≤ ‖J_s‖₂‖X‖₂² ≤ 2mβ‖X‖₂² (the
+kernel's ``spectral_congruence``, with ‖X‖₂² = ‖XXᵀ‖₂), and ‖XXᵀ‖₂ ≤ trace XXᵀ = Σᵢ‖xᵢ‖² ≤ NM²
+(``gram_trace``; XXᵀ is positive semi-definite).
 
 Route. The entry's absolute value has two cases: on the diagonal βpᵢ(1 − pᵢ) ≥ 0 (pᵢ ≤ 1,
 as e^{βzᵢ} ≤ Σ_k e^{βz_k}), off it −βpᵢpⱼ ≤ 0. One formula covers both,
@@ -12,10 +15,14 @@ case i = j (δ = 1) and the case δ = 0 (which holds for every pair); summed ove
 sums out and Σⱼ pⱼ = 1 leaves −βpᵢ + βpᵢ + 2βpᵢ(1 − pᵢ).
 
 Notation as in :mod:`derivations.ramsauer2020.toolbox_proofs`: z ∈ ℝᵐ of symbolic length m,
-β > 0, p = softmax(βz) (named, entries pᵢ), S = Σ_k e^{βz_k}, δᵢⱼ Kronecker's delta.
+β > 0, p = softmax(βz) (named, entries pᵢ), S = Σ_k e^{βz_k}, δᵢⱼ Kronecker's delta; for
+Lemma A2 as in :mod:`derivations.ramsauer2020.energy_proofs`: N patterns x₁ … x_N ∈ ℝᵈ,
+X = (x₁, …, x_N) (d × N, X[r, c] = x[c, r]), ξ ∈ ℝᵈ, z = Xᵀξ, M² = maxᵢ‖xᵢ‖².
 """
 
 from __future__ import annotations
+
+from types import SimpleNamespace
 
 import sympy as sp
 
@@ -27,16 +34,20 @@ from derivations.engine.kernel import (
     combine,
     delta_cases,
     delta_sum,
+    gram_trace,
+    instance,
     spectral_bound,
+    spectral_congruence,
     sum_bound,
     term_bound,
     termwise,
 )
+from derivations.ramsauer2020.energy_proofs import _scores
 from derivations.ramsauer2020.toolbox_proofs import _p, _sum, _sums_to_one
 from theory.indexed import MaxOver, index
 from theory.matrix_norm import SpectralNorm
 
-__all__ = ["a24_rows", "a24_rows_derivation", "a24", "a24_derivation"]
+__all__ = ["a24_rows", "a24_rows_derivation", "a24", "a24_derivation", "a2", "a2_derivation"]
 
 _SOFT = ("softmaxb",)
 
@@ -106,10 +117,10 @@ def _js(o, v, i, j):
 
 
 def _m(o, v):
-    """m = max_k p_k(1 − p_k)."""
-    k = index("k")
-    pk = _p(o, v.z, v.beta, k)
-    return MaxOver(pk * (1 - pk), k, 1, v.z.length)
+    """m = max_l p_l(1 − p_l) (over l: the scores z = Xᵀξ of Lemma A2 sum over k)."""
+    l = index("l")  # noqa: E741 - the paper's index letters are taken
+    pl = _p(o, v.z, v.beta, l)
+    return MaxOver(pl * (1 - pl), l, 1, v.z.length)
 
 
 def a24(o, v):
@@ -126,7 +137,7 @@ def a24_derivation(o, v):
     """The module notes' route: Gershgorin, the row sums (``lemma-a24/inf``, cited), the
     maximum term by term, pᵢ(1 − pᵢ) ≤ ¼."""
     beta, n = v.beta, v.z.length
-    i, j, k = index("i"), index("j"), index("k")
+    i, j, k = index("i"), index("j"), index("l")
     norm_m, norm_half = a24(o, v)
     M = _m(o, v)
     row = _sum(sp.Abs(_js(o, v, i, j)), j, n)
@@ -168,4 +179,82 @@ def a24_derivation(o, v):
         Step(Rel(M, "<=", MaxOver(quarter, k, 1, n)), "the maximum term by term", termwise(9)),
         Step(Rel(MaxOver(quarter, k, 1, n), "==", quarter), "a constant's maximum", algebra()),
         Step(norm_half, "2mβ ≤ 2β/4 = β/2", combine((7, 1), (10, 2 * beta), (11, 2 * beta))),
+    ]
+
+
+# ------------------------------------------------------------------ Lemma A2, first part
+
+_R, _C = index("r"), index("c")
+
+
+def _X(P):
+    """X = (x₁, …, x_N) as a matrix argument of the kernel: (X[r, c] = x[c, r], d, N)."""
+    return sp.Lambda((_R, _C), P.rho[_C, _R]), P.n, P.d
+
+
+def _soft(v):
+    """The softmax instance of the scores z = Xᵀξ (what Lemma A24 is cited at)."""
+    return SimpleNamespace(z=_scores(v.P, v.x), beta=v.beta)
+
+
+def _gram_norm(P):
+    """‖X‖₂² = ‖XXᵀ‖₂, XXᵀ[r, c] = Σᵢ x[i, r]x[i, c]."""
+    i = index("i")
+    entry = _sum(P.rho[i, _R] * P.rho[i, _C], i, P.d)
+    return SpectralNorm(sp.Lambda((_R, _C), entry), P.n, P.n)
+
+
+def a2(o, v):
+    """‖J‖₂ ≤ 2β‖X‖₂²m ≤ 2βNM²m, J = XJ_sXᵀ (J[r, c] = Σᵢ Σⱼ x[i, r]J_s[i, j]x[j, c], Eq. 59),
+    m = maxᵢ pᵢ(1 − pᵢ)."""
+    P, beta, at = v.P, v.beta, _soft(v)
+    i, j = index("i"), index("j")
+    entry = _sum(_sum(P.rho[i, _R] * _js(o, at, i, j) * P.rho[j, _C], j, P.d), i, P.d)
+    J = SpectralNorm(sp.Lambda((_R, _C), entry), P.n, P.n)
+    mid = 2 * beta * _gram_norm(P) * _m(o, at)
+    top = 2 * beta * P.d * o.max_sqnorm(P) * _m(o, at)
+    return [Rel(J, "<=", mid, "‖J‖₂ ≤ 2β‖X‖₂²m"), Rel(mid, "<=", top, "2β‖X‖₂²m ≤ 2βNM²m")]
+
+
+def a2_derivation(o, v):
+    """The paper's: ‖J‖₂ ≤ ‖X‖₂²‖J_s‖₂ (``spectral_congruence``) with Lemma A24 (cited at
+    z = Xᵀξ), then ‖X‖₂² ≤ ‖X‖_F² = Σᵢ‖xᵢ‖² ≤ NM² (``gram_trace``; m ≥ 0 as pᵢ ≤ 1)."""
+    P, beta, at = v.P, v.beta, _soft(v)
+    first, second = a2(o, v)
+    i, k = index("i"), index("k")
+    M, G = _m(o, at), _gram_norm(P)
+    z = at.z
+    pi = _p(o, z, beta, i)
+    ei, S = sp.exp(beta * z[i]), _sum(sp.exp(beta * z[k]), k, P.d)
+    every = (i, 1, P.d)
+    norm_i, top = o.sqnorm(P.row(i)), o.max_sqnorm(P)
+    frob = _sum(_sum(P.rho[i, k] ** 2, i, P.d), k, P.n)
+    return [
+        Step(
+            Rel(first.lhs, "<=", a24(o, at)[0].lhs * G),
+            "J = XJ_sXᵀ: ‖J‖₂ ≤ ‖J_s‖₂‖X‖₂²",
+            spectral_congruence(_X(P)),
+        ),  # 0
+        Step(a24(o, at)[0], "Lemma A24 at z = Xᵀξ: ‖J_s‖₂ ≤ 2mβ", cites("lemma-a24", at)),
+        Step(first, "times ‖X‖₂² ≥ 0", combine((0, 1), (1, G))),  # 2
+        Step(Rel(G, "<=", frob), "‖XXᵀ‖₂ ≤ trace XXᵀ = Σᵢ‖xᵢ‖²", gram_trace(_X(P))),
+        Step(Rel(norm_i, "<=", top, over=every), "‖xᵢ‖² ≤ M²", term_bound()),  # 4
+        Step(Rel(_sum(norm_i, i, P.d), "<=", _sum(top, i, P.d)), "summed over i", termwise(4)),
+        Step(Rel(_sum(top, i, P.d), "==", P.d * top), "N equal terms", algebra()),  # 6
+        Step(Rel(ei, "<=", S, over=every), "e^{βzᵢ} ≤ Σ_k e^{βz_k}", sum_bound()),
+        Step(Rel(pi, "==", ei / S, over=every), "the softmax", algebra(unfold=_SOFT)),  # 8
+        Step(Rel(pi, "<=", 1, over=every), "pᵢ ≤ 1", combine((8, 1), (7, 1 / S))),
+        Step(Rel(0, "<=", pi * (1 - pi), over=every), "times pᵢ > 0", combine((9, pi))),  # 10
+        Step(Rel(pi * (1 - pi), "<=", M, over=every), "pᵢ(1 − pᵢ) ≤ m", term_bound()),
+        Step(
+            Rel(0, "<=", 2 * beta * M, over=every),
+            "so 2βm ≥ 0",
+            combine((10, 2 * beta), (11, 2 * beta)),
+        ),
+        Step(Rel(0, "<=", 2 * beta * M), "at i = 1", instance(12, at=sp.Integer(1))),  # 13
+        Step(
+            second,
+            "‖X‖₂² ≤ Σᵢ‖xᵢ‖² ≤ NM², times 2βm ≥ 0",
+            combine((3, 2 * beta * M), (5, 2 * beta * M), (6, 2 * beta * M)),
+        ),
     ]

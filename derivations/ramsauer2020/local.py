@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from derivations.engine import Claim, Instance, Rel
 from derivations.ramsauer2020 import a1_proofs as AP
 from derivations.ramsauer2020 import domains as D
+from derivations.ramsauer2020 import energy_proofs as EP
+from derivations.ramsauer2020 import jacobian_proofs as JP
 from derivations.ramsauer2020.common import (
     count,
     display,
@@ -109,6 +111,8 @@ def eq5_sphere_statement(o, v):
 
 def a2_statement(o, v):
     """‖J‖₂ ≤ 2β‖X‖₂² m ≤ 2βNM² m."""
+    if EP.symbolic(v):
+        return JP.a2(o, v)
     if is_display(v):
         m = Symbol_m()
         mid = 2 * v.beta * o.hf_xnorm2(v.P) * m
@@ -403,6 +407,8 @@ def claims() -> list[Claim]:
             a2_statement,
             H,
             display,
+            JP.a2_derivation,
+            EP.sizes,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(o.hf_jnorm(v.P, v.x, v.beta), "<=", a2_statement(o, v)[0].rhs / 4)

@@ -2,8 +2,9 @@
 ``integral_bound`` (integrals are monotone) and ``integrate`` (the fundamental theorem of
 calculus) — each accepts a correct step and refuses wrong ones (a reversed bound, a
 coefficient that may be negative, a wrong antiderivative, a function not continuous on the
-interval); the case split ``delta_cases`` and the matrix rule ``spectral_bound``
-(Gershgorin) likewise.
+interval); the case split ``delta_cases``, the spectral-norm rules ``spectral_bound``
+(Gershgorin), ``spectral_congruence`` (‖XAXᵀ‖₂ ≤ ‖A‖₂‖XXᵀ‖₂) and ``gram_trace`` (‖XXᵀ‖₂ ≤
+its trace), and ``combine`` with a coefficient whose sign an earlier step proves, likewise.
 
 (The rest of the kernel's accept/reject tests: :mod:`tests.derivations.engine.test_kernel`.)
 """
@@ -138,3 +139,66 @@ def test_spectral_bound_needs_a_symmetric_square_matrix_and_its_row_sums():
     assert not last([bound(a[i] * b[j], body=swapped)]).checked
     loose = Step(Rel(SpectralNorm(sp.Lambda((i, j), sym), m, m), "<=", 0), "", K.spectral_bound())
     assert not last([loose]).checked
+
+
+def _xmat():
+    """X (d × N, X[r, c] = x[c, r]), a symmetric N × N matrix A and the Gram matrix XXᵀ."""
+    d, N = Size("d"), Size("N")
+    r, c = sp.Symbol("r", integer=True), sp.Symbol("c", integer=True)
+    i, j = sp.Symbol("i", integer=True), sp.Symbol("j", integer=True)
+    x, a = sp.IndexedBase("x", real=True), sp.IndexedBase("a", real=True)
+    X = (sp.Lambda((r, c), x[c, r]), d, N)
+    A = SpectralNorm(sp.Lambda((i, j), a[i] * a[j]), N, N)
+    G = SpectralNorm(sp.Lambda((r, c), sp.Sum(x[i, r] * x[i, c], (i, 1, N))), d, d)
+    XAX = sp.Sum(x[i, r] * a[i] * a[j] * x[j, c], (i, 1, N), (j, 1, N))
+    return d, N, (r, c, i), x, X, A, G, XAX
+
+
+def test_spectral_congruence_and_gram_trace():
+    """‖XAXᵀ‖₂ ≤ ‖A‖₂‖XXᵀ‖₂ and ‖XXᵀ‖₂ ≤ Σ_k Σᵢ x[i, k]²; refused for XAX (no transpose),
+    a factor that is not the Gram matrix, a right side over one factor only, and a trace that
+    misses a square."""
+    d, N, (r, c, i), x, X, A, G, XAX = _xmat()
+    B = SpectralNorm(sp.Lambda((r, c), XAX), d, d)
+    out = last([Step(Rel(B, "<=", A * G), "", K.spectral_congruence(X))])
+    assert out.checked, out.how
+    j = sp.Symbol("j", integer=True)
+    a = sp.IndexedBase("a", real=True)
+    no_t = sp.Sum(x[i, r] * a[i] * a[j] * x[c, j], (i, 1, N), (j, 1, N))  # X A X, not Xᵀ
+    bad = SpectralNorm(sp.Lambda((r, c), no_t), d, d)
+    assert not last([Step(Rel(bad, "<=", A * G), "", K.spectral_congruence(X))]).checked
+    assert not last([Step(Rel(B, "<=", A * A), "", K.spectral_congruence(X))]).checked
+    assert not last([Step(Rel(B, "<=", G), "", K.spectral_congruence(X))]).checked
+    k = sp.Symbol("k", integer=True)
+    trace = sp.Sum(x[i, k] ** 2, (k, 1, d), (i, 1, N))
+    out = last([Step(Rel(G, "<=", trace), "", K.gram_trace(X))])
+    assert out.checked, out.how
+    assert not last([Step(Rel(G, "<=", trace / 2), "", K.gram_trace(X))]).checked
+    assert not last([Step(Rel(A, "<=", trace), "", K.gram_trace(X))]).checked
+
+
+def test_combine_takes_a_coefficient_whose_sign_an_earlier_step_proves():
+    """From 0 ≤ t², c·0 ≤ c·t² needs c ≥ 0: for c = Σ_k e^{u_k} − e^{u_1} the sign rules
+    cannot show it, so it is refused, and accepted after checked steps proving 0 ≤ c."""
+    m = Size("m")
+    u, k = sp.IndexedBase("u", real=True), sp.Symbol("k", integer=True)
+    i, t = sp.Symbol("i", integer=True), sp.Symbol("t", real=True)
+    S = sp.Sum(sp.exp(u[k]), (k, 1, m))
+    c = S - sp.exp(u[1])
+    square = Step(Rel(0, "<=", t**2), "", K.algebra())
+    scaled = Step(Rel(0, "<=", c * t**2), "", K.combine((0, c)))
+    out = check([square, scaled])
+    assert out[0].checked and not out[1].checked and "not provably ≥ 0" in out[1].how
+    sign = [
+        Step(
+            Rel(sp.exp(u[i]), "<=", sp.Sum(sp.exp(u[k]), (k, 1, m)), over=(i, 1, m)),
+            "",
+            K.sum_bound(),
+        ),
+        Step(Rel(sp.exp(u[1]), "<=", S), "", K.instance(0, at=sp.Integer(1))),
+        Step(Rel(0, "<=", c), "", K.combine((1, 1))),
+        Step(square.rel, "", K.algebra()),
+        Step(Rel(0, "<=", c * t**2), "", K.combine((3, c))),
+    ]
+    out = check(sign)
+    assert all(o.checked for o in out), [o.how for o in out]

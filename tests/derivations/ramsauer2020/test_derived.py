@@ -4,7 +4,8 @@
 (:mod:`derivations.ramsauer2020.energy_proofs`), Eq. 3's bound and Lemma A1 (b), (c) on the
 open simplex (:mod:`derivations.ramsauer2020.more_proofs`), 0 ≤ E ≤ 2M² on the closed ball
 ‖ξ‖ ≤ M, Eq. 10 (attention is the update times W_V) and Lemma A24's absolute row sums of J_s
-and its spectral-norm bounds (:mod:`derivations.ramsauer2020.jacobian_proofs`) are proven; a
+and its spectral-norm bounds with Lemma A2's first part
+(:mod:`derivations.ramsauer2020.jacobian_proofs`) are proven; a
 derivation with a wrong step (a wrong coefficient, a wrong derivative, a wrong inequality) is
 not."""
 
@@ -50,6 +51,7 @@ DERIVED = (
     "eq10",
     "lemma-a24/inf",
     "lemma-a24",
+    "lemma-a2",
 )
 
 
@@ -307,3 +309,17 @@ def test_a24_the_spectral_norm_is_bounded_by_the_row_sums_not_by_half_of_them():
         _with_step("lemma-a24", 0, lambda s: Step(Rel(r.lhs, "<=", half), "", s.by)), REG
     )
     assert not out["complete"] and not out["steps"][0]["checked"]
+
+
+def test_a2_the_last_bound_needs_m_nonnegative():
+    """2β‖X‖₂²m ≤ 2βNM²m multiplies ‖X‖₂² ≤ NM² by 2βm: without the steps proving 2βm ≥ 0
+    the combination is refused (m's sign is not a sign-rule fact)."""
+    c = _claim("lemma-a2")
+    steps = c.derivation(INDEXED, c.derivation_sizes()[0])
+    k = next(n for n, s in enumerate(steps) if s.by.rule == "instance")
+    out = check_derivation(
+        _with_step("lemma-a2", k, lambda s: Step(s.rel, s.why, K.algebra())), REG
+    )
+    last = out["steps"][len(steps) - 1]
+    assert not out["complete"] and not out["steps"][k]["checked"] and not last["checked"]
+    assert "not provably ≥ 0" in last["how"], last["how"]
