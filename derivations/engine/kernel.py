@@ -23,8 +23,9 @@ The rules (public constructors; ``premises`` are indices of earlier steps, 0-bas
 ``wlog(key)``, ``abs_bound(k1, k2)``, ``abs_sign(k)``, ``holder(k1, k2)``, ``gibbs(k1, k2)``,
 ``cauchy_schwarz()``, ``max_difference()``, ``differentiate()``, ``delta_sum()``,
 ``delta_cases(k1, k2)``, ``sum_bound()``, ``spectral_bound()``, ``spectral_congruence(X)``,
-``gram_trace(X)``, ``instance(k, at, index=None)``, ``unchecked(reason)``, ``in_range()``,
-``integral_bound(k)``, ``integrate()``, ``relabel(k, patterns="P", which="i")``.
+``gram_trace(X)``, ``spectral_entries(k)``, ``instance(k, at, index=None)``,
+``unchecked(reason)``, ``in_range()``, ``integral_bound(k)``, ``integrate()``,
+``relabel(k, patterns="P", which="i")``.
 
 The spectral-norm rules (:mod:`derivations.engine.rules_matrix`; ‖·‖₂ at symbolic size is
 :class:`theory.matrix_norm.SpectralNorm`) take a matrix argument X = (Lambda((r, c), X[r, c]),
@@ -88,6 +89,7 @@ from derivations.engine.rules import (
     relabel,
     spectral_bound,
     spectral_congruence,
+    spectral_entries,
     split_first,
     sum_bound,
     term_bound,
@@ -127,6 +129,7 @@ __all__ = [
     "spectral_bound",
     "spectral_congruence",
     "gram_trace",
+    "spectral_entries",
     "instance",
     "unchecked",
     "in_range",

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import sympy as sp
 
+from derivations.engine.model import Rel
 from derivations.engine.normal import same
-from derivations.engine.rules import NotLicensed, _rule, _show
+from derivations.engine.rules import NotLicensed, _rule, _show, implies
 from theory.indexed import MaxOver
 from theory.matrix_norm import SpectralNorm
 
-__all__ = ["spectral_bound", "spectral_congruence", "gram_trace"]
+__all__ = ["spectral_bound", "spectral_congruence", "gram_trace", "spectral_entries"]
 
 
 def _idx(name: str) -> sp.Dummy:
@@ -112,6 +113,30 @@ def gram_trace(ctx, rel, prem, X):
     if not _gram(n.lhs, Xe, rows, cols):
         raise NotLicensed("the left side is not the norm of the Gram matrix XXᵀ")
     k, i = _idx("k"), _idx("i")
-    if not same(n.rhs, sp.Sum(Xe(k, i) ** 2, (k, 1, rows), (i, 1, cols)), "*"):
+    sq, kk, ii = Xe(k, i) ** 2, (k, 1, rows), (i, 1, cols)
+    if not any(same(n.rhs, sp.Sum(sq, *order), "*") for order in ((kk, ii), (ii, kk))):
         raise NotLicensed("the right side is not the trace Σ_k Σᵢ X[k, i]²")
     return "a Gram matrix's norm is at most its trace"
+
+
+@_rule(multi=True)
+def spectral_entries(ctx, rel, prem):
+    """Matrices with equal entries have equal norms: ‖A‖₂ = ‖B‖₂ from A[r, c] = B[r, c] for
+    every r = 1 … rows and c = 1 … cols (the premise, over both ranges; A and B of that
+    shape)."""
+    n = rel.normal()
+    (p,) = prem
+    p = p.normal()
+    if n.op != "==" or n.ranges or not all(isinstance(t, SpectralNorm) for t in (n.lhs, n.rhs)):
+        raise NotLicensed("states ‖A‖₂ = ‖B‖₂")
+    A, B = n.lhs, n.rhs
+    if not all(same(a, b) for a, b in zip(A.shape, B.shape, strict=True)):
+        raise NotLicensed("A and B have different shapes")
+    if len(p.ranges) != 2:
+        raise NotLicensed("needs A[r, c] = B[r, c] for every r and every c")
+    (r, _, _), (c, _, _) = p.ranges
+    rows, cols = A.shape
+    want = Rel(A.at(r, c), "==", B.at(r, c), over=((r, 1, rows), (c, 1, cols)))
+    if implies(p, want, "*"):
+        return "equal entries, equal norms"
+    raise NotLicensed("the premise is not A[r, c] = B[r, c] for every r, c")

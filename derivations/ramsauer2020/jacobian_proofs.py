@@ -6,7 +6,11 @@ symmetric: the kernel's ``spectral_bound``, Gershgorin) = maxᵢ 2βpᵢ(1 − p
 pᵢ(1 − pᵢ) ≤ ¼ (as (pᵢ − ½)² ≥ 0) gives ‖J_s‖₂ ≤ β/2. Lemma A2's first part follows for
 every N and d (the claim ``lemma-a2``): J = XJ_sXᵀ, so ‖J‖₂ ≤ ‖J_s‖₂‖X‖₂² ≤ 2mβ‖X‖₂² (the
 kernel's ``spectral_congruence``, with ‖X‖₂² = ‖XXᵀ‖₂), and ‖XXᵀ‖₂ ≤ trace XXᵀ = Σᵢ‖xᵢ‖² ≤ NM²
-(``gram_trace``; XXᵀ is positive semi-definite).
+(``gram_trace``; XXᵀ is positive semi-definite). Lemma A3 (the claim ``lemma-a3``), the
+paper's route: J = β Var_p[x] = YYᵀ with Y[r, i] = √(βpᵢ)(x[i, r] − x̄_r), x̄ = Σᵢ pᵢxᵢ (entry
+by entry: Σⱼ J_s[i, j]x[j, c] = βpᵢ(x[i, c] − x̄_c) by δ, and Σᵢ pᵢ = 1), so ‖J‖₂ = ‖YYᵀ‖₂
+(``spectral_entries``) ≤ trace = βΣᵢ pᵢ‖xᵢ − x̄‖² ≤ βΣᵢ pᵢ‖xᵢ − m_x‖² (the weighted mean
+minimises: the two differ by ‖x̄ − m_x‖² ≥ 0) ≤ β m_max².
 
 Route. The entry's absolute value has two cases: on the diagonal βpᵢ(1 − pᵢ) ≥ 0 (pᵢ ≤ 1,
 as e^{βzᵢ} ≤ Σ_k e^{βz_k}), off it −βpᵢpⱼ ≤ 0. One formula covers both,
@@ -38,6 +42,7 @@ from derivations.engine.kernel import (
     instance,
     spectral_bound,
     spectral_congruence,
+    spectral_entries,
     sum_bound,
     term_bound,
     termwise,
@@ -47,7 +52,16 @@ from derivations.ramsauer2020.toolbox_proofs import _p, _sum, _sums_to_one
 from theory.indexed import MaxOver, index
 from theory.matrix_norm import SpectralNorm
 
-__all__ = ["a24_rows", "a24_rows_derivation", "a24", "a24_derivation", "a2", "a2_derivation"]
+__all__ = [
+    "a24_rows",
+    "a24_rows_derivation",
+    "a24",
+    "a24_derivation",
+    "a2",
+    "a2_derivation",
+    "a3",
+    "a3_derivation",
+]
 
 _SOFT = ("softmaxb",)
 
@@ -204,13 +218,18 @@ def _gram_norm(P):
     return SpectralNorm(sp.Lambda((_R, _C), entry), P.n, P.n)
 
 
+def _j_entry(o, v):
+    """J[r, c] = Σᵢ Σⱼ x[i, r]J_s[i, j]x[j, c] (J = XJ_sXᵀ, Eq. 59)."""
+    P, at = v.P, _soft(v)
+    i, j = index("i"), index("j")
+    return _sum(_sum(P.rho[i, _R] * _js(o, at, i, j) * P.rho[j, _C], j, P.d), i, P.d)
+
+
 def a2(o, v):
     """‖J‖₂ ≤ 2β‖X‖₂²m ≤ 2βNM²m, J = XJ_sXᵀ (J[r, c] = Σᵢ Σⱼ x[i, r]J_s[i, j]x[j, c], Eq. 59),
     m = maxᵢ pᵢ(1 − pᵢ)."""
     P, beta, at = v.P, v.beta, _soft(v)
-    i, j = index("i"), index("j")
-    entry = _sum(_sum(P.rho[i, _R] * _js(o, at, i, j) * P.rho[j, _C], j, P.d), i, P.d)
-    J = SpectralNorm(sp.Lambda((_R, _C), entry), P.n, P.n)
+    J = SpectralNorm(sp.Lambda((_R, _C), _j_entry(o, v)), P.n, P.n)
     mid = 2 * beta * _gram_norm(P) * _m(o, at)
     top = 2 * beta * P.d * o.max_sqnorm(P) * _m(o, at)
     return [Rel(J, "<=", mid, "‖J‖₂ ≤ 2β‖X‖₂²m"), Rel(mid, "<=", top, "2β‖X‖₂²m ≤ 2βNM²m")]
@@ -256,5 +275,94 @@ def a2_derivation(o, v):
             second,
             "‖X‖₂² ≤ Σᵢ‖xᵢ‖² ≤ NM², times 2βm ≥ 0",
             combine((3, 2 * beta * M), (5, 2 * beta * M), (6, 2 * beta * M)),
+        ),
+    ]
+
+
+# ------------------------------------------------------------------------- Lemma A3
+
+
+def _spread2(P):
+    """m_max² = maxᵢ ‖xᵢ − m_x‖², m_x = (1/N)Σ_l x_l."""
+    i, k, l = index("i"), index("k"), index("l")  # noqa: E741
+    centre = _sum(P.rho[l, k], l, P.d) / P.d
+    return MaxOver(_sum((P.rho[i, k] - centre) ** 2, k, P.n), i, 1, P.d)
+
+
+def a3(o, v):
+    """‖J(ξ)‖₂ ≤ β m_max² for every ξ."""
+    J = SpectralNorm(sp.Lambda((_R, _C), _j_entry(o, v)), v.P.n, v.P.n)
+    return [Rel(J, "<=", v.beta * _spread2(v.P), "‖J‖₂ ≤ βm_max²")]
+
+
+def a3_derivation(o, v):
+    """The module notes' route (the paper's J = β Var_p[x])."""
+    P, beta, at = v.P, v.beta, _soft(v)
+    N, d = P.d, P.n
+    i, j, k, l = index("i"), index("j"), index("k"), index("l")  # noqa: E741
+    r, c, x = _R, _C, P.rho
+    p = lambda t: _p(o, at.z, beta, t)  # noqa: E731
+    bar = lambda t: _sum(p(l) * x[l, t], l, N)  # noqa: E731 - x̄_t = Σ_l p_l x[l, t]
+    centre = lambda t: _sum(x[l, t], l, N) / N  # noqa: E731 - m_x[t]
+    Y = (sp.Lambda((r, i), sp.sqrt(beta * p(i)) * (x[i, r] - bar(r))), d, N)
+    gram = _sum(Y[0](r, i) * Y[0](c, i), i, N)
+    G = SpectralNorm(sp.Lambda((r, c), gram), d, d)
+    J = a3(o, v)[0].lhs
+    pair, triple = ((i, 1, N), (c, 1, d)), ((i, 1, N), (c, 1, d), (r, 1, d))
+    rc = ((r, 1, d), (c, 1, d))
+    row = _sum(_js(o, at, i, j) * x[j, c], j, N)
+    moved = beta * p(i) * x[i, c] - beta * p(i) * bar(c)
+    mm2 = _spread2(P)
+    dev = lambda a: _sum(p(i) * _sum((x[i, k] - a(k)) ** 2, k, d), i, N)  # noqa: E731
+    A, B = dev(centre), dev(bar)
+    C = _sum((bar(k) - centre(k)) ** 2, k, d)
+    Q = _sum(centre(k) ** 2 - bar(k) ** 2, k, d)
+    sq_i = _sum((x[i, k] - centre(k)) ** 2, k, d)
+    trace = sp.Sum(Y[0](r, i) ** 2, (r, 1, d), (i, 1, N))  # Σᵢ Σ_r, as B sums
+    return [
+        _sums_to_one(o, at, i, N),  # 0
+        Step(
+            Rel(row, "==", moved, over=pair),
+            "Σⱼ J_s[i, j]x[j, c] = βpᵢ(x[i, c] − x̄_c)",
+            delta_sum(),
+        ),
+        Step(
+            Rel(x[i, r] * row, "==", x[i, r] * moved, over=triple),
+            "times x[i, r]",
+            combine((1, x[i, r])),
+        ),  # 2
+        Step(
+            Rel(_j_entry(o, v), "==", _sum(x[i, r] * moved, i, N), over=rc),
+            "summed over i",
+            termwise(2),
+        ),
+        Step(
+            Rel(_j_entry(o, v), "==", gram, over=rc),
+            "Σᵢ βpᵢ(x[i, r] − x̄_r)(x[i, c] − x̄_c) = Σᵢ βpᵢx[i, r]x[i, c] − βx̄_r x̄_c (Σᵢ pᵢ = 1)",
+            combine((3, 1), (0, -beta * bar(r) * bar(c))),
+        ),  # 4
+        Step(Rel(J, "==", G), "J = YYᵀ entry by entry", spectral_entries(4)),
+        Step(Rel(G, "<=", trace), "‖YYᵀ‖₂ ≤ its trace", gram_trace(Y)),
+        Step(
+            Rel(trace, "==", beta * B),
+            "the trace is βΣᵢ pᵢ‖xᵢ − x̄‖²",
+            algebra(),
+        ),  # 7
+        Step(Rel(0, "<=", C), "‖x̄ − m_x‖² ≥ 0", algebra()),
+        Step(
+            Rel(B, "<=", A),
+            "Σᵢ pᵢ‖xᵢ − m_x‖² = Σᵢ pᵢ‖xᵢ − x̄‖² + ‖x̄ − m_x‖² (Σᵢ pᵢ = 1)",
+            combine((8, 1), (0, -Q)),
+        ),  # 9
+        Step(Rel(sq_i, "<=", mm2, over=(i, 1, N)), "‖xᵢ − m_x‖² ≤ m_max²", term_bound()),
+        Step(
+            Rel(p(i) * sq_i, "<=", p(i) * mm2, over=(i, 1, N)), "times pᵢ > 0", combine((10, p(i)))
+        ),
+        Step(Rel(A, "<=", _sum(p(i) * mm2, i, N)), "summed over i", termwise(11)),  # 12
+        Step(Rel(_sum(p(i) * mm2, i, N), "==", mm2), "Σᵢ pᵢ = 1", combine((0, mm2))),
+        Step(
+            a3(o, v)[0],
+            "‖J‖₂ = ‖YYᵀ‖₂ ≤ βΣᵢ pᵢ‖xᵢ − x̄‖² ≤ βΣᵢ pᵢ‖xᵢ − m_x‖² ≤ βm_max²",
+            combine((5, 1), (6, 1), (7, 1), (9, beta), (12, beta), (13, beta)),
         ),
     ]

@@ -164,6 +164,8 @@ def a2_eps_statement(half: bool):
 
 def a3_statement(o, v):
     """‖J(ξ)‖₂ ≤ β m_max² for every ξ."""
+    if EP.symbolic(v):
+        return JP.a3(o, v)
     mm = o.hf_spread(v.P, o.num(len(rows(v.P))) if not is_display(v) else v.l)
     return [Rel(o.hf_jnorm(v.P, v.x, v.beta), "<=", v.beta * mm**2, "‖J‖₂ ≤ βm_max²")]
 
@@ -446,6 +448,8 @@ def claims() -> list[Claim]:
             a3_statement,
             H,
             display,
+            JP.a3_derivation,
+            EP.sizes,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(o.hf_jnorm(v.P, v.x, v.beta), "<=", a3_statement(o, v)[0].rhs / 4)

@@ -2,9 +2,9 @@
 ``integral_bound`` (integrals are monotone) and ``integrate`` (the fundamental theorem of
 calculus) — each accepts a correct step and refuses wrong ones (a reversed bound, a
 coefficient that may be negative, a wrong antiderivative, a function not continuous on the
-interval); the case split ``delta_cases``, the spectral-norm rules ``spectral_bound``
-(Gershgorin), ``spectral_congruence`` (‖XAXᵀ‖₂ ≤ ‖A‖₂‖XXᵀ‖₂) and ``gram_trace`` (‖XXᵀ‖₂ ≤
-its trace), and ``combine`` with a coefficient whose sign an earlier step proves, likewise.
+interval); the case split ``delta_cases`` and ``combine`` with a coefficient whose sign an
+earlier step proves, likewise. (The spectral-norm rules:
+:mod:`tests.derivations.engine.test_kernel_matrix`.)
 
 (The rest of the kernel's accept/reject tests: :mod:`tests.derivations.engine.test_kernel`.)
 """
@@ -18,8 +18,7 @@ import sympy as sp
 from derivations.engine import Rel, Step
 from derivations.engine import kernel as K
 from derivations.engine.indexed_ops import INDEXED
-from theory.indexed import MaxOver, Size
-from theory.matrix_norm import SpectralNorm
+from theory.indexed import Size
 
 T = sp.Dummy("t", real=True)
 EXP = sp.Lambda(T, sp.exp(T))
@@ -111,70 +110,6 @@ def test_delta_cases_joins_the_cases_i_eq_j_and_delta_zero():
     assert not outs[2].checked and "through δ" in outs[2].how
     single = Rel(d * a, "==", d * a, over=one)  # one range: no pair (i, j)
     assert not check([diag, apart, Step(single, "", K.delta_cases(0, 1))])[2].checked
-
-
-def test_spectral_bound_needs_a_symmetric_square_matrix_and_its_row_sums():
-    """‖A‖₂ ≤ maxᵢ Σⱼ |A[i, j]| for A[i, j] = aᵢaⱼ + δᵢⱼbᵢ (symmetric; δᵢⱼbᵢ = δᵢⱼbⱼ only
-    by the case i = j); refused for A[i, j] = aᵢbⱼ (not symmetric), a non-square A, and a
-    right side without the absolute values or with the sum over the wrong index."""
-    m, n = Size("m"), Size("n")
-    i, j = sp.Symbol("i", integer=True), sp.Symbol("j", integer=True)
-    a, b = sp.IndexedBase("a", real=True), sp.IndexedBase("b", real=True)
-
-    def bound(entry, rows=m, cols=m, body=None):
-        A = SpectralNorm(sp.Lambda((i, j), entry), rows, cols)
-        body = sp.Abs(entry) if body is None else body
-        return Step(
-            Rel(A, "<=", MaxOver(sp.Sum(body, (j, 1, cols)), i, 1, rows)), "", K.spectral_bound()
-        )
-
-    sym = a[i] * a[j] + sp.KroneckerDelta(i, j) * b[i]
-    out = last([bound(sym)])
-    assert out.checked and "Gershgorin" in out.how
-    out = last([bound(a[i] * b[j])])
-    assert not out.checked and "not symmetric" in out.how
-    assert not last([bound(a[i] * a[j], cols=n)]).checked
-    assert not last([bound(sym, body=sym)]).checked  # no |·|: a row sum may cancel
-    swapped = sp.Abs(a[j] * b[i])  # Σⱼ |aⱼbᵢ| is a column sum of aᵢbⱼ
-    assert not last([bound(a[i] * b[j], body=swapped)]).checked
-    loose = Step(Rel(SpectralNorm(sp.Lambda((i, j), sym), m, m), "<=", 0), "", K.spectral_bound())
-    assert not last([loose]).checked
-
-
-def _xmat():
-    """X (d × N, X[r, c] = x[c, r]), a symmetric N × N matrix A and the Gram matrix XXᵀ."""
-    d, N = Size("d"), Size("N")
-    r, c = sp.Symbol("r", integer=True), sp.Symbol("c", integer=True)
-    i, j = sp.Symbol("i", integer=True), sp.Symbol("j", integer=True)
-    x, a = sp.IndexedBase("x", real=True), sp.IndexedBase("a", real=True)
-    X = (sp.Lambda((r, c), x[c, r]), d, N)
-    A = SpectralNorm(sp.Lambda((i, j), a[i] * a[j]), N, N)
-    G = SpectralNorm(sp.Lambda((r, c), sp.Sum(x[i, r] * x[i, c], (i, 1, N))), d, d)
-    XAX = sp.Sum(x[i, r] * a[i] * a[j] * x[j, c], (i, 1, N), (j, 1, N))
-    return d, N, (r, c, i), x, X, A, G, XAX
-
-
-def test_spectral_congruence_and_gram_trace():
-    """‖XAXᵀ‖₂ ≤ ‖A‖₂‖XXᵀ‖₂ and ‖XXᵀ‖₂ ≤ Σ_k Σᵢ x[i, k]²; refused for XAX (no transpose),
-    a factor that is not the Gram matrix, a right side over one factor only, and a trace that
-    misses a square."""
-    d, N, (r, c, i), x, X, A, G, XAX = _xmat()
-    B = SpectralNorm(sp.Lambda((r, c), XAX), d, d)
-    out = last([Step(Rel(B, "<=", A * G), "", K.spectral_congruence(X))])
-    assert out.checked, out.how
-    j = sp.Symbol("j", integer=True)
-    a = sp.IndexedBase("a", real=True)
-    no_t = sp.Sum(x[i, r] * a[i] * a[j] * x[c, j], (i, 1, N), (j, 1, N))  # X A X, not Xᵀ
-    bad = SpectralNorm(sp.Lambda((r, c), no_t), d, d)
-    assert not last([Step(Rel(bad, "<=", A * G), "", K.spectral_congruence(X))]).checked
-    assert not last([Step(Rel(B, "<=", A * A), "", K.spectral_congruence(X))]).checked
-    assert not last([Step(Rel(B, "<=", G), "", K.spectral_congruence(X))]).checked
-    k = sp.Symbol("k", integer=True)
-    trace = sp.Sum(x[i, k] ** 2, (k, 1, d), (i, 1, N))
-    out = last([Step(Rel(G, "<=", trace), "", K.gram_trace(X))])
-    assert out.checked, out.how
-    assert not last([Step(Rel(G, "<=", trace / 2), "", K.gram_trace(X))]).checked
-    assert not last([Step(Rel(A, "<=", trace), "", K.gram_trace(X))]).checked
 
 
 def test_combine_takes_a_coefficient_whose_sign_an_earlier_step_proves():

@@ -4,7 +4,7 @@
 (:mod:`derivations.ramsauer2020.energy_proofs`), Eq. 3's bound and Lemma A1 (b), (c) on the
 open simplex (:mod:`derivations.ramsauer2020.more_proofs`), 0 ≤ E ≤ 2M² on the closed ball
 ‖ξ‖ ≤ M, Eq. 10 (attention is the update times W_V) and Lemma A24's absolute row sums of J_s
-and its spectral-norm bounds with Lemma A2's first part
+and its spectral-norm bounds with Lemma A2's first part and Lemma A3's bound
 (:mod:`derivations.ramsauer2020.jacobian_proofs`) are proven; a
 derivation with a wrong step (a wrong coefficient, a wrong derivative, a wrong inequality) is
 not."""
@@ -52,6 +52,7 @@ DERIVED = (
     "lemma-a24/inf",
     "lemma-a24",
     "lemma-a2",
+    "lemma-a3",
 )
 
 
@@ -323,3 +324,26 @@ def test_a2_the_last_bound_needs_m_nonnegative():
     last = out["steps"][len(steps) - 1]
     assert not out["complete"] and not out["steps"][k]["checked"] and not last["checked"]
     assert "not provably ≥ 0" in last["how"], last["how"]
+
+
+def test_a3_j_is_the_covariance_around_the_weighted_mean_only():
+    """J = YYᵀ with Y[r, i] = √(βpᵢ)(x[i, r] − x̄_r): with the unweighted centre m_x in place
+    of x̄ the entry identity is refused (the covariance is around the weighted mean)."""
+    c = _claim("lemma-a3")
+    v = c.derivation_sizes()[0]
+    steps = c.derivation(INDEXED, v)
+    k = next(n for n, s in enumerate(steps) if s.by.rule == "spectral_entries") - 1
+    r = steps[k].rel
+    P, l = v.P, index("l")
+    R, C = index("r"), index("c")
+    bar = lambda t: sp.Sum(TP._p(INDEXED, EP._scores(P, v.x), v.beta, l) * P.rho[l, t], (l, 1, P.d))  # noqa: E731
+    centre = lambda t: sp.Sum(P.rho[l, t], (l, 1, P.d)) / P.d  # noqa: E731
+    wrong = r.rhs.xreplace({bar(R): centre(R), bar(C): centre(C)})
+    assert wrong != r.rhs
+    out = check_derivation(
+        _with_step(
+            "lemma-a3", k, lambda s: Step(Rel(r.lhs, "==", wrong, over=r.over), s.why, s.by)
+        ),
+        REG,
+    )
+    assert not out["complete"] and not out["steps"][k]["checked"]

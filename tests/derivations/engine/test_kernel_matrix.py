@@ -1,0 +1,122 @@
+"""The rule kernel's spectral-norm rules (:mod:`derivations.engine.rules_matrix`):
+``spectral_bound`` (Gershgorin for a symmetric matrix), ``spectral_congruence``
+(‖XAXᵀ‖₂ ≤ ‖A‖₂‖XXᵀ‖₂), ``gram_trace`` (‖XXᵀ‖₂ ≤ its trace, summed in either order) and
+``spectral_entries`` (equal entries, equal norms) — each accepts a correct step and refuses
+wrong ones (a matrix that is not symmetric or not square, a product without the transpose,
+a factor that is not the Gram matrix, a trace or row sum without its squares or absolute
+values, entries equal over one index only)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import sympy as sp
+
+from derivations.engine import Rel, Step
+from derivations.engine import kernel as K
+from derivations.engine.indexed_ops import INDEXED
+from theory.indexed import MaxOver, Size
+from theory.matrix_norm import SpectralNorm
+
+
+def check(steps):
+    """Outcomes of ``steps`` in order (as the checker runs them)."""
+    return K.run_steps(None, {}, INDEXED, SimpleNamespace(), steps).outcomes
+
+
+def last(steps):
+    return check(steps)[-1]
+
+
+def test_spectral_bound_needs_a_symmetric_square_matrix_and_its_row_sums():
+    """‖A‖₂ ≤ maxᵢ Σⱼ |A[i, j]| for A[i, j] = aᵢaⱼ + δᵢⱼbᵢ (symmetric; δᵢⱼbᵢ = δᵢⱼbⱼ only
+    by the case i = j); refused for A[i, j] = aᵢbⱼ (not symmetric), a non-square A, and a
+    right side without the absolute values or with the sum over the wrong index."""
+    m, n = Size("m"), Size("n")
+    i, j = sp.Symbol("i", integer=True), sp.Symbol("j", integer=True)
+    a, b = sp.IndexedBase("a", real=True), sp.IndexedBase("b", real=True)
+
+    def bound(entry, rows=m, cols=m, body=None):
+        A = SpectralNorm(sp.Lambda((i, j), entry), rows, cols)
+        body = sp.Abs(entry) if body is None else body
+        return Step(
+            Rel(A, "<=", MaxOver(sp.Sum(body, (j, 1, cols)), i, 1, rows)), "", K.spectral_bound()
+        )
+
+    sym = a[i] * a[j] + sp.KroneckerDelta(i, j) * b[i]
+    out = last([bound(sym)])
+    assert out.checked and "Gershgorin" in out.how
+    out = last([bound(a[i] * b[j])])
+    assert not out.checked and "not symmetric" in out.how
+    assert not last([bound(a[i] * a[j], cols=n)]).checked
+    assert not last([bound(sym, body=sym)]).checked  # no |·|: a row sum may cancel
+    swapped = sp.Abs(a[j] * b[i])  # Σⱼ |aⱼbᵢ| is a column sum of aᵢbⱼ
+    assert not last([bound(a[i] * b[j], body=swapped)]).checked
+    loose = Step(Rel(SpectralNorm(sp.Lambda((i, j), sym), m, m), "<=", 0), "", K.spectral_bound())
+    assert not last([loose]).checked
+
+
+def _xmat():
+    """X (d × N, X[r, c] = x[c, r]), a symmetric N × N matrix A and the Gram matrix XXᵀ."""
+    d, N = Size("d"), Size("N")
+    r, c = sp.Symbol("r", integer=True), sp.Symbol("c", integer=True)
+    i, j = sp.Symbol("i", integer=True), sp.Symbol("j", integer=True)
+    x, a = sp.IndexedBase("x", real=True), sp.IndexedBase("a", real=True)
+    X = (sp.Lambda((r, c), x[c, r]), d, N)
+    A = SpectralNorm(sp.Lambda((i, j), a[i] * a[j]), N, N)
+    G = SpectralNorm(sp.Lambda((r, c), sp.Sum(x[i, r] * x[i, c], (i, 1, N))), d, d)
+    XAX = sp.Sum(x[i, r] * a[i] * a[j] * x[j, c], (i, 1, N), (j, 1, N))
+    return d, N, (r, c, i), x, X, A, G, XAX
+
+
+def test_spectral_congruence_and_gram_trace():
+    """‖XAXᵀ‖₂ ≤ ‖A‖₂‖XXᵀ‖₂ and ‖XXᵀ‖₂ ≤ Σ_k Σᵢ x[i, k]²; refused for XAX (no transpose),
+    a factor that is not the Gram matrix, a right side over one factor only, and a trace that
+    misses a square."""
+    d, N, (r, c, i), x, X, A, G, XAX = _xmat()
+    B = SpectralNorm(sp.Lambda((r, c), XAX), d, d)
+    out = last([Step(Rel(B, "<=", A * G), "", K.spectral_congruence(X))])
+    assert out.checked, out.how
+    j = sp.Symbol("j", integer=True)
+    a = sp.IndexedBase("a", real=True)
+    no_t = sp.Sum(x[i, r] * a[i] * a[j] * x[c, j], (i, 1, N), (j, 1, N))  # X A X, not Xᵀ
+    bad = SpectralNorm(sp.Lambda((r, c), no_t), d, d)
+    assert not last([Step(Rel(bad, "<=", A * G), "", K.spectral_congruence(X))]).checked
+    assert not last([Step(Rel(B, "<=", A * A), "", K.spectral_congruence(X))]).checked
+    assert not last([Step(Rel(B, "<=", G), "", K.spectral_congruence(X))]).checked
+    k = sp.Symbol("k", integer=True)
+    trace = sp.Sum(x[i, k] ** 2, (k, 1, d), (i, 1, N))
+    out = last([Step(Rel(G, "<=", trace), "", K.gram_trace(X))])
+    assert out.checked, out.how
+    assert not last([Step(Rel(G, "<=", trace / 2), "", K.gram_trace(X))]).checked
+    assert not last([Step(Rel(A, "<=", trace), "", K.gram_trace(X))]).checked
+
+
+def test_spectral_entries_needs_equal_entries_for_every_pair():
+    """‖[(aᵢ + aⱼ)²]‖₂ = ‖[aᵢ² + 2aᵢaⱼ + aⱼ²]‖₂ from the entry identity over (i, j); refused
+    from an identity over one index only, from a false entry relation, and for a right side
+    of another shape."""
+    m, n = Size("m"), Size("n")
+    i, j = sp.Symbol("i", integer=True), sp.Symbol("j", integer=True)
+    a = sp.IndexedBase("a", real=True)
+    lhs, rhs = (a[i] + a[j]) ** 2, a[i] ** 2 + 2 * a[i] * a[j] + a[j] ** 2
+    A = SpectralNorm(sp.Lambda((i, j), lhs), m, m)
+    B = SpectralNorm(sp.Lambda((i, j), rhs), m, m)
+    pair = ((i, 1, m), (j, 1, m))
+    entries = Step(Rel(lhs, "==", rhs, over=pair), "", K.algebra())
+    out = check([entries, Step(Rel(A, "==", B), "", K.spectral_entries(0))])
+    assert all(o.checked for o in out), [o.how for o in out]
+    single = Step(Rel(lhs, "==", rhs, over=(i, 1, m)), "", K.algebra())
+    assert not check([single, Step(Rel(A, "==", B), "", K.spectral_entries(0))])[1].checked
+    C = SpectralNorm(sp.Lambda((i, j), 2 * rhs), m, m)
+    assert not check([entries, Step(Rel(A, "==", C), "", K.spectral_entries(0))])[1].checked
+    wide = SpectralNorm(sp.Lambda((i, j), rhs), m, n)
+    assert not check([entries, Step(Rel(A, "==", wide), "", K.spectral_entries(0))])[1].checked
+
+
+def test_gram_trace_reads_the_trace_in_either_order():
+    d, N, (r, c, i), x, X, A, G, XAX = _xmat()
+    k = sp.Symbol("k", integer=True)
+    for order in (((k, 1, d), (i, 1, N)), ((i, 1, N), (k, 1, d))):
+        out = last([Step(Rel(G, "<=", sp.Sum(x[i, k] ** 2, *order)), "", K.gram_trace(X))])
+        assert out.checked, out.how
