@@ -14,7 +14,9 @@ counterexample search evaluates — so the formula proven is the formula tested.
 derivation concluded by the kernel's ``relabel`` rule (a statement about the first pattern,
 for every pattern by relabelling) must conclude every relation of the statement that way,
 and the comparison is made for every pattern i: the statement written out on the patterns
-with rows 1 and i swapped against the searched statement for pattern i.
+with rows 1 and i swapped against the searched statement for pattern i. A derivation whose
+instance singles out the first pattern (``i`` = 0 beside a pattern set) without a relabel
+step is derived for that pattern only: never complete.
 
 The result (cached by :mod:`derivations.engine.cache`): ``steps`` (each with ``latex``,
 ``text``, ``lhs_latex``, ``rhs_latex``, ``op``, ``why``, ``rule``, ``premises``,
@@ -174,6 +176,12 @@ def check_derivation(claim: Claim, registry: dict, budget: int | None = None) ->
                 )
         if symbolic(v):
             key, missing = _relabelling(claim, ops, v, steps, ctx.outcomes, budget)
+            if key is None and _names_first_pattern(v):
+                why = (
+                    "the derivation is for the first pattern (its instance's i = 0) and no "
+                    "relabel step carries it to every pattern: derived for the first pattern only"
+                )
+                missing = [(r, why) for r in claim.statement(ops, v)]
             for r, why in missing:
                 all_ok = False
                 shown.append(_conclusion_record(r, where, f"not confirmed: {why}"))
@@ -237,6 +245,15 @@ def _relabelling(claim: Claim, ops, v, steps, outcomes, budget) -> tuple:
 
 
 _CHECKED = SimpleNamespace(checked=True)
+
+
+def _names_first_pattern(v) -> bool:
+    """Whether the instance singles out the first pattern of a pattern set (an attribute
+    ``i`` = 0 beside a :class:`~theory.indexed.PatternSet`, as the kernel's ``relabel`` rule
+    reads it): its statement is then about that pattern only."""
+    i = getattr(v, "i", None)
+    named = isinstance(i, (int, sp.Integer)) and not isinstance(i, bool) and i == 0
+    return named and any(isinstance(x, PatternSet) for x in vars(v).values())
 
 
 def _concluded(r: Rel, steps, outcomes) -> bool:

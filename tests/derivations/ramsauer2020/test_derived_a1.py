@@ -270,3 +270,21 @@ def test_a1a_the_bound_needs_m_at_least_the_first_norm():
     bad = Step(steps[n].rel, "", K.combine((2, 1 / beta), (3, 1 / beta), (5, 1), (6, -1)))
     out = check_derivation(_with_step("lemma-a1/a-proof", n, lambda s: bad), REG)
     assert not out["complete"] and not out["steps"][n]["checked"]
+
+
+@pytest.mark.parametrize("cid", (*DERIVED, "lemma-a1/a-proof"))
+def test_without_its_relabel_steps_a_derivation_is_for_the_first_pattern_only(cid):
+    """Regression: the steps for the first pattern alone (every relabel step dropped) were
+    complete, compared with the searched statement at pattern 1 only; now every relation is
+    "derived for the first pattern only" and the claim is not proven."""
+    c = _claim(cid)
+    n = _first_relabel(cid)
+
+    def first_only(o, v):
+        return c.derivation(o, v)[:n]
+
+    out = check_derivation(dataclasses.replace(c, derivation=first_only), REG)
+    assert all(s["checked"] for s in out["steps"] if s["rule"] != "conclusion")
+    assert not out["complete"] and out["scope"] == "fixed sizes"
+    hows = [s["how"] for s in out["steps"] if s["rule"] == "conclusion"]
+    assert hows and all("first pattern only" in h for h in hows), hows
