@@ -370,6 +370,9 @@ def statement_agreement(claim: Claim, ns: SimpleNamespace, relabel: tuple | None
     statement the search evaluates there (mpmath, 30 digits, both sides, at random rational
     entries): "agrees … at …" or "differs at …".
 
+    A claim's ``hypotheses`` (what its derivation may assume) are compared the same way with
+    their numeric form on the written-out instance ("differs in the hypotheses …").
+
     ``relabel = (patterns, which)`` (a derivation concluded by the kernel's ``relabel``
     rule: the statement names the first pattern of the pattern set ``ns.<patterns>``): at
     each size and for every pattern i, the statement written out on the patterns with rows 1
@@ -383,6 +386,12 @@ def statement_agreement(claim: Claim, ns: SimpleNamespace, relabel: tuple | None
     rng = random.Random(12345)
     shown = []
     sym_rels = claim.statement(INDEXED, ns)
+    if claim.hypotheses:  # the hypotheses the derivation may assume are the searched ones
+        as_statement = dataclasses.replace(claim, statement=claim.hypotheses, hypotheses=None)
+        if list(claim.hypotheses(INDEXED, ns)):
+            msg = statement_agreement(as_statement, ns, relabel)
+            if msg.startswith("differs"):
+                return msg.replace("differs", "differs in the hypotheses", 1)
     numeric = not any(sp.sympify(x).has(sp.Derivative) for r in sym_rels for x in (r.lhs, r.rhs))
     scalars = [x for x in vars(ns).values() if isinstance(x, sp.Symbol) and not isinstance(x, Size)]
     for values in trials:

@@ -333,9 +333,10 @@ def _below_two_m2(o, v, x, head, goal):
 
 
 def ball_hypotheses(o, v):
-    """‖ξ‖² ≤ M² (the claim's hypothesis, at symbolic size)."""
+    """‖ξ‖² ≤ M² (the claim's hypothesis; at fixed size the same relation, which the checker
+    compares with this one written out)."""
     if not EP.symbolic(v):
-        return []
+        return [Rel(o.hf_norm(v.x) ** 2, "<=", o.hf_radius(v.P) ** 2, "‖ξ‖² ≤ M²")]
     return [Rel(o.sqnorm(v.x), "<=", o.max_sqnorm(v.P), "‖ξ‖² ≤ M²")]
 
 

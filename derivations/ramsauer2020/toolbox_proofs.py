@@ -133,9 +133,10 @@ def a19(o, v):
 
 
 def a19_hypotheses(o, v):
-    """q has positive entries (so ln qᵢ is defined): established where A19 is cited."""
+    """q has positive entries (so ln qᵢ is defined): established where A19 is cited (at
+    fixed size, one relation per entry)."""
     if not isinstance(v.z, Vec):
-        return []
+        return [Rel(0, "<", t, f"q{k + 1} > 0") for k, t in enumerate(v.q)]
     q = v.q
     return [Rel(0, "<", q.body, "qᵢ > 0", over=(q.var, 1, q.length))]
 

@@ -347,3 +347,20 @@ def test_a3_j_is_the_covariance_around_the_weighted_mean_only():
         REG,
     )
     assert not out["complete"] and not out["steps"][k]["checked"]
+
+
+def test_the_hypotheses_assumed_are_compared_with_the_searched_ones():
+    """The derivation may assume the claim's hypotheses; if their numeric form (what the
+    search and the claim's text mean) is not the symbolic one written out, the derivation is
+    not complete: here the numeric hypothesis is ‖ξ‖² ≤ 4M², the symbolic one ‖ξ‖² ≤ M²."""
+    c = _claim("eq2/bound/ball")
+
+    def looser(o, v):
+        (h,) = MP.ball_hypotheses(o, v)
+        return [h] if EP.symbolic(v) else [Rel(h.lhs, "<=", 4 * h.rhs)]
+
+    out = check_derivation(dataclasses.replace(c, hypotheses=looser), REG)
+    assert all(s["checked"] for s in out["steps"] if s["rule"] != "conclusion")
+    assert not out["complete"]
+    assert out["agreement"].startswith("differs in the hypotheses"), out["agreement"]
+    assert check_derivation(c, REG)["complete"]
