@@ -22,10 +22,10 @@ The rules (public constructors; ``premises`` are indices of earlier steps, 0-bas
 ``monotone(k, f, domain)``, ``termwise(k)``, ``term_bound()``, ``split_first()``,
 ``wlog(key)``, ``abs_bound(k1, k2)``, ``abs_sign(k)``, ``holder(k1, k2)``, ``gibbs(k1, k2)``,
 ``cauchy_schwarz()``, ``max_difference()``, ``differentiate()``, ``delta_sum()``,
-``delta_cases(k1, k2)``, ``sum_bound()``, ``spectral_bound()``, ``spectral_congruence(X)``,
-``gram_trace(X)``, ``spectral_entries(k)``, ``instance(k, at, index=None)``,
-``unchecked(reason)``, ``in_range()``, ``integral_bound(k)``, ``integrate()``,
-``relabel(k, patterns="P", which="i")``.
+``delta_cases(k1, k2)``, ``antisymmetry(k1, k2)``, ``sum_bound()``, ``spectral_bound()``,
+``spectral_congruence(X)``, ``gram_trace(X)``, ``spectral_entries(k)``,
+``instance(k, at, index=None)``, ``unchecked(reason)``, ``in_range()``, ``integral_bound(k)``,
+``integrate()``, ``relabel(k, patterns="P", which="i")``.
 
 The spectral-norm rules (:mod:`derivations.engine.rules_matrix`; ‖·‖₂ at symbolic size is
 :class:`theory.matrix_norm.SpectralNorm`) take a matrix argument X = (Lambda((r, c), X[r, c]),
@@ -36,8 +36,9 @@ pattern x₁ of an arbitrary pattern set X = (x₁, …, x_N) (the instance's Pa
 every pattern i — S at X with x₁ and xᵢ swapped, i.e. S with x₁ → xᵢ and every reduction over
 j = 2…N → one over j ≠ i — when step k's relation mentions x₁ only as rows x[1, ·] and the
 other patterns only inside Σ, max, min or LSE over j = 2…N or 1…N whose terms depend on j
-only through x[j, ·], nothing else is indexed by patterns, and the claim's hypotheses are
-invariant under relabelling. The step's relation is step k's; the checker then compares the
+only through x[j, ·] and nothing else is indexed by patterns; the claim's hypotheses are
+read alike and relabelled with it (the hypotheses for pattern i imply the statement for
+pattern i). The step's relation is step k's; the checker then compares the
 statement for every pattern i, written out at small sizes, with the searched statement for
 that i (:func:`derivations.engine.checker.statement_agreement`).
 
@@ -45,13 +46,14 @@ Relations over several index ranges (``Rel(..., over=((i, 1, m), (j, 1, m)))``: 
 and every j; e.g. the m² entries of a Jacobian ∂pᵢ/∂zⱼ, checked once for symbolic i and j, the
 case i = j included) are read by ``algebra``, ``assumption``, ``cites``, ``combine``,
 ``monotone``, ``termwise`` (a reduction over one range, the others kept), ``split_first``,
-``abs_bound``, ``abs_sign``, ``differentiate``, ``delta_sum`` (a δ collapses over each
-range), ``delta_cases`` (R(i, j) from its cases i = j, δ = 1, and δ = 0) and ``instance``
-(one range instantiated, the others kept); :func:`check_step` refuses any other rule a step
-or premise over several ranges (``Rule.multi``). A premise's ranges are matched to the
-step's ranges with the same bounds (:func:`derivations.engine.rules.implies`).
-``instance(k, at)`` reads step k, quantified over [lo, hi], at one point ``at`` the sign
-rules place in [lo, hi] (or at an index of the step over a sub-range).
+``abs_bound``, ``abs_sign``, ``antisymmetry``, ``differentiate``, ``delta_sum`` (a δ
+collapses over each range), ``delta_cases`` (R(i, j) from its cases i = j, δ = 1, and
+δ = 0), ``spectral_entries`` (a matrix's entries) and ``instance`` (one range instantiated,
+the others kept); :func:`check_step` refuses any other rule a step or premise over several
+ranges (``Rule.multi``). A premise's ranges are matched to the step's ranges with the same
+bounds (:func:`derivations.engine.rules.implies`). ``instance(k, at)`` reads step k,
+quantified over [lo, hi], at one point ``at`` the sign rules place in [lo, hi] (or at an
+index of the step over a sub-range).
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ from derivations.engine.rules import (
     abs_bound,
     abs_sign,
     algebra,
+    antisymmetry,
     assumption,
     cauchy_schwarz,
     cites,
@@ -125,6 +128,7 @@ __all__ = [
     "differentiate",
     "delta_sum",
     "delta_cases",
+    "antisymmetry",
     "sum_bound",
     "spectral_bound",
     "spectral_congruence",

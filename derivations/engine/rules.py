@@ -26,7 +26,7 @@ import sympy as sp
 
 from derivations.engine import normal as N
 from derivations.engine.model import Claim, Rel
-from derivations.engine.normal import is_nonneg, is_pos, normal_form, same, unfold
+from derivations.engine.normal import is_nonneg, is_pos, is_real, normal_form, same, unfold
 from theory.indexed import MaxOver, MinOver, Named, Vec, _Over, subst
 
 __all__ = ["RULES", "Rule", "Use", "Context", "NotLicensed", "implies"]
@@ -136,14 +136,19 @@ def implies(have: Rel, want: Rel, keys=()) -> bool:
     return h.op == w.op == "==" and same(h.lhs, w.rhs, keys) and same(h.rhs, w.lhs, keys)
 
 
-def _guard(rel: Rel, keys=()) -> None:
-    """Every denominator and log argument in the step (definitions unfolded) is > 0."""
+def _guard(rel: Rel, keys=(), ctx=None) -> None:
+    """Every denominator and log argument in the step (definitions unfolded) is > 0: by the
+    sign rules, or with ``ctx`` also by earlier checked steps (:func:`_positive`)."""
+
+    def pos(t):
+        return _positive(t, ctx) if ctx is not None else is_pos(t)
+
     for side in (rel.lhs, rel.rhs):
         e = unfold(sp.sympify(side), keys)
         for t in sp.preorder_traversal(e):
-            if isinstance(t, sp.Pow) and t.exp.is_negative and not is_pos(t.base):
+            if isinstance(t, sp.Pow) and t.exp.is_negative and not pos(t.base):
                 raise NotLicensed(f"cannot show the denominator {_show(t.base)} > 0")
-            if isinstance(t, sp.log) and not is_pos(t.args[0]):
+            if isinstance(t, sp.log) and not pos(t.args[0]):
                 raise NotLicensed(f"cannot show the log argument {_show(t.args[0])} > 0")
 
 
@@ -186,13 +191,21 @@ def _simplify_zero(e) -> bool:
 
 
 def _positive(e, ctx: Context) -> bool:
-    """e > 0 by the sign rules or by an earlier checked step."""
-    return is_pos(unfold(e, "*")) or _establish(Rel(0, "<", e), ctx)
+    """e > 0 by the sign rules or by an earlier checked step, or factor by factor: a product
+    of such, a real power of such (e.g. 1/(βN√Q) once a step proves 0 < Q)."""
+    if is_pos(unfold(e, "*")) or _establish(Rel(0, "<", e), ctx):
+        return True
+    e = sp.sympify(e)
+    if isinstance(e, sp.Mul):
+        return all(_positive(f, ctx) for f in e.args)
+    if isinstance(e, sp.Pow) and is_real(e.exp):
+        return _positive(e.base, ctx)
+    return False
 
 
 def _nonneg(e, ctx: Context) -> bool:
-    """e ≥ 0 by the sign rules or by an earlier checked step."""
-    return is_nonneg(unfold(e, "*")) or _establish(Rel(0, "<=", e), ctx)
+    """e ≥ 0 by the sign rules or by an earlier checked step (or e > 0, :func:`_positive`)."""
+    return is_nonneg(unfold(e, "*")) or _establish(Rel(0, "<=", e), ctx) or _positive(e, ctx)
 
 
 def _establish(r: Rel, ctx: Context) -> bool:
@@ -212,8 +225,9 @@ def algebra(ctx, rel, prem, unfold=()):
     (:mod:`derivations.engine.normal`: ring laws, exp/log on positive arguments, linearity of
     finite sums, max/min of shifted terms; at fixed sizes also SymPy ``simplify`` giving 0);
     lhs ≤ rhs (<) when the sign rules prove rhs − lhs ≥ 0 (> 0). Every denominator and log
-    argument must be provably > 0. ``unfold`` names quantities replaced by their definitions."""
-    _guard(rel, unfold)
+    argument must be provably > 0 (by the sign rules or earlier checked steps). ``unfold``
+    names quantities replaced by their definitions."""
+    _guard(rel, unfold, ctx)
     n = rel.normal()
     if n.op == "==":
         diff = normal_form(n.lhs - n.rhs, unfold)
@@ -497,81 +511,6 @@ def abs_sign(ctx, rel, prem):
     raise NotLicensed("the premise does not give the sign of t")
 
 
-@_rule(build=lambda key, general=None: ((), {"key": key, "general": general}))
-def wlog(ctx, rel, prem, key, general=None):
-    """Without loss of generality the maximum (or minimum) of the vector ``key`` is its first
-    entry: the claim's statement and hypotheses are invariant under every permutation of
-    ``key``'s entries. At symbolic size: the step is maxᵢ zᵢ = z₁ (or minᵢ zᵢ = z₁) and the
-    statement depends on z only through reductions over its whole range whose terms depend
-    on the index only through zᵢ; once per vector. At fixed sizes: invariance under a
-    transposition and a cycle, the step checked as algebra."""
-    from derivations.engine.indexed_ops import ops_for
-
-    c = ctx.claim
-    if c is None:
-        raise NotLicensed("a WLOG step needs the claim it belongs to")
-    if any(
-        getattr(s.by, "key", None) == key or dict(getattr(s.by, "args", ())).get("key") == key
-        for s in ctx.steps[: len(ctx.outcomes)]
-    ):
-        raise NotLicensed(f"a second WLOG on {key}")
-    if general is not None:
-        return _wlog_fixed(ctx, rel, key, general)
-    z = getattr(ctx.ns, key, None)
-    if not isinstance(z, Vec) or z.base() is None:
-        raise NotLicensed(f"{key} is not a named vector of the instance")
-    rels = list(c.statement(ops_for(ctx.ns), ctx.ns))
-    rels += list(c.hypotheses(ops_for(ctx.ns), ctx.ns)) if c.hypotheses else []
-    for r in rels:
-        for side in (r.lhs, r.rhs):
-            _symmetric_in(unfold(sp.sympify(side), "*"), z)
-    n = rel.normal()
-    first = z[sp.Integer(1)]
-    for cls in (MaxOver, MinOver):
-        want = cls(z.body, z.var, 1, z.length)
-        if n.op == "==" and (
-            same(n.lhs, want) and same(n.rhs, first) or same(n.rhs, want) and same(n.lhs, first)
-        ):
-            return f"the statement is symmetric in {key}; permute its entries"
-    raise NotLicensed(f"the step is not max {key} = {key}₁ or min {key} = {key}₁")
-
-
-def _symmetric_in(e, z: Vec) -> None:
-    """``e`` depends on z only through reductions over all of z whose terms depend on the
-    index only through zᵢ (so permuting z's entries leaves ``e`` unchanged)."""
-    base, m = z.base(), z.length
-    if isinstance(e, sp.Indexed) and e.base == base:
-        raise NotLicensed(f"{_show(e)} appears outside a reduction over all of {base}")
-    if isinstance(e, (sp.Sum, _Over)) and e.has(base):
-        body = e.function if isinstance(e, sp.Sum) else e.body
-        lims = e.limits if isinstance(e, sp.Sum) else [(e.var, e.args[2], e.args[3])]
-        for i, lo, hi in lims:
-            if not body.has(base[i]):
-                continue
-            if not (same(lo, 1) and same(hi, m)):
-                raise NotLicensed(f"a reduction over {lo}…{hi}, not all of {base}")
-            body = body.xreplace({base[i]: sp.Dummy("t")})
-            if i in body.free_symbols:
-                raise NotLicensed(f"a term depends on {i} otherwise than through {base}ᵢ")
-        _symmetric_in(body, z)
-        return
-    for a in e.args:
-        _symmetric_in(a, z)
-
-
-def _wlog_fixed(ctx, rel, key, general) -> str:
-    base = ctx.claim.statement(ctx.ops, general)
-    vec = list(getattr(general, key))
-    for perm in (vec[1:] + vec[:1], [vec[1], vec[0]] + vec[2:] if len(vec) > 1 else vec):
-        g2 = SimpleNamespace(**{**vars(general), key: perm})
-        for r1, r2 in zip(base, ctx.claim.statement(ctx.ops, g2), strict=True):
-            a, b = r1.normal(), r2.normal()
-            if not (a.op == b.op and same(a.lhs, b.lhs) and same(a.rhs, b.rhs)):
-                raise NotLicensed(f"statement is not symmetric in {key}")
-    how = algebra.fn(ctx, rel, [])
-    return f"statement symmetric in {key}; " + how
-
-
 # The named inequalities (Hölder, Gibbs, Cauchy–Schwarz, max difference) and differentiation
 # live in rules_classic.py; importing it registers them here.
 from derivations.engine import rules_classic as _classic  # noqa: E402
@@ -579,13 +518,14 @@ from derivations.engine import rules_classic as _classic  # noqa: E402
 holder, gibbs, cauchy_schwarz = _classic.holder, _classic.gibbs, _classic.cauchy_schwarz
 max_difference, differentiate = _classic.max_difference, _classic.differentiate
 delta_sum, sum_bound, instance = _classic.delta_sum, _classic.sum_bound, _classic.instance
-delta_cases = _classic.delta_cases
+delta_cases, antisymmetry = _classic.delta_cases, _classic.antisymmetry
 integral_bound, integrate = _classic.integral_bound, _classic.integrate
 
-# The relabelling of patterns lives in rules_relabel.py; importing it registers it here.
+# The symmetry arguments (relabelling the patterns, WLOG on a vector) live in
+# rules_relabel.py; importing it registers them here.
 from derivations.engine import rules_relabel as _relabel  # noqa: E402
 
-relabel = _relabel.relabel
+relabel, wlog = _relabel.relabel, _relabel.wlog
 
 # The spectral-norm facts live in rules_matrix.py; importing it registers them here.
 from derivations.engine import rules_matrix as _matrix  # noqa: E402

@@ -26,6 +26,7 @@ __all__ = [
     "differentiate",
     "delta_sum",
     "delta_cases",
+    "antisymmetry",
     "sum_bound",
     "instance",
     "integral_bound",
@@ -198,7 +199,7 @@ def delta_sum(ctx, rel, prem):
     n = rel.normal()
     if n.op != "==" or not any(r[0].is_integer for r in n.ranges):
         raise NotLicensed("states Σ_j δ_{jk} f(j) = f(k) for every integer k of a range")
-    _guard(n, "*")
+    _guard(n, "*", ctx)
     idx = {r[0] for r in n.ranges}
     for a, b in ((n.lhs, n.rhs), (n.rhs, n.lhs)):
         e = _split_sums(sp.expand_mul(_rename_binders(unfold(sp.sympify(a), "*"), idx)))
@@ -239,6 +240,18 @@ def delta_cases(ctx, rel, prem):
     if not implies(prem[1], apart, "*"):
         raise NotLicensed("the second premise is not the step with δ = 0")
     return f"the cases {i} = {j} (δ = 1) and {i} ≠ {j} (δ = 0)"
+
+
+@_rule(multi=True)
+def antisymmetry(ctx, rel, prem):
+    """a = b from a ≤ b and b ≤ a (both premises, over the step's ranges)."""
+    n = rel.normal()
+    if n.op != "==" or len(prem) != 2:
+        raise NotLicensed("states a = b from a ≤ b and b ≤ a")
+    ok = (Rel(n.lhs, "<=", n.rhs, over=n.over), Rel(n.rhs, "<=", n.lhs, over=n.over))
+    if all(any(implies(p, want) for p in prem) for want in ok):
+        return "a ≤ b and b ≤ a"
+    raise NotLicensed("the premises are not a ≤ b and b ≤ a")
 
 
 def _split_sums(e):

@@ -41,7 +41,10 @@ import sympy as sp
 from derivations.engine import Rel, Step
 from derivations.engine.kernel import (
     algebra,
+    antisymmetry,
+    assumption,
     cauchy_schwarz,
+    cites,
     combine,
     instance,
     monotone,
@@ -63,6 +66,9 @@ __all__ = [
     "a4_derivation",
     "a4_full",
     "a4_full_derivation",
+    "equal_norms_hypotheses",
+    "eq5_equal",
+    "eq5_equal_derivation",
 ]
 
 _J, _K, _L = index("j"), index("k"), index("l")
@@ -146,6 +152,63 @@ def eq5_derivation(o, v):
         ),
         Step(eq5(o, v)[0], "Eq. 5 = Eq. 140", combine((1, 1), (2, 1))),  # 3
         _relabelled(3, eq5(o, v)[0]),
+    ]
+
+
+# ------------------------------------------------- Eq. 140 with every norm equal
+
+
+def equal_norms_hypotheses(o, v):
+    """maxᵢ‖xᵢ‖² = minᵢ‖xᵢ‖²: every pattern on one sphere (invariant under relabelling)."""
+    P = v.P
+    return [Rel(o.max_sqnorm(P), "==", o.min_sqnorm(P), "all norms equal")]
+
+
+def eq5_equal(o, v):
+    """Δ₁ = ½ min_{j=2…N}‖x₁ − xⱼ‖² (App. A.1.4, after Eq. 140)."""
+    P, i = v.P, _first(v)
+    half = sp.Sum((P.rho[i, P.k] - P.rho[_J, P.k]) ** 2, (P.k, 1, P.n)) / 2
+    return [Rel(_sep(v), "==", MinOver(half, _J, 2, P.d), "Δᵢ = ½ min_{j≠i}‖xᵢ − xⱼ‖²")]
+
+
+def eq5_equal_derivation(o, v):
+    """Eq. 140 (cited) and ‖x₁‖² = ‖xⱼ‖² for every j: each between min‖x‖² and max‖x‖²,
+    which are equal (the hypothesis), so the two sides of each term bound each other; the
+    minima then too, and antisymmetry gives the equality; then every pattern by
+    relabelling."""
+    P, one = v.P, _first(v)
+    i, N = P.i, P.d
+    top, low = o.max_sqnorm(P), o.min_sqnorm(P)
+    every_i, every_j = (i, 1, N), (_J, 2, N)
+    term = _eq140_term(v)
+    half = sp.Sum((P.rho[one, P.k] - P.rho[_J, P.k]) ** 2, (P.k, 1, P.n)) / 2
+    T, H = MinOver(term, _J, 2, N), MinOver(half, _J, 2, N)
+    (goal,) = eq5_equal(o, v)
+    h = sp.Rational(1, 2)
+    return [
+        Step(eq5(o, v)[0], "Eq. 140 (Eq. 5)", cites("eq5", v)),  # 0
+        Step(equal_norms_hypotheses(o, v)[0], "all norms equal (hypothesis)", assumption()),
+        Step(Rel(_sq(P, i), "<=", top, over=every_i), "‖xᵢ‖² ≤ max", term_bound()),  # 2
+        Step(Rel(low, "<=", _sq(P, i), over=every_i), "min ≤ ‖xᵢ‖²", term_bound()),
+        Step(Rel(_sq(P, _J), "<=", top, over=every_j), "at i = j ≥ 2", instance(2, _J)),  # 4
+        Step(Rel(low, "<=", _sq(P, _J), over=every_j), "at i = j ≥ 2", instance(3, _J)),
+        Step(Rel(_sq(P, one), "<=", top), "at i = 1", instance(2, one)),  # 6
+        Step(Rel(low, "<=", _sq(P, one)), "at i = 1", instance(3, one)),
+        Step(
+            Rel(term, "<=", half, over=every_j),
+            "½(‖x₁‖² − ‖xⱼ‖²) ≤ ½(max − min) = 0",
+            combine((5, h), (6, h), (1, h)),
+        ),  # 8
+        Step(
+            Rel(half, "<=", term, over=every_j),
+            "½(‖xⱼ‖² − ‖x₁‖²) ≤ ½(max − min) = 0",
+            combine((7, h), (4, h), (1, h)),
+        ),
+        Step(Rel(T, "<=", H), "the minimum term by term", termwise(8)),  # 10
+        Step(Rel(H, "<=", T), "the minimum term by term", termwise(9)),
+        Step(Rel(T, "==", H), "both ways", antisymmetry(10, 11)),  # 12
+        Step(goal, "Δ₁ = Eq. 140 = ½ min_{j≥2}‖x₁ − xⱼ‖²", combine((0, 1), (12, 1))),
+        _relabelled(13, goal),
     ]
 
 

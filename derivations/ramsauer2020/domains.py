@@ -30,6 +30,10 @@ __all__ = [
     "transformer",
     "eq142_beta",
     "vectors",
+    "with_i",
+    "with_s",
+    "all_separated",
+    "separated_pair",
 ]
 
 FAMILIES = ("small", "random", "equal_norm", "clustered", "near_duplicate", "well_separated")
@@ -397,3 +401,58 @@ def transformer(draw, max_N: int = 3, max_S: int = 2, max_dim: int = 2):
         WQ=mat(dr, dk),
         WV=mat(dk, dv),
     )
+
+
+# ------------------------------------------------- the local-convergence claims' variants
+
+
+@st.composite
+def with_i(draw, strategy):
+    """The instances of ``strategy`` with a pattern index i (0-based)."""
+    inst = draw(strategy)
+    i = draw(st.integers(0, len(inst.patterns) - 1))
+    return Instance.make(inst.patterns, inst.x, regime=inst.regime, **inst.p, i=i)
+
+
+def with_s(strategy):
+    @st.composite
+    def build(draw):
+        inst = draw(strategy)
+        s = draw(st.sampled_from([0.0, 0.5, 1.0]) | st.floats(0, 1))
+        return Instance.make(inst.patterns, inst.x, regime=inst.regime, **inst.p, s=s)
+
+    return build()
+
+
+@st.composite
+def all_separated(draw, max_N: int = 5, max_d: int = 3):
+    """Patterns with Eq. 142 for every i (β above the largest of the N thresholds)."""
+    inst = draw(separated(max_N=max_N, max_d=max_d))
+    A = np.array(inst.patterns)
+    n = len(A)
+    m2 = float((A * A).sum(1).max())
+    G = A @ A.T
+    bs = []
+    for k in range(n):
+        b = eq142_beta(float(G[k, k] - np.max(np.delete(G[k], k))), n, m2)
+        if b is None:
+            return Instance.make(inst.patterns, inst.x, regime=inst.regime + "/not all", **inst.p)
+        bs.append(b)
+    beta = max(bs) * (1 + 1e-6) * draw(st.sampled_from([1.0, 1.5, 4.0]))
+    p = {**inst.p, "beta": beta}
+    return Instance.make(inst.patterns, inst.x, regime=inst.regime + "/all i", **p)
+
+
+@st.composite
+def separated_pair(draw):
+    """Eq. 142 instances with a second state y in Sᵢ."""
+    inst = draw(separated(where="ball"))
+    A = np.array(inst.patterns)
+    p = inst.p
+    i, beta = p["i"], p["beta"]
+    r = 1 / (beta * len(A) * float(np.sqrt((A * A).sum(1).max())))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    u = rng.standard_normal(A.shape[1])
+    u /= np.linalg.norm(u) or 1.0
+    y = A[i] + u * r * draw(st.sampled_from([0.0, 0.5, 1 - 1e-9]))
+    return Instance.make(inst.patterns, inst.x, regime=inst.regime, **p, y=tuple(map(float, y)))

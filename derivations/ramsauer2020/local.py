@@ -9,13 +9,11 @@ m = maxᵢ pᵢ(1 − pᵢ), J the Jacobian of f (Eq. 59), m_max = maxᵢ‖xᵢ
 
 from __future__ import annotations
 
-import numpy as np
-from hypothesis import strategies as st
-
-from derivations.engine import Claim, Instance, Rel
+from derivations.engine import Claim, Rel
 from derivations.ramsauer2020 import a1_proofs as AP
 from derivations.ramsauer2020 import domains as D
 from derivations.ramsauer2020 import energy_proofs as EP
+from derivations.ramsauer2020 import fixed_point_proofs as FP
 from derivations.ramsauer2020 import jacobian_proofs as JP
 from derivations.ramsauer2020.common import (
     count,
@@ -84,8 +82,30 @@ def eq5_statement(o, v):
     return [Rel(o.hf_sep(v.P, v.i), "==", alt, "Eq. 5 = Eq. 140")]
 
 
-def eq5_sphere_statement(o, v):
-    """All norms equal M: Δᵢ = ½ min_{j≠i}‖xᵢ − xⱼ‖² and Δ_min = M²(1 − cos α_min)."""
+def eq5_equal_statement(o, v):
+    """All norms equal: Δᵢ = ½ min_{j≠i}‖xᵢ − xⱼ‖² (App. A.1.4, after Eq. 140)."""
+    if AP.symbolic(v):
+        return AP.eq5_equal(o, v)
+    if is_display(v):
+        rhs = dshow("HalfMin", r"\tfrac12 \min_{j \ne i} \|x_i - x_j\|^2")
+        return [Rel(o.hf_sep(v.P, v.i), "==", rhs)]
+    R = rows(v.P)
+    i = int(v.i)
+    half = o.min([o.sqnorm(o.vadd(R[i], o.vscale(-1, r))) / 2 for j, r in enumerate(R) if j != i])
+    return [Rel(o.hf_sep(v.P, v.i), "==", half, "Δᵢ = ½ min‖xᵢ − xⱼ‖²")]
+
+
+def equal_norms_hypotheses(o, v):
+    """maxᵢ‖xᵢ‖² = minᵢ‖xᵢ‖² (what the derivation assumes; the search's patterns lie on one
+    sphere exactly)."""
+    if AP.symbolic(v):
+        return AP.equal_norms_hypotheses(o, v)
+    sq = [o.sqnorm(r) for r in rows(v.P)]
+    return [Rel(o.max(sq), "==", o.min(sq), "all norms equal")]
+
+
+def eq5_angle_statement(o, v):
+    """All norms equal M: Δ_min = M²(1 − cos α_min) (App. A.1.5, Eq. 311)."""
     if is_display(v):
         return [
             Rel(
@@ -95,15 +115,11 @@ def eq5_sphere_statement(o, v):
             )
         ]
     R = rows(v.P)
-    N, i = len(R), int(v.i)
-    half = o.min([o.sqnorm(o.vadd(R[i], o.vscale(-1, r))) / 2 for j, r in enumerate(R) if j != i])
+    N = len(R)
     dmin = o.min([o.hf_sep(v.P, k) for k in range(N)])
     M2 = o.max([o.sqnorm(r) for r in R])
     cmax = o.max([o.dot(R[a], R[b]) / M2 for a in range(N) for b in range(a + 1, N)])
-    return [
-        Rel(o.hf_sep(v.P, v.i), "==", half, "Δᵢ = ½ min‖xᵢ − xⱼ‖²"),
-        Rel(dmin, "==", M2 * (1 - cmax), "Δ_min = M²(1 − cos α_min)"),
-    ]
+    return [Rel(dmin, "==", M2 * (1 - cmax), "Δ_min = M²(1 − cos α_min)")]
 
 
 # ------------------------------------------------------------------------- Lemma A2
@@ -228,24 +244,31 @@ def a4_softmax_statement(o, v):
     ]
 
 
-@st.composite
-def _with_i(draw, strategy):
-    """The instances of ``strategy`` with a pattern index i (0-based)."""
-    inst = draw(strategy)
-    i = draw(st.integers(0, len(inst.patterns) - 1))
-    return Instance.make(inst.patterns, inst.x, regime=inst.regime, **inst.p, i=i)
-
-
 # ------------------------------------------------------------------------- Lemmas A5–A7
 
 
 def a5_statement(o, v):
-    """Eq. 142 and ξ ∈ Sᵢ ⇒ f(ξ) ∈ Sᵢ."""
+    """Eq. 142 and ξ ∈ Sᵢ ⇒ f(ξ) ∈ Sᵢ (the bare relation on the derivation's instance,
+    ``assume_hypotheses``: there the hypotheses are compared on their own)."""
+    if EP.symbolic(v):
+        return FP.a5(o, v)
     f = o.hf_update(v.P, v.x, v.beta)
     rel = Rel(dist(o, f, _pattern(v)), "<=", radius(o, v), "f(ξ) ∈ Sᵢ")
-    if is_display(v):
+    if is_display(v) or getattr(v, "assume_hypotheses", False):
         return [rel]
     return implies(o, eq142_slack(o, v) >= 0 and in_ball(o, v, v.x), [rel])
+
+
+def a5_hypotheses(o, v):
+    """M² > 0, Eq. 142 for pattern i and ξ ∈ Sᵢ (what the derivation assumes)."""
+    if EP.symbolic(v):
+        return FP.a5_hypotheses(o, v)
+    M2 = _M(o, v) ** 2
+    return [
+        Rel(o.num(0), "<", M2, "M² > 0"),
+        Rel(o.num(0), "<=", eq142_slack(o, v), "Eq. 142"),
+        Rel(dist(o, v.x, _pattern(v)) ** 2, "<=", radius(o, v) ** 2, "ξ ∈ Sᵢ"),
+    ]
 
 
 def a6_bound(o, v):
@@ -309,53 +332,6 @@ def disjoint_statement(side: bool, hypothesis: bool = True):
     return statement
 
 
-# ------------------------------------------------------------------------- domains
-
-
-def _with_s(strategy):
-    @st.composite
-    def build(draw):
-        inst = draw(strategy)
-        s = draw(st.sampled_from([0.0, 0.5, 1.0]) | st.floats(0, 1))
-        return Instance.make(inst.patterns, inst.x, regime=inst.regime, **inst.p, s=s)
-
-    return build()
-
-
-@st.composite
-def _all_separated(draw, max_N: int = 5, max_d: int = 3):
-    """Patterns with Eq. 142 for every i (β above the largest of the N thresholds)."""
-    inst = draw(D.separated(max_N=max_N, max_d=max_d))
-    A = np.array(inst.patterns)
-    n = len(A)
-    m2 = float((A * A).sum(1).max())
-    G = A @ A.T
-    bs = []
-    for k in range(n):
-        b = D.eq142_beta(float(G[k, k] - np.max(np.delete(G[k], k))), n, m2)
-        if b is None:
-            return Instance.make(inst.patterns, inst.x, regime=inst.regime + "/not all", **inst.p)
-        bs.append(b)
-    beta = max(bs) * (1 + 1e-6) * draw(st.sampled_from([1.0, 1.5, 4.0]))
-    p = {**inst.p, "beta": beta}
-    return Instance.make(inst.patterns, inst.x, regime=inst.regime + "/all i", **p)
-
-
-@st.composite
-def _separated_pair(draw):
-    """Eq. 142 instances with a second state y in Sᵢ."""
-    inst = draw(D.separated(where="ball"))
-    A = np.array(inst.patterns)
-    p = inst.p
-    i, beta = p["i"], p["beta"]
-    r = 1 / (beta * len(A) * float(np.sqrt((A * A).sum(1).max())))
-    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    u = rng.standard_normal(A.shape[1])
-    u /= np.linalg.norm(u) or 1.0
-    y = A[i] + u * r * draw(st.sampled_from([0.0, 0.5, 1 - 1e-9]))
-    return Instance.make(inst.patterns, inst.x, regime=inst.regime, **p, y=tuple(map(float, y)))
-
-
 def claims() -> list[Claim]:
     ineq = "inequality"
     H = lambda: D.hopfield(max_N=5, max_d=3)  # noqa: E731
@@ -383,19 +359,44 @@ def claims() -> list[Claim]:
         ),
         Claim(
             "eq5/equal-norms",
-            "App. A.1.4 (after Eq. 140) and A.1.5 (Eq. 311)",
-            "with all norms equal to M: Δᵢ = ½ min_{j≠i}‖xᵢ − xⱼ‖² and Δ_min = M²(1 − cos α_min)",
+            "App. A.1.4 (after Eq. 140)",
+            "with all norms equal: Δᵢ = ½ min_{j≠i}‖xᵢ − xⱼ‖²",
+            "identity",
+            "N ≥ 2 patterns on one sphere (exact integer points; derivation: for every N ≥ 2 and "
+            "d, under maxᵢ‖xᵢ‖² = minᵢ‖xᵢ‖², for the first pattern and for every pattern i by "
+            "the kernel's relabel rule)",
+            eq5_equal_statement,
+            lambda: D.equal_norms(),
+            display,
+            AP.eq5_equal_derivation,
+            AP.sizes,
+            hypotheses=equal_norms_hypotheses,
+            wrong=dict(
+                statement=lambda o, v: [
+                    Rel(
+                        eq5_equal_statement(o, v)[0].lhs,
+                        "==",
+                        eq5_equal_statement(o, v)[0].rhs / 2,
+                    )
+                ]
+            ),
+        ),
+        Claim(
+            "eq5/equal-norms/angle",
+            "App. A.1.5 (Eq. 311)",
+            "with all norms equal to M: Δ_min = M²(1 − cos α_min), α_min the smallest angle "
+            "between two patterns",
             "identity",
             "N ≥ 2 patterns on one sphere (exact integer points)",
-            eq5_sphere_statement,
+            eq5_angle_statement,
             lambda: D.equal_norms(),
             display,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(
-                        eq5_sphere_statement(o, v)[1].lhs,
+                        eq5_angle_statement(o, v)[0].lhs,
                         "==",
-                        eq5_sphere_statement(o, v)[1].rhs / 2,
+                        eq5_angle_statement(o, v)[0].rhs / 2,
                     )
                 ]
             ),
@@ -424,7 +425,7 @@ def claims() -> list[Claim]:
             ineq,
             "patterns, ξ, β > 0, ε ≥ 1 − p_max",
             a2_eps_statement(False),
-            lambda: _with_s(H()),
+            lambda: D.with_s(H()),
             display,
             wrong=dict(statement=lambda o, v: [Rel(o.hf_jnorm(v.P, v.x, v.beta), "<", o.num(0))]),
         ),
@@ -435,7 +436,7 @@ def claims() -> list[Claim]:
             ineq,
             "patterns, ξ, β > 0, ε ∈ [1 − p_max, ½]",
             a2_eps_statement(True),
-            lambda: _with_s(H()),
+            lambda: D.with_s(H()),
             display,
             wrong=dict(statement=a2_eps_statement(False)),
         ),
@@ -504,7 +505,7 @@ def claims() -> list[Claim]:
             "pattern i, and for every other i by relabelling the patterns, the kernel's "
             "relabel rule)",
             a4_softmax_statement,
-            lambda: _with_i(H2()),
+            lambda: D.with_i(H2()),
             display,
             AP.a4_derivation,
             AP.sizes,
@@ -523,10 +524,14 @@ def claims() -> list[Claim]:
             "App. A.1.4, Lemma A5",
             "Eq. 142 and ξ ∈ Sᵢ ⇒ f(ξ) ∈ Sᵢ",
             ineq,
-            sep + "ξ ∈ Sᵢ",
+            sep + "ξ ∈ Sᵢ (derivation: for every N ≥ 2 and d, for the first pattern, and for "
+            "every pattern i, its hypotheses with it, by the kernel's relabel rule)",
             a5_statement,
             lambda: D.separated(),
             display,
+            FP.a5_derivation,
+            FP.sizes,
+            hypotheses=a5_hypotheses,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(a5_statement(o, v)[0].lhs, "<=", a5_statement(o, v)[0].rhs / 1000)
@@ -553,7 +558,7 @@ def claims() -> list[Claim]:
             ineq,
             sep + "ξ, y ∈ Sᵢ",
             a6_contraction_statement,
-            lambda: _separated_pair(),
+            lambda: D.separated_pair(),
             display,
             wrong=dict(
                 statement=lambda o, v: [
@@ -588,7 +593,7 @@ def claims() -> list[Claim]:
             ineq,
             "patterns with Eq. 142 for every i, β",
             disjoint_statement(True),
-            lambda: _all_separated(),
+            lambda: D.all_separated(),
             display,
             wrong=dict(statement=disjoint_statement(False, hypothesis=False), domain=H2),
         ),

@@ -2,8 +2,8 @@
 ``integral_bound`` (integrals are monotone) and ``integrate`` (the fundamental theorem of
 calculus) — each accepts a correct step and refuses wrong ones (a reversed bound, a
 coefficient that may be negative, a wrong antiderivative, a function not continuous on the
-interval); the case split ``delta_cases`` and ``combine`` with a coefficient whose sign an
-earlier step proves, likewise. (The spectral-norm rules:
+interval); the case split ``delta_cases``, ``antisymmetry`` and ``combine`` with a
+coefficient whose sign an earlier step proves, likewise. (The spectral-norm rules:
 :mod:`tests.derivations.engine.test_kernel_matrix`.)
 
 (The rest of the kernel's accept/reject tests: :mod:`tests.derivations.engine.test_kernel`.)
@@ -137,3 +137,20 @@ def test_combine_takes_a_coefficient_whose_sign_an_earlier_step_proves():
     ]
     out = check(sign)
     assert all(o.checked for o in out), [o.how for o in out]
+
+
+def test_antisymmetry_needs_both_inequalities():
+    """a = b from a ≤ b and b ≤ a, over a range too; refused from a ≤ b twice."""
+    m = Size("m")
+    i = sp.Symbol("i", integer=True)
+    x = sp.IndexedBase("x", real=True)
+    every = (i, 1, m)
+    up = Step(Rel(x[i] ** 2, "<=", sp.Abs(x[i]) ** 2, over=every), "", K.algebra())
+    down = Step(Rel(sp.Abs(x[i]) ** 2, "<=", x[i] ** 2, over=every), "", K.algebra())
+    both = Step(Rel(x[i] ** 2, "==", sp.Abs(x[i]) ** 2, over=every), "", K.antisymmetry(0, 1))
+    out = check([up, down, both])
+    assert all(o.checked for o in out), [o.how for o in out]
+    wider = Step(Rel(x[i] ** 2, "<=", x[i] ** 2 + sp.Abs(x[i]), over=every), "", K.algebra())
+    wrong = Rel(x[i] ** 2, "==", x[i] ** 2 + sp.Abs(x[i]), over=every)
+    out = check([wider, wider, Step(wrong, "", K.antisymmetry(0, 1))])
+    assert out[0].checked and not out[2].checked and "not a ≤ b and b ≤ a" in out[2].how

@@ -86,7 +86,7 @@ def test_relabel_accepts_a_statement_for_every_coordinate_and_invariant_hypothes
     assert relabelled(X[1, k] - sp.Sum(X[J, k], (J, 2, N)), over=(k, 1, P.n)).checked
     hyp = lambda o, v: [Rel(MaxOver(sq(J), J, 1, N), "<=", 1), Rel(0, "<", BETA)]  # noqa: E731
     out = relabelled(MaxOver(SEP, J, 2, N), claim=_claim(hypotheses=hyp))
-    assert out.checked and "hypotheses invariant" in out.how, out.how
+    assert out.checked and "hypotheses read alike" in out.how, out.how
 
 
 # --------------------------------------------------------------------------- refused
@@ -151,14 +151,28 @@ def _claim(hypotheses=None, statement=None):
 @pytest.mark.parametrize(
     "hyp",
     [
-        Rel(X[1, 1], ">=", 0),  # about pattern 1
-        Rel(sq(2), "<=", 1),  # about pattern 2
-        Rel(MaxOver(sq(J), J, 2, N), "<=", 1),  # every pattern but the first
+        Rel(X[1, 1], ">=", 0),  # about pattern 1: relabelled with the statement
+        Rel(MaxOver(sq(J), J, 2, N), "<=", sq(1)),  # pattern 1 against the others
     ],
 )
-def test_relabel_refuses_hypotheses_that_single_out_patterns(hyp):
+def test_relabel_carries_hypotheses_about_the_first_pattern_along(hyp):
+    """H(X) ⇒ S(X) for every X gives H(π_i X) ⇒ S(π_i X): hypotheses about the first
+    pattern read like the statement are relabelled with it."""
     out = relabelled(MaxOver(SEP, J, 2, N), claim=_claim(hypotheses=lambda o, v: [hyp]))
-    assert not out.checked and "hypothesis" in out.how and "not invariant" in out.how, out.how
+    assert out.checked and "relabelled with it" in out.how, out.how
+
+
+@pytest.mark.parametrize(
+    "hyp",
+    [
+        Rel(sq(2), "<=", 1),  # about pattern 2
+        Rel(MaxOver(sq(J), J, 3, N), "<=", 1),  # the patterns 3 … N
+        Rel(sq(J), "<=", 1, over=(J, 2, N)),  # pattern j outside a reduction
+    ],
+)
+def test_relabel_refuses_hypotheses_that_single_out_other_patterns(hyp):
+    out = relabelled(MaxOver(SEP, J, 2, N), claim=_claim(hypotheses=lambda o, v: [hyp]))
+    assert not out.checked and "hypothesis" in out.how and "does not relabel" in out.how, out.how
 
 
 def test_relabel_needs_the_instances_pattern_set_and_its_first_pattern():

@@ -9,7 +9,9 @@ step about one pattern j, of a statement left partly for the first pattern, agai
 searched statement that is not the relabelled one). The proof of Lemma A1 (a), E ≥
 ½‖ξ − x_ξ‖² at x_ξ = argmaxᵢ ξᵀxᵢ, is proven the same way (for every N ≥ 1) in the form
 E ≥ ½‖ξ − xᵢ‖² − (maxⱼ ξᵀxⱼ − ξᵀxᵢ), which holds for every pattern i and is the paper's
-at its argmax."""
+at its argmax. Lemma A5 (f maps Sᵢ into itself under Eq. 142) is derived for the first
+pattern under its hypotheses for the first pattern, which the relabelling carries along, and
+Eq. 140 with all norms equal (Δᵢ = ½ min_{j≠i}‖xᵢ − xⱼ‖²) under maxᵢ‖xᵢ‖² = minᵢ‖xᵢ‖²."""
 
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ from derivations.ramsauer2020 import a1_proofs as AP
 from derivations.ramsauer2020 import energy_proofs as EP
 
 REG = load_registry(["ramsauer2020"])
-DERIVED = ("eq5", "lemma-a4/softmax", "lemma-a4")
+DERIVED = ("eq5", "lemma-a4/softmax", "lemma-a4", "lemma-a5", "eq5/equal-norms")
 
 
 def _claim(cid):
@@ -288,3 +290,61 @@ def test_without_its_relabel_steps_a_derivation_is_for_the_first_pattern_only(ci
     assert not out["complete"] and out["scope"] == "fixed sizes"
     hows = [s["how"] for s in out["steps"] if s["rule"] == "conclusion"]
     assert hows and all("first pattern only" in h for h in hows), hows
+
+
+# ------------------------------------------------------------------------- Lemma A5
+
+
+def test_a5_rests_on_its_hypotheses_and_m_positive():
+    """Without M² > 0 among the hypotheses the division by 2λ = 4βNM² is refused; with the
+    ball's radius doubled (‖ξ − x₁‖² ≤ 4/(βNM)²) the product bound 2/(βN) does not follow,
+    and the hypotheses no longer agree with the searched ones either."""
+    c = _claim("lemma-a5")
+    steps = _steps("lemma-a5")
+    k = next(n for n, s in enumerate(steps) if "divided by 2λ" in s.why)
+
+    def drop_m(o, v):
+        return c.hypotheses(o, v)[1:]
+
+    def no_m_step(o, v):
+        out = c.derivation(o, v)
+        return [Step(Rel(0, "<=", 0), "", K.algebra()), *out[1:]]
+
+    out = check_derivation(dataclasses.replace(c, hypotheses=drop_m, derivation=no_m_step), REG)
+    assert not out["complete"] and not out["steps"][k]["checked"], out["steps"][k]["how"]
+
+    def wide(o, v):
+        h = c.hypotheses(o, v)
+        return [*h[:2], Rel(h[2].lhs, "<=", 4 * h[2].rhs)]
+
+    out = check_derivation(dataclasses.replace(c, hypotheses=wide), REG)
+    assert not out["complete"]
+    assert not out["steps"][2]["checked"]  # the assumption ‖ξ − x₁‖² ≤ r² is no hypothesis
+
+
+def test_a5_the_searched_statement_assumes_the_hypotheses_and_the_derivations_does_not():
+    """On a searched instance the bound is vacuous where Eq. 142 or ξ ∈ Sᵢ fails; on the
+    derivation's instance (``assume_hypotheses``) it is the bare relation, whose hypotheses
+    the checker compares on their own."""
+    from derivations.engine.backends import MP
+
+    c = _claim("lemma-a5")
+    P = [[MP.num(1), MP.num(0)], [MP.num(0), MP.num(1)]]
+    v = SimpleNamespace(P=P, x=[MP.num(3), MP.num(3)], beta=MP.num(1), i=0)
+    (searched,) = c.statement(MP, v)
+    assert searched.text().startswith("0 ≤ 0") or searched.lhs == searched.rhs
+    (bare,) = c.statement(MP, SimpleNamespace(**vars(v), assume_hypotheses=True))
+    assert bare.lhs != bare.rhs and bare.op == "<="
+
+
+def test_eq5_equal_norms_needs_its_hypothesis():
+    """Without maxᵢ‖xᵢ‖² = minᵢ‖xᵢ‖² the terms ½(‖x₁‖² − ‖xⱼ‖² + ‖x₁ − xⱼ‖²) and
+    ½‖x₁ − xⱼ‖² do not bound each other (and the equality is false in general)."""
+    c = _claim("eq5/equal-norms")
+    out = check_derivation(dataclasses.replace(c, hypotheses=None), REG)
+    assert not out["complete"]
+    assert (
+        not out["steps"][1]["checked"]
+        and "not among the claim's hypotheses" in out["steps"][1]["how"]
+    )
+    assert not out["steps"][8]["checked"] and not out["steps"][-1]["checked"]
