@@ -95,6 +95,16 @@ def eq5_equal_statement(o, v):
     return [Rel(o.hf_sep(v.P, v.i), "==", half, "Δᵢ = ½ min‖xᵢ − xⱼ‖²")]
 
 
+def _halved(statement):
+    """A wrong variant: the statement's first relation with its right side halved."""
+
+    def wrong(o, v):
+        r = statement(o, v)[0]
+        return [Rel(r.lhs, r.op, r.rhs / 2)]
+
+    return wrong
+
+
 def equal_norms_hypotheses(o, v):
     """maxᵢ‖xᵢ‖² = minᵢ‖xᵢ‖² (what the derivation assumes; the search's patterns lie on one
     sphere exactly)."""
@@ -371,15 +381,7 @@ def claims() -> list[Claim]:
             AP.eq5_equal_derivation,
             AP.sizes,
             hypotheses=equal_norms_hypotheses,
-            wrong=dict(
-                statement=lambda o, v: [
-                    Rel(
-                        eq5_equal_statement(o, v)[0].lhs,
-                        "==",
-                        eq5_equal_statement(o, v)[0].rhs / 2,
-                    )
-                ]
-            ),
+            wrong=dict(statement=_halved(eq5_equal_statement)),
         ),
         Claim(
             "eq5/equal-norms/angle",
@@ -391,15 +393,7 @@ def claims() -> list[Claim]:
             eq5_angle_statement,
             lambda: D.equal_norms(),
             display,
-            wrong=dict(
-                statement=lambda o, v: [
-                    Rel(
-                        eq5_angle_statement(o, v)[0].lhs,
-                        "==",
-                        eq5_angle_statement(o, v)[0].rhs / 2,
-                    )
-                ]
-            ),
+            wrong=dict(statement=_halved(eq5_angle_statement)),
         ),
         Claim(
             "lemma-a2",
