@@ -28,6 +28,7 @@ __all__ = [
     "dist",
     "count",
     "truth",
+    "holds",
     "counterexample",
     "dstr",
     "exact_json",
@@ -77,6 +78,16 @@ def truth(ops, value) -> bool:
     if isinstance(value, sp.Basic):
         return bool(value == sp.true)
     return bool(value)
+
+
+_OPS = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, "==": lambda a, b: a == b}
+
+
+def holds(ops, rel: Rel) -> bool:
+    """Whether the relation holds, evaluated by the back end at its precision (a claim's
+    hypothesis on a searched instance)."""
+    n = rel.normal()
+    return truth(ops, _OPS[n.op](n.lhs, n.rhs))
 
 
 def implies(ops, hypothesis, rels: list[Rel]) -> list[Rel]:

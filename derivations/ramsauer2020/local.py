@@ -20,6 +20,7 @@ from derivations.ramsauer2020.common import (
     display,
     dist,
     dshow,
+    holds,
     implies,
     is_display,
     row,
@@ -266,7 +267,7 @@ def a5_statement(o, v):
     rel = Rel(dist(o, f, _pattern(v)), "<=", radius(o, v), "f(ξ) ∈ Sᵢ")
     if is_display(v) or getattr(v, "assume_hypotheses", False):
         return [rel]
-    return implies(o, eq142_slack(o, v) >= 0 and in_ball(o, v, v.x), [rel])
+    return implies(o, all(holds(o, h) for h in a5_hypotheses(o, v)), [rel])
 
 
 def a5_hypotheses(o, v):
