@@ -47,6 +47,9 @@ def test_energy_descent_numbers_match_mpmath():
     data = FE.compute(0)
     s = data["summary"]
     assert s["energy_rises"] == 0 and s["negative_beyond_rounding"] == 0
+    g = data["tables"]["gaps"]
+    hidden = sum(1 for h, d in zip(g["half_step_sq"], g["decrease"]) if h <= 0 or d <= 0)
+    assert s["not_drawn_in_c"] == hidden and f"leaves out the {hidden} of" in FE.caption(data)
     tr = data["tables"]["trajectories"]
     P = [list(r) for r in zip(data["tables"]["patterns"]["x1"], data["tables"]["patterns"]["x2"])]
     with mpmath.workdps(30):
