@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 import mpmath
 import sympy as sp
 
+from theory.indexed import power_latex
 from theory.lse import LogSumExp, lse, mp_lse
 
 __all__ = [
@@ -90,7 +91,7 @@ class MinOver(sp.Function):
             + r"} "
             + printer._print(expr)
         )
-        return s if exp is None else rf"\left({s}\right)^{{{exp}}}"
+        return power_latex(s, exp)
 
 
 @dataclass(frozen=True)

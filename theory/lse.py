@@ -27,6 +27,8 @@ import sympy as sp
 from sympy.core.function import ArgumentIndexError
 from sympy.core.logic import fuzzy_and
 
+from theory.indexed import power_latex
+
 __all__ = [
     "LogSumExp",
     "lse",
@@ -143,7 +145,7 @@ class LogSumExp(sp.Function):
     def _latex(self, printer, exp=None):
         inner = ", ".join(printer._print(a) for a in self.args)
         s = r"\operatorname{LSE}\left(" + inner + r"\right)"
-        return s if exp is None else rf"\left({s}\right)^{{{exp}}}"
+        return power_latex(s, exp)
 
     def _sympystr(self, printer):
         return "LSE(" + ", ".join(printer._print(a) for a in self.args) + ")"

@@ -14,7 +14,9 @@ from __future__ import annotations
 import mpmath
 import sympy as sp
 
-__all__ = ["SpectralNorm", "Norm2"]
+from theory.indexed import power_latex, subst
+
+__all__ = ["SpectralNorm", "Norm2", "entry_at"]
 
 
 class SpectralNorm(sp.Function):
@@ -30,7 +32,7 @@ class SpectralNorm(sp.Function):
         if m.is_Integer and n.is_Integer:
             rows, cols = int(m), int(n)
             vals = [
-                _at(entry, sp.Integer(a), sp.Integer(b))
+                entry_at(entry, sp.Integer(a), sp.Integer(b))
                 for a in range(1, rows + 1)
                 for b in range(1, cols + 1)
             ]
@@ -42,8 +44,8 @@ class SpectralNorm(sp.Function):
         return self.args[0]
 
     def at(self, a, b):
-        """A[a, b] (capture-avoiding: the entry's own bound indices are renamed first)."""
-        return _at(self.entry, a, b)
+        """A[a, b] (:func:`entry_at`)."""
+        return entry_at(self.entry, a, b)
 
     @property
     def shape(self) -> tuple:
@@ -61,12 +63,12 @@ class SpectralNorm(sp.Function):
             rf"\left\| \left[{printer._print(body)}\right]_{{{printer._print(i)}, "
             rf"{printer._print(j)}}} \right\|_2"
         )
-        return s if exp is None else rf"\left({s}\right)^{{{exp}}}"
+        return power_latex(s, exp)
 
 
-def _at(entry: sp.Lambda, a, b):
-    from theory.indexed import subst
-
+def entry_at(entry: sp.Lambda, a, b):
+    """The entry function ``entry`` (a Lambda of (i, j)) at (a, b), capture-avoiding (a
+    simultaneous substitution: its own bound indices are renamed first)."""
     i, j = entry.variables
     t = sp.Dummy("t", integer=True)  # a simultaneous substitution, via a fresh index
     return subst(subst(subst(entry.expr, {i: t}), {j: b}), {t: a})
@@ -107,4 +109,4 @@ class Norm2(sp.Function):
             for r in range(m)
         ]
         s = r"\left\| \begin{pmatrix}" + r" \\ ".join(rows) + r"\end{pmatrix} \right\|_2"
-        return s if exp is None else rf"\left({s}\right)^{{{exp}}}"
+        return power_latex(s, exp)

@@ -371,7 +371,10 @@ def statement_agreement(claim: Claim, ns: SimpleNamespace, relabel: tuple | None
     entries): "agrees … at …" or "differs at …".
 
     A claim's ``hypotheses`` (what its derivation may assume) are compared the same way with
-    their numeric form on the written-out instance ("differs in the hypotheses …").
+    their numeric form on the written-out instance ("differs in the hypotheses …"); the
+    statement is then evaluated on that instance with the attribute ``assume_hypotheses`` =
+    True, on which a statement that applies its hypotheses itself (a vacuous relation where
+    they fail) states the bare relation.
 
     ``relabel = (patterns, which)`` (a derivation concluded by the kernel's ``relabel``
     rule: the statement names the first pattern of the pattern set ``ns.<patterns>``): at
@@ -386,12 +389,11 @@ def statement_agreement(claim: Claim, ns: SimpleNamespace, relabel: tuple | None
     rng = random.Random(12345)
     shown = []
     sym_rels = claim.statement(INDEXED, ns)
-    if claim.hypotheses:  # the hypotheses the derivation may assume are the searched ones
+    if claim.hypotheses and claim.hypotheses(INDEXED, ns):  # the derivation may assume them
         as_statement = dataclasses.replace(claim, statement=claim.hypotheses, hypotheses=None)
-        if list(claim.hypotheses(INDEXED, ns)):
-            msg = statement_agreement(as_statement, ns, relabel)
-            if msg.startswith("differs"):
-                return msg.replace("differs", "differs in the hypotheses", 1)
+        msg = statement_agreement(as_statement, ns, relabel)
+        if msg.startswith("differs"):
+            return msg.replace("differs", "differs in the hypotheses", 1)
     numeric = not any(sp.sympify(x).has(sp.Derivative) for r in sym_rels for x in (r.lhs, r.rhs))
     scalars = [x for x in vars(ns).values() if isinstance(x, sp.Symbol) and not isinstance(x, Size)]
     for values in trials:
@@ -431,6 +433,8 @@ def _agree_at(claim, conc, sym_rels, values, entries, which, i, P) -> str:
 
     try:
         here = conc if i is None else SimpleNamespace(**{**vars(conc), which: i})
+        if claim.hypotheses:  # the statement under hypotheses compared on their own
+            here = SimpleNamespace(**vars(here), assume_hypotheses=True)
         on = entries if not i else _Relabelled(entries, P.rho, 1, i + 1)
         want = [r.normal() for r in claim.statement(MP, here)]
         got = _written_out(sym_rels, values, on)

@@ -136,19 +136,15 @@ def implies(have: Rel, want: Rel, keys=()) -> bool:
     return h.op == w.op == "==" and same(h.lhs, w.rhs, keys) and same(h.rhs, w.lhs, keys)
 
 
-def _guard(rel: Rel, keys=(), ctx=None) -> None:
+def _guard(rel: Rel, keys, ctx: Context) -> None:
     """Every denominator and log argument in the step (definitions unfolded) is > 0: by the
-    sign rules, or with ``ctx`` also by earlier checked steps (:func:`_positive`)."""
-
-    def pos(t):
-        return _positive(t, ctx) if ctx is not None else is_pos(t)
-
+    sign rules or by earlier checked steps (:func:`_positive`)."""
     for side in (rel.lhs, rel.rhs):
         e = unfold(sp.sympify(side), keys)
         for t in sp.preorder_traversal(e):
-            if isinstance(t, sp.Pow) and t.exp.is_negative and not pos(t.base):
+            if isinstance(t, sp.Pow) and t.exp.is_negative and not _positive(t.base, ctx):
                 raise NotLicensed(f"cannot show the denominator {_show(t.base)} > 0")
-            if isinstance(t, sp.log) and not pos(t.args[0]):
+            if isinstance(t, sp.log) and not _positive(t.args[0], ctx):
                 raise NotLicensed(f"cannot show the log argument {_show(t.args[0])} > 0")
 
 

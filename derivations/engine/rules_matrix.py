@@ -17,7 +17,7 @@ from derivations.engine.model import Rel
 from derivations.engine.normal import same
 from derivations.engine.rules import NotLicensed, _rule, _show, implies
 from theory.indexed import MaxOver
-from theory.matrix_norm import SpectralNorm
+from theory.matrix_norm import SpectralNorm, entry_at
 
 __all__ = ["spectral_bound", "spectral_congruence", "gram_trace", "spectral_entries"]
 
@@ -33,8 +33,7 @@ def _matrix(X):
     lam, rows, cols = X
     if len(lam.variables) != 2:
         raise NotLicensed("a matrix's entry is a Lambda of two indices")
-    probe = SpectralNorm(lam, rows, cols)
-    return probe.at, sp.sympify(rows), sp.sympify(cols)
+    return (lambda a, b: entry_at(lam, a, b)), sp.sympify(rows), sp.sympify(cols)
 
 
 def _gram(G: SpectralNorm, X, rows, cols) -> bool:

@@ -96,12 +96,12 @@ def bound_statement(point):
 
 
 def ball_bound_statement(o, v):
-    """0 ≤ E ≤ 2M² at a point of the ball ‖ξ‖ ≤ M (:func:`ball_point`). An instance without a
-    scale ``s`` (the derivation's statement written out) states the bounds at its ξ: the
-    claim's hypothesis ‖ξ‖ ≤ M is then the derivation's, not tested here."""
+    """0 ≤ E ≤ 2M² at a point of the ball ‖ξ‖ ≤ M (:func:`ball_point`); the bounds at ξ
+    itself where the checker compares the hypothesis ‖ξ‖ ≤ M on its own
+    (``assume_hypotheses``)."""
     if EP.symbolic(v):
         return MP.ball_bounds(o, v)
-    if not hasattr(v, "s"):
+    if getattr(v, "assume_hypotheses", False):
         return bound_statement(lambda o_, v_: v_.x)(o, v)
     x = ball_point(o, v)
     hyp = None if is_display(v) else o.hf_norm(x) <= _M(o, v)

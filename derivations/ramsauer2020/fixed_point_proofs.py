@@ -39,22 +39,9 @@ from derivations.ramsauer2020 import a1_proofs as AP
 from derivations.ramsauer2020.energy_proofs import _scores, _update
 from theory.indexed import MaxOver, index
 
-__all__ = ["space", "sizes", "a5_hypotheses", "a5", "a5_derivation"]
+__all__ = ["a5_hypotheses", "a5", "a5_derivation"]
 
 _J, _K = index("j"), index("k")
-
-
-def space():
-    """:func:`derivations.ramsauer2020.a1_proofs.space`, marked as the instance whose
-    hypotheses the derivation assumes (``assume_hypotheses``): its statement, written out,
-    is the bare relation (the checker compares the hypotheses separately)."""
-    ns = AP.space()
-    ns.assume_hypotheses = True
-    return ns
-
-
-def sizes():
-    return [space()]
 
 
 def _parts(o, v):

@@ -74,13 +74,28 @@ def a24_rows(o, v):
     return [Rel(row, "==", 2 * v.beta * pi * (1 - pi), "row i's absolute sum", over=(i, 1, m))]
 
 
+def _variance_nonneg(o, v, at: int) -> list:
+    """Steps ``at`` … ``at`` + 3: e^{βzᵢ} ≤ Σ_k e^{βz_k}, pᵢ = e^{βzᵢ}/Σ_k e^{βz_k}, pᵢ ≤ 1 and
+    0 ≤ pᵢ(1 − pᵢ), for every i = 1 … m (the last step is the bound)."""
+    z, beta, m = v.z, v.beta, v.z.length
+    i, k = index("i"), index("k")
+    pi = _p(o, z, beta, i)
+    ei, S = sp.exp(beta * z[i]), _sum(sp.exp(beta * z[k]), k, m)
+    every = (i, 1, m)
+    return [
+        Step(Rel(ei, "<=", S, over=every), "e^{βzᵢ} ≤ Σ_k e^{βz_k}", sum_bound()),
+        Step(Rel(pi, "==", ei / S, over=every), "the softmax", algebra(unfold=_SOFT)),
+        Step(Rel(pi, "<=", 1, over=every), "pᵢ ≤ 1", combine((at + 1, 1), (at, 1 / S))),
+        Step(Rel(0, "<=", pi * (1 - pi), over=every), "times pᵢ > 0", combine((at + 2, pi))),
+    ]
+
+
 def a24_rows_derivation(o, v):
     """The module notes' route: |δᵢⱼpᵢ − pᵢpⱼ| = −(δᵢⱼpᵢ − pᵢpⱼ) + 2δᵢⱼpᵢ(1 − pᵢ) by cases,
     summed over j and multiplied by β > 0 (|J_s[i, j]| = β|δᵢⱼpᵢ − pᵢpⱼ|)."""
     z, beta, m = v.z, v.beta, v.z.length
-    i, j, k = index("i"), index("j"), index("k")
+    i, j = index("i"), index("j")
     pi, pj = _p(o, z, beta, i), _p(o, z, beta, j)
-    ei, S = sp.exp(beta * z[i]), _sum(sp.exp(beta * z[k]), k, m)
     every_i, pair = (i, 1, m), ((i, 1, m), (j, 1, m))
     delta = sp.KroneckerDelta(i, j)
     entry, diag = delta * pi - pi * pj, 2 * pi * (1 - pi)
@@ -91,10 +106,7 @@ def a24_rows_derivation(o, v):
     summed = _sum(-entry + delta * diag, j, m)
     collapsed = -pi + pi * _sum(pj, j, m) + diag
     return [
-        Step(Rel(ei, "<=", S, over=every_i), "e^{βzᵢ} ≤ Σ_k e^{βz_k}", sum_bound()),  # 0
-        Step(Rel(pi, "==", ei / S, over=every_i), "the softmax", algebra(unfold=_SOFT)),
-        Step(Rel(pi, "<=", 1, over=every_i), "pᵢ ≤ 1", combine((1, 1), (0, 1 / S))),  # 2
-        Step(Rel(0, "<=", pi * (1 - pi), over=every_i), "times pᵢ > 0", combine((2, pi))),
+        *_variance_nonneg(o, v, 0),  # 0 … 3
         Step(
             Rel(sp.Abs(on_diag), "==", -on_diag + diag, over=every_i),
             "i = j: |pᵢ − pᵢ²| = pᵢ(1 − pᵢ), as it is ≥ 0",
@@ -244,7 +256,6 @@ def a2_derivation(o, v):
     M, G = _m(o, at), _gram_norm(P)
     z = at.z
     pi = _p(o, z, beta, i)
-    ei, S = sp.exp(beta * z[i]), _sum(sp.exp(beta * z[k]), k, P.d)
     every = (i, 1, P.d)
     norm_i, top = o.sqnorm(P.row(i)), o.max_sqnorm(P)
     frob = _sum(_sum(P.rho[i, k] ** 2, i, P.d), k, P.n)
@@ -260,10 +271,7 @@ def a2_derivation(o, v):
         Step(Rel(norm_i, "<=", top, over=every), "‖xᵢ‖² ≤ M²", term_bound()),  # 4
         Step(Rel(_sum(norm_i, i, P.d), "<=", _sum(top, i, P.d)), "summed over i", termwise(4)),
         Step(Rel(_sum(top, i, P.d), "==", P.d * top), "N equal terms", algebra()),  # 6
-        Step(Rel(ei, "<=", S, over=every), "e^{βzᵢ} ≤ Σ_k e^{βz_k}", sum_bound()),
-        Step(Rel(pi, "==", ei / S, over=every), "the softmax", algebra(unfold=_SOFT)),  # 8
-        Step(Rel(pi, "<=", 1, over=every), "pᵢ ≤ 1", combine((8, 1), (7, 1 / S))),
-        Step(Rel(0, "<=", pi * (1 - pi), over=every), "times pᵢ > 0", combine((9, pi))),  # 10
+        *_variance_nonneg(o, at, 7),  # 7 … 10
         Step(Rel(pi * (1 - pi), "<=", M, over=every), "pᵢ(1 − pᵢ) ≤ m", term_bound()),
         Step(
             Rel(0, "<=", 2 * beta * M, over=every),

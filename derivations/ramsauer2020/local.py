@@ -259,8 +259,8 @@ def a4_softmax_statement(o, v):
 
 
 def a5_statement(o, v):
-    """Eq. 142 and ξ ∈ Sᵢ ⇒ f(ξ) ∈ Sᵢ (the bare relation on the derivation's instance,
-    ``assume_hypotheses``: there the hypotheses are compared on their own)."""
+    """Eq. 142 and ξ ∈ Sᵢ ⇒ f(ξ) ∈ Sᵢ (the bare relation where the checker compares the
+    hypotheses on their own, ``assume_hypotheses``)."""
     if EP.symbolic(v):
         return FP.a5(o, v)
     f = o.hf_update(v.P, v.x, v.beta)
@@ -525,7 +525,7 @@ def claims() -> list[Claim]:
             lambda: D.separated(),
             display,
             FP.a5_derivation,
-            FP.sizes,
+            AP.sizes,
             hypotheses=a5_hypotheses,
             wrong=dict(
                 statement=lambda o, v: [
