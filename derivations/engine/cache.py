@@ -137,6 +137,8 @@ def reached_modules(claim: Claim, registry: dict | None = None) -> list[str]:
         claim.derivation,
         claim.derivation_sizes,
         claim.compute,
+        claim.hypotheses,
+        *(claim.defined or {}).values(),
     )
     roots = _callables_modules(fields)
     for cid in claim.cited(registry) if registry is not None else ():

@@ -13,6 +13,7 @@ never written by hand.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -264,6 +265,25 @@ _KINDS = ("inequality", "identity", "computation", "empirical")
 _SHELL_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+/-]*")
 
 
+def _filling(f: Callable | None, defined: dict) -> Callable | None:
+    """``f(ops, v)`` with the instance's missing ``defined`` quantities computed first
+    (:attr:`Claim.defined`); the instance itself is not changed."""
+    if f is None or getattr(f, "defined", None) is defined:
+        return f
+
+    @functools.wraps(f)
+    def filled(ops, v):
+        missing = [k for k in defined if not hasattr(v, k)]
+        if missing:
+            v = SimpleNamespace(**vars(v))
+            for k in missing:
+                setattr(v, k, defined[k](ops, v))
+        return f(ops, v)
+
+    filled.defined = defined
+    return filled
+
+
 @dataclass
 class Claim:
     """One formal statement of a paper (or one reading of it) and how to check it.
@@ -277,6 +297,13 @@ class Claim:
     assumes beyond the sizes (e.g. 0 ≤ λ ≤ 1): a derivation may use them (rule
     ``assumption``) and a derivation citing the claim must establish them. A
     ``computation``/``empirical`` claim instead sets ``compute(examples, seed) -> Computed``.
+
+    ``defined`` names quantities the statement reads from the instance but the search
+    computes (name → ``f(ops, v)``, e.g. the fixed point x* reached from a pattern): before
+    every call of ``statement`` and ``hypotheses`` the engine sets ``v.<name> = f(ops, v)``
+    where the instance does not carry the name. A derivation's namespace carries it as a free
+    quantity (a vector symbol): the statement proved for every value holds at the computed
+    one, and the checker compares the two statements at the same random value.
 
     ``wrong`` holds the fields of the claim's *wrong variant*: a deliberately broken
     statement (or computation) next to the claim, which the mutation test must see refuted
@@ -305,8 +332,12 @@ class Claim:
     paper: str = ""
     section: str = ""
     hypotheses: Callable | None = None
+    defined: dict | None = None
 
     def __post_init__(self):
+        if self.defined:
+            self.statement = _filling(self.statement, self.defined)
+            self.hypotheses = _filling(self.hypotheses, self.defined)
         if self.compute is None and (self.statement is None or self.domain is None):
             raise ValueError(f"claim {self.id}: needs statement and domain, or compute")
         if self.kind not in _KINDS:

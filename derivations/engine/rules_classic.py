@@ -96,11 +96,15 @@ def gibbs(ctx, rel, prem):
 
 @_rule
 def cauchy_schwarz(ctx, rel, prem):
-    """Cauchy–Schwarz: (Σᵢ aᵢbᵢ)² ≤ (Σᵢ aᵢ²)(Σᵢ bᵢ²) for real aᵢ, bᵢ."""
+    """Cauchy–Schwarz: (Σᵢ aᵢbᵢ)² ≤ (Σᵢ aᵢ²)(Σᵢ bᵢ²) for real aᵢ, bᵢ; in root form
+    Σᵢ aᵢbᵢ ≤ √(Σᵢ aᵢ²)·√(Σᵢ bᵢ²) (as Σ aᵢbᵢ ≤ |Σ aᵢbᵢ|)."""
     n = rel.normal()
     fs = sp.Mul.make_args(unfold(n.rhs))
     if n.op != "<=" or len(fs) != 2:
-        raise NotLicensed("states (Σ aᵢbᵢ)² ≤ (Σ aᵢ²)(Σ bᵢ²)")
+        raise NotLicensed("states (Σ aᵢbᵢ)² ≤ (Σ aᵢ²)(Σ bᵢ²) or Σ aᵢbᵢ ≤ √(Σ aᵢ²)√(Σ bᵢ²)")
+    root = all(isinstance(f, sp.Pow) and f.exp == sp.S.Half for f in fs)
+    if root:
+        fs = [f.base for f in fs]
     (fa, (i, lo, hi)), (fb, (j, lo2, hi2)) = _sum_parts(fs[0]), _sum_parts(fs[1])
     fb = subst(fb, {j: i})
     sq = [f.base for f in (fa, fb) if isinstance(f, sp.Pow) and f.exp == 2]
@@ -108,8 +112,9 @@ def cauchy_schwarz(ctx, rel, prem):
         raise NotLicensed("the right side is not (Σ aᵢ²)(Σ bᵢ²) over one range")
     if not all(is_real(unfold(t, "*")) for t in sq):
         raise NotLicensed("cannot show aᵢ and bᵢ are real")
-    if same(n.lhs, sp.Sum(sq[0] * sq[1], (i, lo, hi)) ** 2):
-        return "Cauchy–Schwarz"
+    inner = sp.Sum(sq[0] * sq[1], (i, lo, hi))
+    if same(n.lhs, inner if root else inner**2):
+        return "Cauchy–Schwarz" + (" (root form)" if root else "")
     raise NotLicensed("the left side is not (Σ aᵢbᵢ)²")
 
 

@@ -33,6 +33,8 @@ def is_real(e) -> bool:
             and (e.exp >= 0 or is_pos(e.base) or is_pos(-e.base))
             or is_pos(e.base)
             and is_real(e.exp)
+            or e.exp.is_positive is True  # t^a, a > 0, is real for t ≥ 0 (√t among them)
+            and is_nonneg(e.base)
         )
     if isinstance(e, sp.exp):
         return is_real(e.args[0])

@@ -15,19 +15,27 @@ import sympy.stats as ss
 
 from derivations.engine import Claim, Computed, Rel
 from derivations.ramsauer2020 import domains as D
-from derivations.ramsauer2020.common import count, display, dist, implies, is_display, row
+from derivations.ramsauer2020 import retrieval_proofs as RP
+from derivations.ramsauer2020.a1_proofs import symbolic
+from derivations.ramsauer2020.common import count, display, dist, holds, implies, is_display, row
 from derivations.ramsauer2020.local import eq142_slack
 
 SECTION = "retrieval"
 
 
+def fixed_point(o, v):
+    """xᵢ*: the fixed point of f reached from xᵢ (certified where the back end is; the
+    claims' ``defined`` quantity ``star``)."""
+    return o.hf_fixed(v.P, row(v.P, v.i), v.beta)
+
+
+#: The claims' quantity the search computes and a derivation keeps free (Claim.defined).
+STAR = {"star": fixed_point}
+
+
 def _parts(o, v):
     """(xᵢ, xᵢ*, f(ξ), M, N, Δᵢ, μ) of an instance (display symbols for the rendering)."""
-    if is_display(v):
-        xi, star = v.pat, v.star
-    else:
-        xi = row(v.P, v.i)
-        star = o.hf_fixed(v.P, xi, v.beta)
+    xi, star = (v.pat if is_display(v) else row(v.P, v.i)), v.star
     f = o.hf_update(v.P, v.x, v.beta)
     M, N = o.hf_radius(v.P), count(o, v.P)
     delta = o.hf_sep(v.P, v.i)
@@ -70,33 +78,72 @@ def thm4_eq6_statement(to_pattern: bool):
     return statement
 
 
+def _under(o, v, hypotheses, rels):
+    """``hypotheses(o, v)`` ⇒ ``rels`` (the bare relations where the checker compares the
+    hypotheses on their own, ``assume_hypotheses``)."""
+    if is_display(v) or getattr(v, "assume_hypotheses", False):
+        return rels
+    return implies(o, all(holds(o, h) for h in hypotheses(o, v)), rels)
+
+
+def thm5_hypotheses(o, v):
+    """M² > 0 and Eq. 142 for pattern i (what makes xᵢ* exist)."""
+    if symbolic(v):
+        return RP.thm5_hypotheses(o, v)
+    M = o.hf_radius(v.P)
+    return [Rel(o.num(0), "<", M**2, "M² > 0"), Rel(o.num(0), "<=", eq142_slack(o, v), "Eq. 142")]
+
+
 def thm5_statement(to_fixed: bool):
     """(8): ‖f(ξ) − y‖ ≤ 2(N − 1) exp(−β(Δᵢ − 2μM)) M, y = xᵢ (as printed) or y = xᵢ*."""
 
     def statement(o, v):
+        if symbolic(v) and not to_fixed:
+            return RP.thm5(o, v)
         xi, star, f, M, N, delta, mu = _parts(o, v)
         y = star if to_fixed else xi
         rhs = 2 * _eps(o, v, M, N, delta, mu) * M
         lab = "‖f(ξ) − xᵢ*‖ ≤ 2εM" if to_fixed else "(8) ‖f(ξ) − xᵢ‖ ≤ 2εM"
-        return _guard(o, v, [Rel(dist(o, f, y), "<=", rhs, lab)])
+        return _under(o, v, thm5_hypotheses, [Rel(dist(o, f, y), "<=", rhs, lab)])
 
     return statement
 
 
+def eq9_hypotheses(printed: bool):
+    """M² > 0, Eq. 142, ‖xᵢ − xᵢ*‖ ≤ 1/(2βM), ‖xᵢ − ξ‖ ≤ 1/(2βM) and (``printed``, Eq. 9 as
+    printed, which bounds ‖xᵢ − xᵢ*‖) f(xᵢ*) = xᵢ* coordinate by coordinate."""
+
+    def hypotheses(o, v):
+        if symbolic(v):
+            return RP.eq9_hypotheses(printed)(o, v)
+        xi, star, f, M, N, delta, mu = _parts(o, v)
+        r = 1 / (2 * v.beta * M)
+        hyps = [
+            *thm5_hypotheses(o, v),
+            Rel(dist(o, star, xi), "<=", r, "‖xᵢ − xᵢ*‖ ≤ 1/(2βM)"),
+            Rel(dist(o, v.x, xi), "<=", r, "‖xᵢ − ξ‖ ≤ 1/(2βM)"),
+        ]
+        if printed:
+            fs = o.hf_update(v.P, star, v.beta)
+            hyps += [Rel(a, "==", b, "f(xᵢ*) = xᵢ*") for a, b in zip(fs, star, strict=True)]
+        return hyps
+
+    return hypotheses
+
+
 def thm5_eq9_statement(of_update: bool):
     """(9): ‖xᵢ − xᵢ*‖ ≤ 1/(2βM) and ‖xᵢ − ξ‖ ≤ 1/(2βM) ⇒ ‖xᵢ − xᵢ*‖ ≤ 2e(N − 1)M e^{−βΔᵢ}
-    (with ``of_update``: the same bound for ‖f(ξ) − xᵢ‖, the retrieval error)."""
+    (with ``of_update``: the same bound for ‖f(ξ) − xᵢ‖, the retrieval error). The search
+    applies the first four hypotheses; f(xᵢ*) = xᵢ* holds by the definition of xᵢ*."""
 
     def statement(o, v):
+        if symbolic(v):
+            return RP.eq9(not of_update)(o, v)
         xi, star, f, M, N, delta, mu = _parts(o, v)
         lhs = dist(o, f if of_update else star, xi)
         rhs = 2 * o.exp(o.num(1)) * (N - 1) * M * o.exp(-v.beta * delta)
         rel = Rel(lhs, "<=", rhs, "(9) ≤ 2e(N − 1)M e^{−βΔᵢ}")
-        if is_display(v):
-            return [rel]
-        r2 = 1 / (2 * v.beta * M)
-        hyp = eq142_slack(o, v) >= 0 and dist(o, star, xi) <= r2 and dist(o, v.x, xi) <= r2
-        return implies(o, hyp, [rel])
+        return _under(o, v, lambda o, v: eq9_hypotheses(False)(o, v), [rel])
 
     return statement
 
@@ -152,6 +199,7 @@ def claims() -> list[Claim]:
             thm4_statement,
             query2,
             display,
+            defined=STAR,
             aliases=("thm-a8",),
             wrong=dict(
                 statement=lambda o, v: [
@@ -168,6 +216,7 @@ def claims() -> list[Claim]:
             thm4_eq6_statement(False),
             query2,
             display,
+            defined=STAR,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(
@@ -188,6 +237,7 @@ def claims() -> list[Claim]:
             thm4_eq6_statement(True),
             any2,
             display,
+            defined=STAR,
             wrong=dict(
                 statement=lambda o, v: [Rel(thm4_eq6_statement(True)(o, v)[0].lhs, "<", o.num(0))]
             ),
@@ -201,6 +251,10 @@ def claims() -> list[Claim]:
             thm5_statement(False),
             anyq,
             display,
+            RP.thm5_derivation,
+            RP.sizes,
+            defined=STAR,
+            hypotheses=thm5_hypotheses,
             aliases=("thm-a9",),
             wrong=dict(
                 statement=lambda o, v: [
@@ -222,6 +276,7 @@ def claims() -> list[Claim]:
             thm5_statement(True),
             anyq,
             display,
+            defined=STAR,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(
@@ -241,6 +296,10 @@ def claims() -> list[Claim]:
             thm5_eq9_statement(False),
             near,
             display,
+            RP.eq9_derivation(True),
+            RP.sizes,
+            defined=STAR,
+            hypotheses=eq9_hypotheses(True),
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(
@@ -261,6 +320,10 @@ def claims() -> list[Claim]:
             thm5_eq9_statement(True),
             near,
             display,
+            RP.eq9_derivation(False),
+            RP.sizes,
+            defined=STAR,
+            hypotheses=eq9_hypotheses(False),
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(

@@ -374,6 +374,17 @@ def test_cauchy_schwarz_and_max_difference():
     assert last([ok]).checked
     bad = Step(Rel(sp.Sum(zz * yy, (I, 1, M)) ** 2, "<=", rhs / 2), "", K.cauchy_schwarz())
     assert not last([bad]).checked
+    roots = sp.sqrt(sp.Sum(zz**2, (I, 1, M))) * sp.sqrt(sp.Sum(yy**2, (I, 1, M)))
+    ok = Step(Rel(sp.Sum(zz * yy, (I, 1, M)), "<=", roots), "", K.cauchy_schwarz())
+    assert last([ok]).checked
+    for wrong in (
+        Rel(sp.Sum(zz * yy, (I, 1, M)), "<=", roots / 2),  # half the bound
+        Rel(sp.Sum(zz * yy, (I, 1, M)) ** 2, "<=", roots),  # square against roots
+        Rel(sp.Sum(zz * yy, (I, 1, M + 1)), "<=", roots),  # another range on the left
+        Rel(sp.Sum(zz * yy, (I, 1, M)), "<=", sp.sqrt(sp.Sum(zz**2, (I, 1, M)))),  # one root
+        Rel(sp.Sum(zz * yy, (I, 1, M)), ">=", -roots),  # not the form licensed
+    ):
+        assert not last([Step(wrong, "", K.cauchy_schwarz())]).checked, wrong
     top_y = MaxOver(yy, I, 1, M)
     ok = Step(
         Rel(INDEXED.abs(TOP - top_y), "<=", MaxOver(INDEXED.abs(zz - yy), I, 1, M)),
@@ -545,3 +556,16 @@ def test_unchecked_never_checks_and_says_why():
     true = Step(Rel(Z.body, "<=", Z.body + 1, over=EVERY), "", K.unchecked("a symmetry"))
     (o,) = check([true])
     assert not o.checked and "a symmetry" in o.how
+
+
+def test_square_roots_of_nonnegative_sums_are_real():
+    """√t for t ≥ 0 is real (the sign rules): |√a − √b| ≥ √a − √b for sums of squares a, b,
+    so max{√a, √b} written (√a + √b + |√a − √b|)/2 is ≥ √a; not for a base of either sign."""
+    zz, yy = Z.body, V.y.body
+    a, b = sp.sqrt(sp.Sum(zz**2, (I, 1, M))), sp.sqrt(sp.Sum((zz - yy) ** 2, (I, 1, M)))
+    ok = Step(Rel(a, "<=", (a + b + sp.Abs(a - b)) / 2), "", K.algebra())
+    assert last([ok]).checked
+    worse = Step(Rel(a, "<=", (a + b - sp.Abs(a - b)) / 2), "", K.algebra())  # the minimum
+    assert not last([worse]).checked
+    c = sp.sqrt(sp.Sum(zz, (I, 1, M)))  # √ of a sum of either sign: not known real
+    assert not last([Step(Rel(c, "<=", (c + a + sp.Abs(c - a)) / 2), "", K.algebra())]).checked

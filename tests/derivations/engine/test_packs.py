@@ -98,3 +98,52 @@ def test_engine_and_report_import_without_torch():
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
+
+
+def test_a_defined_quantity_is_computed_for_the_statement_and_the_hypotheses():
+    """``Claim.defined``: the engine computes v.<name> where the instance lacks it (for the
+    statement, the hypotheses and the wrong variant), keeps a value the instance carries,
+    leaves the instance unchanged, and the cache key reaches the defining function's module."""
+    from types import SimpleNamespace
+
+    from derivations.engine import Rel
+    from derivations.engine.backends import MP
+    from derivations.engine.cache import reached_modules
+
+    seen = []
+
+    def twice(ops, v):
+        seen.append(v.x)
+        return 2 * v.x
+
+    c = Claim(
+        "defined-demo",
+        "test",
+        "t = 2x ≥ x for x ≥ 0",
+        "inequality",
+        "x ≥ 0",
+        lambda o, v: [Rel(v.x, "<=", v.t)],
+        lambda: None,
+        hypotheses=lambda o, v: [Rel(o.num(0), "<=", v.t)],
+        defined={"t": twice},
+        wrong=dict(statement=lambda o, v: [Rel(v.t, "<=", v.x)]),
+    )
+    v = SimpleNamespace(x=MP.num(3))
+    assert c.statement(MP, v)[0].rhs == 6 and not hasattr(v, "t")
+    assert c.hypotheses(MP, v)[0].rhs == 6
+    assert c.statement(MP, SimpleNamespace(x=MP.num(3), t=MP.num(1)))[0].rhs == 1
+    assert c.wrong_variant().statement(MP, v)[0].lhs == 6
+    assert seen == [3, 3, 3]
+    from derivations.ramsauer2020.retrieval import fixed_point
+
+    elsewhere = Claim(
+        "defined-demo2",
+        "test",
+        "",
+        "inequality",
+        "",
+        c.statement,
+        lambda: None,
+        defined={"t": fixed_point},
+    )
+    assert "derivations.ramsauer2020.retrieval" in reached_modules(elsewhere)
