@@ -314,7 +314,7 @@ def _mp_instance(v, values: dict, entries: _Entries):
         m = int(expand_sizes(v.length, values, entries))
         return [num(expand_sizes(v[sp.Integer(j)], values, entries)) for j in range(1, m + 1)]
     if isinstance(v, PatternSet):
-        d, n = int(values[v.d]), int(values[v.n])
+        d, n = (int(expand_sizes(s, values, entries)) for s in (v.d, v.n))
         return [[num(entries[v.rho](i, k)) for k in range(1, n + 1)] for i in range(1, d + 1)]
     if isinstance(v, sp.Basic):
         return num(expand_sizes(v, values, entries))

@@ -349,12 +349,15 @@ def monotone(ctx, rel, prem, f, domain="real"):
     """An increasing map applied to both sides: from a ⋈ b conclude f(a) ⋈ f(b) when f′ > 0
     on the domain ("real"; "positive" with a, b > 0 proved; "nonnegative" with a, b ≥ 0
     proved, f′ > 0 on t > 0 and f continuous on t ≥ 0 by construction, e.g. √t); ⋈ ∈
-    {=, ≤, <}."""
+    {=, ≤, <}. From a = b, f(a) = f(b) for any f real on the domain (e.g. t²)."""
     (a,) = [_align(p, rel) for p in prem]
     if domain not in ("real", "positive", "nonnegative"):
         raise NotLicensed(f"unknown domain {domain!r}")
     t = sp.Dummy("t", real=True) if domain == "real" else sp.Dummy("t", positive=True)
-    if not is_pos(normal_form(sp.diff(f(t), t))):
+    if a.op == "==" and rel.op == "==":
+        if not is_real(f(t)):
+            raise NotLicensed(f"cannot show {f} is real on the {domain} numbers")
+    elif not is_pos(normal_form(sp.diff(f(t), t))):
         raise NotLicensed(f"cannot show {f} is increasing on the {domain} numbers")
     if domain == "positive" and not all(_positive(side, ctx) for side in (a.lhs, a.rhs)):
         raise NotLicensed("cannot show both sides of the premise are > 0")
@@ -512,6 +515,7 @@ def abs_sign(ctx, rel, prem):
 from derivations.engine import rules_classic as _classic  # noqa: E402
 
 holder, gibbs, cauchy_schwarz = _classic.holder, _classic.gibbs, _classic.cauchy_schwarz
+minkowski, split_at = _classic.minkowski, _classic.split_at
 max_difference, differentiate = _classic.max_difference, _classic.differentiate
 delta_sum, sum_bound, instance = _classic.delta_sum, _classic.sum_bound, _classic.instance
 delta_cases, antisymmetry = _classic.delta_cases, _classic.antisymmetry

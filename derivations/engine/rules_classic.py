@@ -22,6 +22,8 @@ __all__ = [
     "holder",
     "gibbs",
     "cauchy_schwarz",
+    "minkowski",
+    "split_at",
     "max_difference",
     "differentiate",
     "delta_sum",
@@ -116,6 +118,57 @@ def cauchy_schwarz(ctx, rel, prem):
     if same(n.lhs, inner if root else inner**2):
         return "Cauchy–Schwarz" + (" (root form)" if root else "")
     raise NotLicensed("the left side is not (Σ aᵢbᵢ)²")
+
+
+@_rule(build=lambda weight: ((), {"weight": weight}))
+def minkowski(ctx, rel, prem, weight):
+    """The triangle inequality for a weighted sum of vectors (Minkowski):
+    √(Σ_k (Σᵢ wᵢ aᵢₖ)²) ≤ Σᵢ wᵢ √(Σ_k aᵢₖ²) when the sign rules prove wᵢ > 0 for every i
+    (``weight`` = wᵢ, a term of the step's inner sum being wᵢaᵢₖ; aᵢₖ is that term over wᵢ),
+    the two ranges do not depend on each other's index and neither is reversed
+    (hi ≥ lo − 1; Karr's convention makes a sum over a reversed range negative)."""
+    n = rel.normal()
+    lhs = unfold(n.lhs)
+    if n.op != "<=" or not (isinstance(lhs, sp.Pow) and lhs.exp == sp.S.Half):
+        raise NotLicensed("states √(Σ_k (Σᵢ wᵢaᵢₖ)²) ≤ Σᵢ wᵢ √(Σ_k aᵢₖ²)")
+    sq, (k, klo, khi) = _sum_parts(lhs.base)
+    if not (isinstance(sq, sp.Pow) and sq.exp == 2):
+        raise NotLicensed("the left side is not the norm of a vector √(Σ_k v_k²)")
+    body, (i, lo, hi) = _sum_parts(sq.base)
+    if k in (lo - hi).free_symbols or i in (klo - khi).free_symbols:
+        raise NotLicensed("the two ranges depend on each other's index")
+    for a, b in ((lo, hi), (klo, khi)):
+        if not is_nonneg(b - a + 1):
+            raise NotLicensed(f"cannot show the range {_show(a)}…{_show(b)} is not reversed")
+    w = sp.sympify(weight)
+    if k in w.free_symbols:
+        raise NotLicensed("the weight depends on the coordinate index")
+    if not is_pos(unfold(w, "*")):
+        raise NotLicensed(f"cannot show the weight {_show(w)} > 0")
+    a = sp.cancel(body / w)
+    if not is_real(unfold(a, "*")):
+        raise NotLicensed("cannot show the vectors aᵢ are real")
+    want = sp.Sum(w * sp.sqrt(sp.Sum(a**2, (k, klo, khi))), (i, lo, hi))
+    if same(n.rhs, want):
+        return "Minkowski: ‖Σᵢ wᵢaᵢ‖ ≤ Σᵢ wᵢ‖aᵢ‖ for wᵢ ≥ 0"
+    raise NotLicensed(f"the right side is not {_show(want)}")
+
+
+@_rule(build=lambda at: ((), {"at": at}), multi=True)
+def split_at(ctx, rel, prem, at):
+    """Σ_{i=lo}^{hi} f(i) = Σ_{i=lo}^{at} f(i) + Σ_{i=at+1}^{hi} f(i) (every integer
+    ``at``, Karr's convention)."""
+    n = rel.normal()
+    if n.op != "==":
+        raise NotLicensed("an equality")
+    for s, rest in ((n.lhs, n.rhs), (n.rhs, n.lhs)):
+        e = unfold(s)
+        if isinstance(e, sp.Sum) and len(e.limits) == 1:
+            i, lo, hi = e.limits[0]
+            f = e.function
+            if same(rest, sp.Sum(f, (i, lo, at)) + sp.Sum(f, (i, at + 1, hi))):
+                return f"the sum split after i = {_show(at)}"
+    raise NotLicensed(f"not a sum split after i = {_show(at)}")
 
 
 @_rule

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from derivations.engine import Claim, Instance, Rel
 from derivations.ramsauer2020 import domains as D
+from derivations.ramsauer2020 import metastable_proofs as MP
+from derivations.ramsauer2020.a1_proofs import symbolic
 from derivations.ramsauer2020.common import count, display, dist, implies, is_display, rows
 
 SECTION = "metastable"
@@ -67,6 +69,8 @@ def a8_statement(o, v):
 
 def a9_statement(o, v):
     """c = ξᵀm_x − max_{j>l} ξᵀxⱼ, ε = (N − l)e^{−βc}: ‖m_x − f(ξ)‖ ≤ m_max + 2εM."""
+    if symbolic(v):
+        return MP.a9(o, v)
     mx, mm, dm, M, k = _parts(o, v)
     f = o.hf_update(v.P, v.x, v.beta)
     if is_display(v):
@@ -170,10 +174,13 @@ def claims() -> list[Claim]:
             "App. A.1.4, Lemma A9",
             "‖m_x − f(ξ)‖ ≤ m_max + 2εM, ε = (N − l)e^{−βc}",
             ineq,
-            "patterns, a cluster size l, ξ, β",
+            "patterns, a cluster size l, ξ, β (derivation: for every cluster size l ≥ 1, "
+            "K = N − l ≥ 1 other patterns and dimension d)",
             a9_statement,
             _meta_any,
             display,
+            MP.a9_derivation,
+            MP.sizes,
             wrong=dict(
                 statement=lambda o, v: [Rel(a9_statement(o, v)[0].lhs, "<=", o.hf_spread(v.P, v.l))]
             ),

@@ -5,7 +5,8 @@
 open simplex (:mod:`derivations.ramsauer2020.more_proofs`), 0 ≤ E ≤ 2M² on the closed ball
 ‖ξ‖ ≤ M, Eq. 10 (attention is the update times W_V) and Lemma A24's absolute row sums of J_s
 and its spectral-norm bounds with Lemma A2's first part and Lemma A3's bound
-(:mod:`derivations.ramsauer2020.jacobian_proofs`) are proven; a
+(:mod:`derivations.ramsauer2020.jacobian_proofs`) and Lemma A9 (the update near a cluster's
+centre, :mod:`derivations.ramsauer2020.metastable_proofs`) are proven; a
 derivation with a wrong step (a wrong coefficient, a wrong derivative, a wrong inequality) is
 not."""
 
@@ -53,6 +54,7 @@ DERIVED = (
     "lemma-a24",
     "lemma-a2",
     "lemma-a3",
+    "lemma-a9",
 )
 
 
@@ -364,3 +366,36 @@ def test_the_hypotheses_assumed_are_compared_with_the_searched_ones():
     assert not out["complete"]
     assert out["agreement"].startswith("differs in the hypotheses"), out["agreement"]
     assert check_derivation(c, REG)["complete"]
+
+
+def _a9_step(why_start):
+    c = _claim("lemma-a9")
+    steps = c.derivation(INDEXED, c.derivation_sizes()[0])
+    return next(n for n, s in enumerate(steps) if s.why.startswith(why_start)), steps
+
+
+def test_a9_minkowski_needs_positive_weights():
+    """The triangle inequality with the scores zᵢ (of either sign) as weights is refused."""
+    k, steps = _a9_step("Minkowski")
+    v = _claim("lemma-a9").derivation_sizes()[0]
+    z = EP._scores(v.P, v.x)[v.P.i]
+    out = check_derivation(
+        _with_step("lemma-a9", k, lambda s: Step(s.rel, s.why, K.minkowski(z))), REG
+    )
+    assert not out["complete"] and not out["steps"][k]["checked"]
+    assert "weight" in out["steps"][k]["how"], out["steps"][k]["how"]
+
+
+def test_a9_the_cluster_spread_bounds_the_cluster_only():
+    """‖xᵢ − m_x‖ ≤ m_max holds for i ≤ l; for the patterns i > l it does not follow."""
+    k, steps = _a9_step("‖xᵢ − m_x‖ ≤ m_max")
+    r = steps[k].rel
+    v = _claim("lemma-a9").derivation_sizes()[0]
+    others = (r.over[0], v.l + 1, v.P.d)
+    out = check_derivation(
+        _with_step(
+            "lemma-a9", k, lambda s: Step(Rel(r.lhs, r.op, r.rhs, over=others), s.why, s.by)
+        ),
+        REG,
+    )
+    assert not out["complete"] and not out["steps"][k]["checked"]
