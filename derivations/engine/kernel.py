@@ -20,9 +20,9 @@ The rules (public constructors; ``premises`` are indices of earlier steps, 0-bas
 
 ``algebra(unfold=())``, ``assumption()``, ``cites(claim_id, v)``, ``combine((k, c), …)``,
 ``monotone(k, f, domain)``, ``termwise(k)``, ``term_bound()``, ``split_first()``,
-``wlog(key)``, ``abs_bound(k1, k2)``, ``abs_sign(k)``, ``holder(k1, k2)``, ``gibbs(k1, k2)``,
-``cauchy_schwarz()``, ``minkowski(weight)``, ``split_at(at)``, ``max_difference()``,
-``differentiate()``, ``delta_sum()``,
+``split_at(at)``, ``cases_first(k1, k2)``, ``wlog(key)``, ``abs_bound(k1, k2)``,
+``abs_sign(k)``, ``holder(k1, k2)``, ``gibbs(k1, k2)``, ``cauchy_schwarz()``,
+``minkowski(weight)``, ``max_difference()``, ``differentiate()``, ``delta_sum()``,
 ``delta_cases(k1, k2)``, ``antisymmetry(k1, k2)``, ``sum_bound()``, ``spectral_bound()``,
 ``spectral_congruence(X)``, ``gram_trace(X)``, ``spectral_entries(k)``,
 ``instance(k, at, index=None)``, ``unchecked(reason)``, ``in_range()``, ``integral_bound(k)``,
@@ -47,14 +47,14 @@ Relations over several index ranges (``Rel(..., over=((i, 1, m), (j, 1, m)))``: 
 and every j; e.g. the m² entries of a Jacobian ∂pᵢ/∂zⱼ, checked once for symbolic i and j, the
 case i = j included) are read by ``algebra``, ``assumption``, ``cites``, ``combine``,
 ``monotone``, ``termwise`` (a reduction over one range, the others kept), ``split_first``,
-``split_at``, ``abs_bound``, ``abs_sign``, ``antisymmetry``, ``differentiate``, ``delta_sum`` (a δ
-collapses over each range), ``delta_cases`` (R(i, j) from its cases i = j, δ = 1, and
-δ = 0), ``spectral_entries`` (a matrix's entries) and ``instance`` (one range instantiated,
-the others kept); :func:`check_step` refuses any other rule a step or premise over several
-ranges (``Rule.multi``). A premise's ranges are matched to the step's ranges with the same
-bounds (:func:`derivations.engine.rules.implies`). ``instance(k, at)`` reads step k,
-quantified over [lo, hi], at one point ``at`` the sign rules place in [lo, hi] (or at an
-index of the step over a sub-range).
+``split_at``, ``cases_first``, ``abs_bound``, ``abs_sign``, ``antisymmetry``,
+``differentiate``, ``delta_sum`` (a δ collapses over each range), ``delta_cases`` (R(i, j)
+from its cases i = j, δ = 1, and δ = 0), ``spectral_entries`` (a matrix's entries) and
+``instance`` (one range instantiated, the others kept); :func:`check_step` refuses any other
+rule a step or premise over several ranges (``Rule.multi``). A premise's ranges are matched
+to the step's ranges with the same bounds (:func:`derivations.engine.rules.implies`).
+``instance(k, at)`` reads step k, quantified over [lo, hi], at one point ``at`` the sign rules
+place in [lo, hi] (or at an index of the step over a sub-range).
 """
 
 from __future__ import annotations
@@ -75,6 +75,7 @@ from derivations.engine.rules import (
     algebra,
     antisymmetry,
     assumption,
+    cases_first,
     cauchy_schwarz,
     cites,
     combine,
@@ -122,6 +123,7 @@ __all__ = [
     "term_bound",
     "split_first",
     "split_at",
+    "cases_first",
     "minkowski",
     "wlog",
     "abs_bound",

@@ -199,9 +199,14 @@ def _positive(e, ctx: Context) -> bool:
     return False
 
 
-def _nonneg(e, ctx: Context) -> bool:
-    """e ≥ 0 by the sign rules or by an earlier checked step (or e > 0, :func:`_positive`)."""
-    return is_nonneg(unfold(e, "*")) or _establish(Rel(0, "<=", e), ctx) or _positive(e, ctx)
+def _nonneg(e, ctx: Context, over: tuple = ()) -> bool:
+    """e ≥ 0 by the sign rules or by an earlier checked step (or e > 0, :func:`_positive`);
+    ``over``: for every index of the step's ranges (an earlier step over those ranges)."""
+    return (
+        is_nonneg(unfold(e, "*"))
+        or _establish(Rel(0, "<=", e, over=over), ctx)
+        or _positive(e, ctx)
+    )
 
 
 def _establish(r: Rel, ctx: Context) -> bool:
@@ -311,7 +316,8 @@ def _size_bounds_met(cited: Claim, v) -> None:
 def combine(ctx, rel, prem, coeffs):
     """A linear combination: slack(step) = Σₖ cₖ·slack(premise k) + r, with r = 0 or r ≥ 0
     by the sign rules; cₖ ≥ 0 for inequality premises, by the sign rules or an earlier
-    checked step 0 ≤ cₖ (any sign for equalities; the cₖ may be expressions, e.g.
+    checked step 0 ≤ cₖ, over the step's ranges (any sign for equalities; the cₖ may be
+    expressions, e.g.
     t^{n−1} ≥ 0). The step may be strict when a strict premise has
     cₖ > 0 (or r > 0 is proved)."""
     if len(coeffs) != len(prem):
@@ -324,7 +330,7 @@ def combine(ctx, rel, prem, coeffs):
         if a.op != "==":
             if is_pos(c):
                 strict = strict or a.op == "<"
-            elif not _nonneg(c, ctx):
+            elif not _nonneg(c, ctx, rel.over):
                 raise NotLicensed(
                     f"coefficient {_show(c)} of an inequality premise is not provably ≥ 0"
                 )
@@ -515,7 +521,7 @@ def abs_sign(ctx, rel, prem):
 from derivations.engine import rules_classic as _classic  # noqa: E402
 
 holder, gibbs, cauchy_schwarz = _classic.holder, _classic.gibbs, _classic.cauchy_schwarz
-minkowski, split_at = _classic.minkowski, _classic.split_at
+minkowski, split_at, cases_first = _classic.minkowski, _classic.split_at, _classic.cases_first
 max_difference, differentiate = _classic.max_difference, _classic.differentiate
 delta_sum, sum_bound, instance = _classic.delta_sum, _classic.sum_bound, _classic.instance
 delta_cases, antisymmetry = _classic.delta_cases, _classic.antisymmetry

@@ -24,6 +24,7 @@ __all__ = [
     "cauchy_schwarz",
     "minkowski",
     "split_at",
+    "cases_first",
     "max_difference",
     "differentiate",
     "delta_sum",
@@ -169,6 +170,25 @@ def split_at(ctx, rel, prem, at):
             if same(rest, sp.Sum(f, (i, lo, at)) + sp.Sum(f, (i, at + 1, hi))):
                 return f"the sum split after i = {_show(at)}"
     raise NotLicensed(f"not a sum split after i = {_show(at)}")
+
+
+@_rule(multi=True)
+def cases_first(ctx, rel, prem):
+    """R(i) for every i of [lo, hi] from the case i = lo (the first premise, R(lo)) and the
+    case i of [lo + 1, hi] (the second, R over that range; its other ranges, if any, those
+    of the step)."""
+    n = rel.normal()
+    if not n.over or len(prem) != 2:
+        raise NotLicensed("states R(i) for every i of a range, from R(lo) and R over lo + 1 … hi")
+    first, rest = (p.normal() for p in prem)
+    for r in n.ranges:
+        i, lo, hi = r
+        others = tuple(x for x in n.ranges if x is not r)
+        at_lo = Rel(subst(n.lhs, {i: lo}), n.op, subst(n.rhs, {i: lo}), over=others)
+        later = Rel(n.lhs, n.op, n.rhs, over=(*others, (i, lo + 1, hi)))
+        if implies(first, at_lo) and implies(rest, later):
+            return f"the case {_show(i)} = {_show(lo)} and the cases {_show(lo + 1)} … {_show(hi)}"
+    raise NotLicensed("the premises are not the step at its first index and over the rest")
 
 
 @_rule

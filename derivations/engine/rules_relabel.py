@@ -39,6 +39,7 @@ from derivations.engine.model import Wlog
 from derivations.engine.normal import same, unfold
 from derivations.engine.rules import NotLicensed, _rule, _show, algebra, implies
 from theory.indexed import MaxOver, MinOver, PatternSet, Size, Vec, _Over
+from theory.matrix_norm import SpectralNorm
 
 __all__ = ["relabel", "wlog"]
 
@@ -205,7 +206,9 @@ def wlog(ctx, rel, prem, key, general=None):
     entry: the claim's statement and hypotheses are invariant under every permutation of
     ``key``'s entries. At symbolic size: the step is maxᵢ zᵢ = z₁ (or minᵢ zᵢ = z₁) and the
     statement depends on z only through reductions over its whole range whose terms depend
-    on the index only through zᵢ; once per vector. At fixed sizes: invariance under a
+    on the index only through zᵢ, or through the spectral norm of an m × m matrix whose entry
+    [r, c] depends on r and c only through z_r, z_c and δ_rc (permuting z maps the matrix A to
+    PAPᵀ); once per vector. At fixed sizes: invariance under a
     transposition and a cycle, the step checked as algebra."""
     from derivations.engine.indexed_ops import ops_for
 
@@ -244,6 +247,25 @@ def _symmetric_in(e, z: Vec) -> None:
     base, m = z.base(), z.length
     if isinstance(e, sp.Indexed) and e.base == base:
         raise NotLicensed(f"{_show(e)} appears outside a reduction over all of {base}")
+    if isinstance(e, SpectralNorm) and e.has(base):
+        # A[r, c] = g(z_r, z_c, δ_rc, symmetric terms): permuting z permutes the rows and the
+        # columns alike (A ↦ PAPᵀ, δ is invariant), which leaves the spectral norm unchanged
+        (r, c), entry = e.entry.variables, e.entry.expr
+        if not (same(e.shape[0], m) and same(e.shape[1], m)):
+            raise NotLicensed(f"a {_show(e.shape[0])} × {_show(e.shape[1])} matrix, not m × m")
+        t = [sp.Dummy("t") for _ in range(3)]
+        entry = unfold(entry, "*").xreplace(
+            {
+                base[r]: t[0],
+                base[c]: t[1],
+                sp.KroneckerDelta(r, c): t[2],
+                sp.KroneckerDelta(c, r): t[2],
+            }
+        )
+        if {r, c} & entry.free_symbols:
+            raise NotLicensed("an entry depends on its row or column otherwise than through z")
+        _symmetric_in(entry, z)
+        return
     if isinstance(e, (sp.Sum, _Over)) and e.has(base):
         body = e.function if isinstance(e, sp.Sum) else e.body
         lims = e.limits if isinstance(e, sp.Sum) else [(e.var, e.args[2], e.args[3])]

@@ -34,22 +34,28 @@ from derivations.engine import Rel, Step
 from derivations.engine.kernel import (
     abs_sign,
     algebra,
+    assumption,
+    cases_first,
     cites,
     combine,
     delta_cases,
     delta_sum,
     gram_trace,
     instance,
+    monotone,
     spectral_bound,
     spectral_congruence,
     spectral_entries,
+    split_first,
     sum_bound,
     term_bound,
     termwise,
+    wlog,
 )
 from derivations.ramsauer2020.energy_proofs import _scores
+from derivations.ramsauer2020.energy_proofs import space as _energy_space
 from derivations.ramsauer2020.toolbox_proofs import _p, _sum, _sums_to_one
-from theory.indexed import MaxOver, index
+from theory.indexed import MaxOver, Size, Vec, index
 from theory.matrix_norm import SpectralNorm
 
 __all__ = [
@@ -57,6 +63,14 @@ __all__ = [
     "a24_rows_derivation",
     "a24",
     "a24_derivation",
+    "a24_eps_sizes",
+    "a24_eps_hypotheses",
+    "a24_eps",
+    "a24_eps_derivation",
+    "a2_eps_sizes",
+    "a2_eps_hypotheses",
+    "a2_eps",
+    "a2_eps_derivation",
     "a2",
     "a2_derivation",
     "a3",
@@ -208,6 +222,124 @@ def a24_derivation(o, v):
     ]
 
 
+# ------------------------------------------------ ‖J_s‖₂ ≤ 2εβ(1 − ε) for p_max ≥ 1 − ε ≥ ½
+
+
+def a24_eps_sizes():
+    """z of symbolic length m, β > 0 and ε real (the search's ε is computed: ``defined``)."""
+    return [
+        SimpleNamespace(
+            z=Vec.symbol("z", Size("m")),
+            beta=sp.Symbol("beta", positive=True),
+            eps=sp.Symbol("epsilon", real=True),
+        )
+    ]
+
+
+def a24_eps_hypotheses(o, v):
+    """ε ≤ ½ and 1 − ε ≤ maxᵢ pᵢ."""
+    i = index("i")
+    top = MaxOver(_p(o, v.z, v.beta, i), i, 1, v.z.length)
+    return [
+        Rel(v.eps, "<=", sp.Rational(1, 2), "1 − ε ≥ ½"),
+        Rel(1 - v.eps, "<=", top, "p_max ≥ 1 − ε"),
+    ]
+
+
+def a24_eps(o, v):
+    """‖J_s‖₂ ≤ 2εβ − 2ε²β."""
+    i, j, n = index("i"), index("j"), v.z.length
+    norm = SpectralNorm(sp.Lambda((i, j), _js(o, v, i, j)), n, n)
+    e = v.eps
+    return [Rel(norm, "<=", 2 * e * v.beta - 2 * e**2 * v.beta, "‖J_s‖₂ ≤ 2εβ − 2ε²β")]
+
+
+def a24_eps_derivation(o, v):
+    """WLOG z₁ = maxᵢ zᵢ (the statement is symmetric in z), so p₁ = p_max ≥ 1 − ε and
+    pᵢ ≤ 1 − p₁ ≤ ε for i ≥ 2; t(1 − t) ≤ ε(1 − ε) both for t ≥ 1 − ε and for t ≤ ε when
+    ε ≤ ½; then Gershgorin with the row sums 2βpᵢ(1 − pᵢ) (``lemma-a24/inf``, cited)."""
+    z, beta, n, e = v.z, v.beta, v.z.length, v.eps
+    i, j, k = index("i"), index("j"), index("k")
+    one = sp.Integer(1)
+    pi, p1 = _p(o, z, beta, i), _p(o, z, beta, one)
+    S = _sum(sp.exp(beta * z[k]), k, n)
+    every, later = (i, 1, n), (i, 2, n)
+    q = index("l")  # noqa: E741 - not j: the softmax sums over j inside
+    later_j = sp.Sum(_p(o, z, beta, q), (q, 2, n))  # Σ_{l≥2} p_l
+    row = _sum(sp.Abs(_js(o, v, i, j)), j, n)
+    cap = e * (1 - e)
+    hyps = a24_eps_hypotheses(o, v)
+    (goal,) = a24_eps(o, v)
+    return [
+        Step(hyps[0], "ε ≤ ½ (hypothesis)", assumption()),  # 0
+        Step(hyps[1], "1 − ε ≤ p_max (hypothesis)", assumption()),
+        Step(Rel(MaxOver(z[i], i, 1, n), "==", z[one]), "WLOG the largest score is z₁", wlog("z")),
+        Step(Rel(z[i], "<=", MaxOver(z[i], i, 1, n), over=every), "", term_bound()),  # 3
+        Step(Rel(z[i], "<=", z[one], over=every), "zᵢ ≤ z₁", combine((3, 1), (2, 1))),
+        Step(Rel(beta * z[i], "<=", beta * z[one], over=every), "times β", combine((4, beta))),
+        Step(
+            Rel(sp.exp(beta * z[i]), "<=", sp.exp(beta * z[one]), over=every),
+            "exp is increasing",
+            monotone(5, sp.exp),
+        ),  # 6
+        Step(
+            Rel(pi, "==", sp.exp(beta * z[i]) / S, over=every), "the softmax", algebra(unfold=_SOFT)
+        ),
+        Step(Rel(p1, "==", sp.exp(beta * z[one]) / S), "the softmax", algebra(unfold=_SOFT)),  # 8
+        Step(Rel(pi, "<=", p1, over=every), "pᵢ ≤ p₁", combine((6, 1 / S), (7, 1), (8, -1))),
+        Step(Rel(MaxOver(pi, i, 1, n), "<=", MaxOver(p1, i, 1, n)), "term by term", termwise(9)),
+        Step(Rel(MaxOver(p1, i, 1, n), "==", p1), "a constant's maximum", algebra()),  # 11
+        Step(Rel(1 - e, "<=", p1), "1 − ε ≤ p_max = p₁", combine((1, 1), (10, 1), (11, 1))),
+        Step(Rel(_sum(pi, i, n), "==", p1 + later_j), "the first term", split_first()),  # 13
+        _sums_to_one(o, v, i, n),
+        Step(Rel(pi, "<=", later_j, over=later), "a term of Σ_{j≥2} pⱼ", sum_bound()),  # 15
+        Step(
+            Rel(pi, "<=", e, over=later),
+            "pᵢ ≤ 1 − p₁ ≤ ε for i ≥ 2",
+            combine((15, 1), (12, 1), (13, -1), (14, 1)),
+        ),
+        Step(Rel(0, "<=", p1 - e), "p₁ ≥ 1 − ε ≥ ε", combine((12, 1), (0, 2))),  # 17
+        Step(
+            Rel(p1 * (1 - p1), "<=", cap),
+            "ε(1 − ε) − p₁(1 − p₁) = (p₁ − ε)(p₁ − (1 − ε)) ≥ 0",
+            combine((12, p1 - e)),
+        ),
+        Step(
+            Rel(0, "<=", 1 - e - pi, over=later), "pᵢ ≤ ε ≤ 1 − ε", combine((16, 1), (0, 2))
+        ),  # 19
+        Step(
+            Rel(pi * (1 - pi), "<=", cap, over=later),
+            "ε(1 − ε) − pᵢ(1 − pᵢ) = (ε − pᵢ)(1 − ε − pᵢ) ≥ 0",
+            combine((16, 1 - e - pi)),
+        ),
+        Step(
+            Rel(pi * (1 - pi), "<=", cap, over=every), "i = 1 and i ≥ 2", cases_first(18, 20)
+        ),  # 21
+        Step(
+            Rel(goal.lhs, "<=", MaxOver(row, i, 1, n)),
+            "J_s is symmetric: ‖J_s‖₂ ≤ maxᵢ Σⱼ |J_s[i, j]| (Gershgorin)",
+            spectral_bound(),
+        ),
+        Step(
+            a24_rows(o, v)[0], "row i's absolute sum (lemma-a24/inf)", cites("lemma-a24/inf", v)
+        ),  # 23
+        Step(
+            Rel(row, "<=", 2 * beta * cap, over=every), "row sums", combine((23, 1), (21, 2 * beta))
+        ),
+        Step(
+            Rel(MaxOver(row, i, 1, n), "<=", MaxOver(2 * beta * cap, i, 1, n)),
+            "the maximum term by term",
+            termwise(24),
+        ),  # 25
+        Step(
+            Rel(MaxOver(2 * beta * cap, i, 1, n), "==", 2 * beta * cap),
+            "a constant's maximum",
+            algebra(),
+        ),
+        Step(goal, "‖J_s‖₂ ≤ 2βε(1 − ε)", combine((22, 1), (25, 1), (26, 1))),  # 27
+    ]
+
+
 # ------------------------------------------------------------------ Lemma A2, first part
 
 _R, _C = index("r"), index("c")
@@ -284,6 +416,74 @@ def a2_derivation(o, v):
             "‖X‖₂² ≤ Σᵢ‖xᵢ‖² ≤ NM², times 2βm ≥ 0",
             combine((3, 2 * beta * M), (5, 2 * beta * M), (6, 2 * beta * M)),
         ),
+    ]
+
+
+def a2_eps_sizes():
+    """N patterns in ℝᵈ, ξ (symbolic N, d), β > 0 and ε real (the search's ε: ``defined``)."""
+    v = _energy_space()
+    v.eps = sp.Symbol("epsilon", real=True)
+    return [v]
+
+
+def _soft_eps(v):
+    """The softmax instance of z = Xᵀξ with the instance's ε (Lemma A24's third part)."""
+    return SimpleNamespace(z=_scores(v.P, v.x), beta=v.beta, eps=v.eps)
+
+
+def a2_eps_hypotheses(o, v):
+    """ε ≤ ½ and 1 − ε ≤ maxᵢ pᵢ, p = softmax(βXᵀξ)."""
+    return a24_eps_hypotheses(o, _soft_eps(v))
+
+
+def a2_eps(o, v):
+    """‖J‖₂ ≤ 2βNM²ε − 2ε²βNM²."""
+    P, beta, e = v.P, v.beta, v.eps
+    J = SpectralNorm(sp.Lambda((_R, _C), _j_entry(o, v)), P.n, P.n)
+    c = 2 * beta * P.d * o.max_sqnorm(P)
+    return [Rel(J, "<=", c * e - c * e**2, "‖J‖₂ ≤ 2βNM²ε(1 − ε)")]
+
+
+def a2_eps_derivation(o, v):
+    """Lemma A2's route with Lemma A24's third part (cited at z = Xᵀξ): ‖J‖₂ ≤ ‖J_s‖₂‖X‖₂²
+    ≤ 2εβ(1 − ε)·NM², where 2εβ(1 − ε) ≥ 0 as 0 ≤ 1 − p_max ≤ ε ≤ ½."""
+    P, beta, e, at = v.P, v.beta, v.eps, _soft_eps(v)
+    i, k = index("i"), index("k")
+    G = _gram_norm(P)
+    pi = _p(o, at.z, beta, i)
+    every = (i, 1, P.d)
+    norm_i, top = o.sqnorm(P.row(i)), o.max_sqnorm(P)
+    frob = _sum(_sum(P.rho[i, k] ** 2, i, P.d), k, P.n)
+    (goal,) = a2_eps(o, v)
+    (a24e,) = a24_eps(o, at)
+    hyps = a2_eps_hypotheses(o, v)
+    c = 2 * e * beta - 2 * e**2 * beta
+    return [
+        Step(hyps[0], "ε ≤ ½ (hypothesis)", assumption()),  # 0
+        Step(hyps[1], "1 − ε ≤ p_max (hypothesis)", assumption()),
+        Step(
+            Rel(goal.lhs, "<=", a24e.lhs * G),
+            "J = XJ_sXᵀ: ‖J‖₂ ≤ ‖J_s‖₂‖X‖₂²",
+            spectral_congruence(_X(P)),
+        ),  # 2
+        Step(a24e, "Lemma A24 at z = Xᵀξ: ‖J_s‖₂ ≤ 2εβ(1 − ε)", cites("lemma-a24/eps", at)),
+        Step(Rel(goal.lhs, "<=", c * G), "times ‖X‖₂² ≥ 0", combine((2, 1), (3, G))),  # 4
+        Step(Rel(G, "<=", frob), "‖XXᵀ‖₂ ≤ trace XXᵀ = Σᵢ‖xᵢ‖²", gram_trace(_X(P))),
+        Step(Rel(norm_i, "<=", top, over=every), "‖xᵢ‖² ≤ M²", term_bound()),  # 6
+        Step(Rel(_sum(norm_i, i, P.d), "<=", _sum(top, i, P.d)), "summed over i", termwise(6)),
+        Step(Rel(_sum(top, i, P.d), "==", P.d * top), "N equal terms", algebra()),  # 8
+        *_variance_nonneg(o, at, 9),  # 9 … 12: pᵢ ≤ 1 is step 11
+        Step(Rel(MaxOver(pi, i, 1, P.d), "<=", MaxOver(1, i, 1, P.d)), "", termwise(11)),  # 13
+        Step(Rel(MaxOver(1, i, 1, P.d), "==", 1), "a constant's maximum", algebra()),
+        Step(Rel(0, "<=", e), "ε ≥ 1 − p_max ≥ 0", combine((1, 1), (13, 1), (14, 1))),  # 15
+        Step(Rel(0, "<=", 1 - e), "ε ≤ ½", combine((0, 1))),
+        Step(Rel(0, "<=", e * (1 - e)), "times 1 − ε ≥ 0", combine((15, 1 - e))),  # 17
+        Step(Rel(0, "<=", c), "2εβ(1 − ε) ≥ 0", combine((17, 2 * beta))),
+        Step(
+            goal,
+            "‖X‖₂² ≤ Σᵢ‖xᵢ‖² ≤ NM², times 2εβ(1 − ε) ≥ 0",
+            combine((4, 1), (5, c), (7, c), (8, c)),
+        ),  # 19
     ]
 
 

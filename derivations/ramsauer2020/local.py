@@ -26,6 +26,7 @@ from derivations.ramsauer2020.common import (
     row,
     rows,
 )
+from derivations.ramsauer2020.lemma_a2 import a2_eps_hypotheses, a2_eps_statement, a2_searched_eps
 
 SECTION = "local"
 
@@ -160,30 +161,6 @@ def Symbol_m():  # noqa: N802 - the paper's m
     import sympy as sp
 
     return sp.Symbol("m", positive=True)
-
-
-def a2_eps_statement(half: bool):
-    """p_max ≥ 1 − ε ⇒ ‖J‖₂ ≤ 2βNM²ε − 2ε²βNM² (as printed: any ε ∈ [1 − p_max, 1]; with
-    ``half``, Lemma A24's extra hypothesis 1 − ε ≥ ½)."""
-
-    def statement(o, v):
-        if is_display(v):
-            e = v.eps
-            c = 2 * v.beta * count(o, v.P) * _M(o, v) ** 2
-            return [Rel(o.hf_jnorm(v.P, v.x, v.beta), "<=", c * e - c * e**2)]
-        pmax = o.max(_p(o, v))
-        if half:
-            lo = 1 - pmax
-            eps = lo + v.s * (o.num(0.5) - lo)
-            hyp = pmax >= o.num(0.5)
-        else:
-            eps = 1 - pmax + v.s * pmax
-            hyp = None
-        c = 2 * v.beta * count(o, v.P) * _M(o, v) ** 2
-        rel = Rel(o.hf_jnorm(v.P, v.x, v.beta), "<=", c * eps - c * eps**2, "‖J‖₂ ≤ 2βNM²ε(1 − ε)")
-        return implies(o, hyp, [rel])
-
-    return statement
 
 
 # ------------------------------------------------------------------------- Lemmas A3, A4
@@ -433,6 +410,10 @@ def claims() -> list[Claim]:
             a2_eps_statement(True),
             lambda: D.with_s(H()),
             display,
+            JP.a2_eps_derivation,
+            JP.a2_eps_sizes,
+            defined={"eps": a2_searched_eps},
+            hypotheses=a2_eps_hypotheses,
             wrong=dict(statement=a2_eps_statement(False)),
         ),
         Claim(

@@ -207,11 +207,29 @@ def eps_of(o, v, pmax):
     return lo + v.s * (o.num(0.5) - lo)
 
 
+def searched_eps(o, v):
+    """The ε the search tests (the claims' ``defined`` quantity ``eps``): :func:`eps_of`."""
+    return eps_of(o, v, o.max(_p(o, v.z, v.beta)))
+
+
+def a24_eps_hypotheses(o, v):
+    """ε ≤ ½ and 1 − ε ≤ p_max (Lemma A24's p_max ≥ 1 − ε ≥ ½)."""
+    if isinstance(getattr(v, "z", None), Vec):
+        return JP.a24_eps_hypotheses(o, v)
+    return [
+        Rel(v.eps, "<=", o.num(0.5), "1 − ε ≥ ½"),
+        Rel(1 - v.eps, "<=", o.max(_p(o, v.z, v.beta)), "p_max ≥ 1 − ε"),
+    ]
+
+
 def a24_eps_statement(strict_half: bool = True, part: slice = slice(0, 1)):
-    """p_max ≥ 1 − ε ≥ ½ ⇒ ‖J_s‖₂ ≤ 2εβ − 2ε²β (``part`` 0) < 2εβ (``part`` 1); without
+    """p_max ≥ 1 − ε ≥ ½ ⇒ ‖J_s‖₂ ≤ 2εβ − 2ε²β (``part`` 0) < 2εβ (``part`` 1), ε the
+    instance's (:func:`searched_eps` in the search; free in a derivation); without
     ``strict_half`` any ε ∈ [1 − p_max, 1] (the hypothesis ε ≤ ½ dropped)."""
 
     def statement(o, v):
+        if strict_half and part == slice(0, 1) and isinstance(getattr(v, "z", None), Vec):
+            return JP.a24_eps(o, v)
         if is_display(v):
             e, b = v.eps, v.beta
             s2 = o.hf_sjnorm(v.z, b)
@@ -221,8 +239,8 @@ def a24_eps_statement(strict_half: bool = True, part: slice = slice(0, 1)):
             ][part]
         pmax = o.max(_p(o, v.z, v.beta))
         if strict_half:
-            eps = eps_of(o, v, pmax)
-            hyp = pmax >= o.num(0.5)
+            eps = v.eps
+            hyp = None if getattr(v, "assume_hypotheses", False) else pmax >= o.num(0.5)
         else:
             eps = (1 - pmax) + v.s * pmax
             hyp = None
@@ -471,6 +489,10 @@ def claims() -> list[Claim]:
             a24_eps_statement(True),
             lambda: dominant(),
             display,
+            JP.a24_eps_derivation,
+            JP.a24_eps_sizes,
+            defined={"eps": searched_eps},
+            hypotheses=a24_eps_hypotheses,
             wrong=dict(statement=a24_eps_statement(False)),
         ),
         Claim(
@@ -482,6 +504,7 @@ def claims() -> list[Claim]:
             a24_eps_statement(True, slice(1, 2)),
             lambda: dominant(),
             display,
+            defined={"eps": searched_eps},
             wrong=dict(statement=lambda o, v: [Rel(o.num(1), "<", o.num(0))]),
         ),
         Claim(

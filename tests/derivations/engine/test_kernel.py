@@ -632,3 +632,62 @@ def test_equal_numbers_have_equal_values_under_any_real_map():
     le = [Step(Rel(Z.body, "<=", TOP, over=EVERY), "", K.term_bound())]
     sq_le = Step(Rel(Z.body**2, "<=", TOP**2, over=EVERY), "", K.monotone(0, square))
     assert not check(le + [sq_le])[1].checked  # t² is not increasing
+
+
+def test_wlog_reads_a_spectral_norm_of_a_simultaneously_permuted_matrix():
+    """‖A‖₂ with A[r, c] = g(z_r, z_c, δ_rc) is invariant when z is permuted (A ↦ PAPᵀ):
+    WLOG accepted; refused for an entry that names a row otherwise (r·z_c), a fixed entry
+    z₁, or a matrix that is not m × m."""
+    from theory.matrix_norm import SpectralNorm
+
+    r, c = index("r"), index("c")
+    zb = Z.base()
+
+    def norm_of(entry, cols=M):
+        return lambda ops, v: [Rel(SpectralNorm(sp.Lambda((r, c), entry), M, cols), "<=", 1)]
+
+    good = norm_of(sp.KroneckerDelta(r, c) * sp.exp(zb[r]) - zb[r] * zb[c])
+    step = Step(Rel(TOP, "==", Z[sp.Integer(1)]), "", K.wlog("z"))
+    cases = (
+        (good, True),
+        (norm_of(r * zb[c]), False),
+        (norm_of(zb[sp.Integer(1)] * zb[c]), False),
+        (norm_of(zb[r] * zb[c], cols=M + 1), False),
+    )
+    for st, want in cases:
+        cl = Claim("w", "r", "r", "inequality", "", st, lambda: lse_instances(), ns)
+        assert last([step], claim=cl).checked is want, st(INDEXED, ns())
+
+
+def test_cases_first():
+    """R(i) for i = 1 … m from R(1) and R over 2 … m; refused when a case is missing or the
+    first case is another index's."""
+    one, two = sp.Integer(1), sp.Integer(2)
+    p = INDEXED.softmax(Z, I)
+    tail = Step(Rel(0, "<", p, over=(I, 2, M)), "", K.algebra(unfold=("softmax",)))
+    head = Step(Rel(0, "<", INDEXED.softmax(Z, one)), "", K.algebra(unfold=("softmax",)))
+    other = Step(Rel(0, "<", INDEXED.softmax(Z, two)), "", K.algebra(unfold=("softmax",)))
+    whole = Rel(0, "<", p, over=EVERY)
+    assert check([head, tail, Step(whole, "", K.cases_first(0, 1))])[2].checked
+    assert not check([other, tail, Step(whole, "", K.cases_first(0, 1))])[2].checked
+    wider = Rel(0, "<", p, over=(I, 1, M + 1))  # i = m + 1 is in no case
+    assert not check([head, tail, Step(wider, "", K.cases_first(0, 1))])[2].checked
+
+
+def test_combine_takes_a_coefficient_shown_nonnegative_over_the_step_ranges():
+    """c(i) = 1 − pᵢ ≥ 0 for every i, proved by an earlier step over the step's range, may
+    multiply an inequality premise over that range; without that step (the sign rules alone
+    do not see pᵢ ≤ 1) it may not."""
+    p = INDEXED.softmax(Z, I)
+    c, s = 1 - p, sp.Sum(sp.exp(Z.body), (I, 1, M))
+    steps = [
+        Step(Rel(Z.body, "<=", TOP, over=EVERY), "", K.term_bound()),  # 0
+        Step(Rel(sp.exp(Z.body), "<=", s, over=EVERY), "", K.sum_bound()),
+        Step(Rel(p, "==", sp.exp(Z.body) / s, over=EVERY), "", K.algebra(unfold=("softmax",))),
+        Step(Rel(p, "<=", 1, over=EVERY), "", K.combine((2, 1), (1, 1 / s))),  # 3
+        Step(Rel(0, "<=", c, over=EVERY), "", K.combine((3, 1))),
+    ]
+    step = Step(Rel(c * Z.body, "<=", c * TOP, over=EVERY), "", K.combine((0, c)))
+    outs = check(steps + [step])
+    assert all(o.checked for o in outs), [o.how for o in outs if not o.checked]
+    assert not check(steps[:4] + [step])[-1].checked

@@ -5,7 +5,9 @@
 open simplex (:mod:`derivations.ramsauer2020.more_proofs`), 0 ≤ E ≤ 2M² on the closed ball
 ‖ξ‖ ≤ M, Eq. 10 (attention is the update times W_V) and Lemma A24's absolute row sums of J_s
 and its spectral-norm bounds with Lemma A2's first part and Lemma A3's bound
-(:mod:`derivations.ramsauer2020.jacobian_proofs`) and Lemma A9 (the update near a cluster's
+(:mod:`derivations.ramsauer2020.jacobian_proofs`; Lemma A24's third part and with it Lemma
+A2's second part under A24's hypothesis p_max ≥ 1 − ε ≥ ½, through WLOG z₁ = maxᵢ zᵢ) and
+Lemma A9 (the update near a cluster's
 centre, :mod:`derivations.ramsauer2020.metastable_proofs`) are proven; a
 derivation with a wrong step (a wrong coefficient, a wrong derivative, a wrong inequality) is
 not."""
@@ -55,6 +57,8 @@ DERIVED = (
     "lemma-a2",
     "lemma-a3",
     "lemma-a9",
+    "lemma-a24/eps",
+    "lemma-a2/eps-half",
 )
 
 
@@ -399,3 +403,19 @@ def test_a9_the_cluster_spread_bounds_the_cluster_only():
         REG,
     )
     assert not out["complete"] and not out["steps"][k]["checked"]
+
+
+def test_a24_eps_needs_epsilon_at_most_one_half():
+    """Without the hypothesis ε ≤ ½ (the printed Lemma A2 drops it, and is refuted) the
+    derivation does not go through: its first step is no hypothesis, and the steps using
+    1 − 2ε ≥ 0 fail with it."""
+    from derivations.ramsauer2020 import toolbox as T
+
+    c = _claim("lemma-a24/eps")
+
+    def fewer(o, v):
+        return T.a24_eps_hypotheses(o, v)[1:]
+
+    out = check_derivation(dataclasses.replace(c, hypotheses=fewer), REG)
+    assert not out["complete"] and not out["steps"][0]["checked"]
+    assert out["steps"][0]["rule"] == "assumption"
