@@ -298,6 +298,10 @@ def _size_bounds_met(cited: Claim, v) -> None:
     for ns in sizes:
         if not sizes_in(ns):
             continue
+        here = {t.name: t for t in sizes_in(v)}
+        for t in sizes_in(ns):  # a size of the same name (e.g. N ≥ 2) at least as large
+            if t.name in here and not is_nonneg(here[t.name] - t.at_least):
+                raise NotLicensed(f"{cited.id} needs {t.name} ≥ {t.at_least}")
         for name, val in vars(ns).items():
             if isinstance(val, Vec) and getattr(val.length, "at_least", 1) > 1:
                 mine = getattr(v, name, None)
@@ -334,7 +338,7 @@ def combine(ctx, rel, prem, coeffs):
                 raise NotLicensed(
                     f"coefficient {_show(c)} of an inequality premise is not provably ≥ 0"
                 )
-        total += c * (a.rhs - a.lhs)
+        total += sp.Add(*(c * t for t in sp.Add.make_args(a.rhs - a.lhs)))  # c distributed
     rest = normal_form(_slack(n) - total)
     if n.op == "==":
         if rest == 0 and all(_align(r, rel).op == "==" for r in prem):

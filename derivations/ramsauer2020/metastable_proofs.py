@@ -27,6 +27,9 @@ import sympy as sp
 from derivations.engine import Rel, Step
 from derivations.engine.kernel import (
     algebra,
+    assumption,
+    cauchy_schwarz,
+    cites,
     combine,
     instance,
     minkowski,
@@ -39,20 +42,35 @@ from derivations.engine.kernel import (
 from derivations.ramsauer2020.energy_proofs import _scores
 from theory.indexed import MaxOver, PatternSet, Size, Vec
 
-__all__ = ["space", "sizes", "a9", "a9_derivation"]
+__all__ = [
+    "space",
+    "sizes",
+    "a9",
+    "a9_derivation",
+    "a10_sizes",
+    "a10_hypotheses",
+    "a10",
+    "a10_derivation",
+]
 
 _SOFT = ("softmaxb",)
 
 
-def space():
-    """A cluster of l ≥ 1 patterns and K ≥ 1 others in ℝᵈ (all symbolic), ξ ∈ ℝᵈ, β > 0."""
-    ell, K = Size("l", 1), Size("K", 1)
+def space(min_l: int = 1):
+    """A cluster of l ≥ ``min_l`` patterns and K ≥ 1 others in ℝᵈ (all symbolic), ξ ∈ ℝᵈ,
+    β > 0."""
+    ell, K = Size("l", min_l), Size("K", 1)
     P = PatternSet(d=ell + K, n=Size("d"), rho=sp.IndexedBase("x", real=True))
     return SimpleNamespace(P=P, x=P.query(r"\xi"), beta=sp.Symbol("beta", positive=True), l=ell)
 
 
 def sizes():
     return [space()]
+
+
+def a10_sizes():
+    """A cluster of l ≥ 2 patterns (one pattern has m_max = 0: S_m is not defined)."""
+    return [space(min_l=2)]
 
 
 def _parts(o, v):
@@ -79,6 +97,60 @@ def a9(o, v):
     return [Rel(lhs, "<=", mmax + 2 * eps * sp.sqrt(Q), "‖m_x − f(ξ)‖ ≤ m_max + 2εM")]
 
 
+def _far(o, v, at: int) -> list:
+    """Steps ``at`` … ``at`` + 10: ‖m_x − xᵢ‖ ≤ 2M for every i > l (the last step), through
+    ‖m_x‖² ≤ (1/l)Σ_{i≤l}‖xᵢ‖² ≤ M² (step ``at`` + 7) and ‖xᵢ‖² ≤ M²."""
+    P, ell = v.P, v.l
+    i, k, N, x = P.i, P.k, P.d, P.rho
+    m, D, mmax, Q, *_ = _parts(o, v)
+    coords, every, cluster, others = (k, 1, P.n), (i, 1, N), (i, 1, ell), (i, ell + 1, N)
+    sk = lambda e: sp.Sum(e, coords)  # noqa: E731
+    t = sp.Dummy("t", nonnegative=True)
+    gap = m.body - x[i, k]
+    sq_i = sk(x[i, k] ** 2)
+    return [
+        Step(Rel(sq_i, "<=", Q, over=every), "‖xᵢ‖² ≤ M²", term_bound()),  # at
+        Step(Rel(sq_i, "<=", Q, over=cluster), "for i ≤ l", instance(at, i)),
+        Step(Rel(sq_i, "<=", Q, over=others), "for i > l", instance(at, i)),  # at + 2
+        Step(
+            Rel(0, "<=", sp.Sum(gap**2, cluster), over=coords),
+            "Σ_{i≤l}(x_ik − m_k)² ≥ 0",
+            algebra(),
+        ),
+        Step(
+            Rel(ell * m.body**2, "<=", sp.Sum(x[i, k] ** 2, cluster), over=coords),
+            "l·m_k² ≤ Σ_{i≤l} x_ik², as Σ_{i≤l} x_ik = l·m_k",
+            combine((at + 3, 1)),
+        ),  # at + 4
+        Step(
+            Rel(sk(ell * m.body**2), "<=", sk(sp.Sum(x[i, k] ** 2, cluster))),
+            "summed over k",
+            termwise(at + 4),
+        ),
+        Step(
+            Rel(sp.Sum(sq_i, cluster), "<=", sp.Sum(Q, cluster)), "summed", termwise(at + 1)
+        ),  # at + 6
+        Step(
+            Rel(sk(m.body**2), "<=", Q),
+            "‖m_x‖² ≤ (1/l)Σ_{i≤l}‖xᵢ‖² ≤ M²",
+            combine((at + 5, 1 / ell), (at + 6, 1 / ell)),
+        ),
+        Step(
+            Rel(0, "<=", sk((m.body + x[i, k]) ** 2), over=others), "a square", algebra()
+        ),  # at + 8
+        Step(
+            Rel(sk(gap**2), "<=", 4 * Q, over=others),
+            "‖m_x − xᵢ‖² = 2‖m_x‖² + 2‖xᵢ‖² − ‖m_x + xᵢ‖² ≤ 4M²",
+            combine((at + 8, 1), (at + 7, 2), (at + 2, 2)),
+        ),
+        Step(
+            Rel(D, "<=", 2 * sp.sqrt(Q), over=others),
+            "√ is increasing",
+            monotone(at + 9, sp.Lambda(t, sp.sqrt(t)), "nonnegative"),
+        ),  # at + 10
+    ]
+
+
 def a9_derivation(o, v):
     """The module notes' route."""
     P, beta, ell = v.P, v.beta, v.l
@@ -98,7 +170,6 @@ def a9_derivation(o, v):
     gamma, ones = sp.Sum(p, others), sp.Sum(p, cluster)
     zm = sk(v.x.body * m.body)  # ξᵀm_x
     E = sp.exp(beta * z[i])
-    sq_i = sk(x[i, k] ** 2)
     (goal,) = a9(o, v)
     return [
         # the update's distance to m_x as a weighted sum (Minkowski)
@@ -135,39 +206,7 @@ def a9_derivation(o, v):
         ),  # 9
         Step(Rel(sp.Sum(p, every), "==", ones + gamma), "split at i = l", split_at(ell)),
         # the other terms: ‖m_x − xᵢ‖ ≤ 2M
-        Step(Rel(sq_i, "<=", Q, over=every), "‖xᵢ‖² ≤ M²", term_bound()),  # 11
-        Step(Rel(sq_i, "<=", Q, over=cluster), "for i ≤ l", instance(11, i)),
-        Step(Rel(sq_i, "<=", Q, over=others), "for i > l", instance(11, i)),  # 13
-        Step(
-            Rel(0, "<=", sp.Sum(gap**2, cluster), over=coords),
-            "Σ_{i≤l}(x_ik − m_k)² ≥ 0",
-            algebra(),
-        ),
-        Step(
-            Rel(ell * m.body**2, "<=", sp.Sum(x[i, k] ** 2, cluster), over=coords),
-            "l·m_k² ≤ Σ_{i≤l} x_ik², as Σ_{i≤l} x_ik = l·m_k",
-            combine((14, 1)),
-        ),  # 15
-        Step(
-            Rel(sk(ell * m.body**2), "<=", sk(sp.Sum(x[i, k] ** 2, cluster))),
-            "summed over k",
-            termwise(15),
-        ),
-        Step(Rel(sp.Sum(sq_i, cluster), "<=", sp.Sum(Q, cluster)), "summed", termwise(12)),  # 17
-        Step(
-            Rel(sk(m.body**2), "<=", Q),
-            "‖m_x‖² ≤ (1/l)Σ_{i≤l}‖xᵢ‖² ≤ M²",
-            combine((16, 1 / ell), (17, 1 / ell)),
-        ),
-        Step(Rel(0, "<=", sk((m.body + x[i, k]) ** 2), over=others), "a square", algebra()),  # 19
-        Step(
-            Rel(sk(gap**2), "<=", 4 * Q, over=others),
-            "‖m_x − xᵢ‖² = 2‖m_x‖² + 2‖xᵢ‖² − ‖m_x + xᵢ‖² ≤ 4M²",
-            combine((19, 1), (18, 2), (13, 2)),
-        ),
-        Step(
-            Rel(Dm, "<=", 2 * M, over=others), "√ is increasing", monotone(20, root, "nonnegative")
-        ),
+        *_far(o, v, 11),  # 11 … 21
         Step(Rel(p * Dm, "<=", 2 * M * p, over=others), "times pᵢ > 0", combine((21, p))),  # 22
         Step(
             Rel(sp.Sum(p * Dm, others), "<=", sp.Sum(2 * M * p, others)),
@@ -238,3 +277,151 @@ def a9_derivation(o, v):
             ),
         ),
     ]
+
+
+# ------------------------------------------------------------------------- Lemma A10
+
+
+def _a10_parts(o, v):
+    """(r = 1/(βm_max), max{m_max, 2M}, A, Δ_m): A = (1 − βm_max²)/(2β(N − l)M·max{m_max, 2M}),
+    the maximum written (m_max + 2M + |m_max − 2M|)/2."""
+    P, beta, ell = v.P, v.beta, v.l
+    i, k, N = P.i, P.k, P.d
+    m, D, mmax, Q, *_ = _parts(o, v)
+    M = sp.sqrt(Q)
+    top = (mmax + 2 * M + sp.Abs(mmax - 2 * M)) / 2
+    A = (1 - beta * mmax**2) / (2 * beta * (N - ell) * M * top)
+    dm = sp.Sum(m.body**2, (k, 1, P.n)) - MaxOver(
+        sp.Sum(m.body * P.rho[i, k], (k, 1, P.n)), i, ell + 1, N
+    )
+    return 1 / (beta * mmax), top, A, dm
+
+
+def a10_hypotheses(o, v):
+    """βm_max² < 1, m_max > 0, M² > 0, the separation condition (A10) and ξ ∈ S_m; (A10),
+    Δ_m ≥ 2M/(βm_max) − β⁻¹ ln A, written e^{−β(Δ_m − 2M/(βm_max))} ≤ A (the same when A > 0,
+    as the first three make it)."""
+    m, D, mmax, Q, *_ = _parts(o, v)
+    r, top, A, dm = _a10_parts(o, v)
+    k = v.P.k
+    to_centre = sp.sqrt(sp.Sum((v.x.body - m.body) ** 2, (k, 1, v.P.n)))
+    return [
+        Rel(0, "<", 1 - v.beta * mmax**2, "βm_max² < 1"),
+        Rel(0, "<", mmax, "m_max > 0"),
+        Rel(0, "<", Q, "M² > 0"),
+        Rel(sp.exp(-v.beta * (dm - 2 * sp.sqrt(Q) * r)), "<=", A, "(A10)"),
+        Rel(to_centre, "<=", r, "ξ ∈ S_m"),
+    ]
+
+
+def a10(o, v):
+    """‖f(ξ) − m_x‖ ≤ 1/(βm_max): f(ξ) ∈ S_m."""
+    m, D, mmax, Q, p, f, *_ = _parts(o, v)
+    k = v.P.k
+    lhs = sp.sqrt(sp.Sum((f - m.body) ** 2, (k, 1, v.P.n)))
+    return [Rel(lhs, "<=", _a10_parts(o, v)[0], "f(ξ) ∈ S_m")]
+
+
+def a10_derivation(o, v):
+    """Lemma A9 (cited), with ε ≤ (N − l)e^{−β(Δ_m − 2M/(βm_max))} on S_m (as
+    ξᵀ(xᵢ − m_x) = m_xᵀ(xᵢ − m_x) + (ξ − m_x)ᵀ(xᵢ − m_x) ≤ m_xᵀxᵢ − m_xᵀm_x + r·2M for i > l), which
+    (A10) makes ≤ A, so 2εM ≤ (1 − βm_max²)/(β max{m_max, 2M}) ≤ (1 − βm_max²)/(βm_max)
+    and ‖m_x − f(ξ)‖ ≤ m_max + (1 − βm_max²)/(βm_max) = 1/(βm_max)."""
+    P, beta, ell = v.P, v.beta, v.l
+    i, k, N = P.i, P.k, P.d
+    m, D, mmax, Q, p, f, z, S, c, eps = _parts(o, v)
+    r, top, A, dm = _a10_parts(o, v)
+    M = sp.sqrt(Q)
+    others = (i, ell + 1, N)
+    sk = lambda e: sp.Sum(e, (k, 1, P.n))  # noqa: E731
+    a, b = v.x.body - m.body, P.rho[i, k] - m.body  # (ξ − m_x)_k, (xᵢ − m_x)_k
+    to_centre = sp.sqrt(sk(a**2))
+    zm, mx_i = sk(v.x.body * m.body), sk(m.body * P.rho[i, k])
+    bound = zm - dm + 2 * M * r  # of every zᵢ, i > l
+    top_z = MaxOver(z[i], i, ell + 1, N)
+    tp = sp.Dummy("t", positive=True)
+    hyps = a10_hypotheses(o, v)
+    (goal,) = a10(o, v)
+    far = 8  # the first of _far's steps
+    steps = [
+        Step(hyps[0], "βm_max² < 1 (hypothesis)", assumption()),  # 0
+        Step(hyps[1], "m_max > 0 (hypothesis)", assumption()),
+        Step(hyps[2], "M² > 0 (hypothesis)", assumption()),  # 2
+        Step(Rel(mmax, "<=", top), "m_max ≤ max{m_max, 2M}", algebra()),
+        Step(Rel(0, "<", top), "so max{m_max, 2M} > 0", combine((1, sp.Rational(1, 2)))),  # 4
+        Step(hyps[3], "(A10) (hypothesis)", assumption()),
+        Step(hyps[4], "ξ ∈ S_m (hypothesis)", assumption()),  # 6
+        Step(a9(o, v)[0], "Lemma A9: ‖m_x − f(ξ)‖ ≤ m_max + 2εM", cites("lemma-a9", v)),
+        *_far(o, v, far),  # 8 … 18: ‖m_x − xᵢ‖ ≤ 2M for i > l
+    ]
+    b0 = len(steps)  # 19
+    steps += [
+        Step(
+            Rel(sk(a * b), "<=", to_centre * sp.sqrt(sk(b**2)), over=others),
+            "Cauchy–Schwarz: (ξ − m_x)ᵀ(xᵢ − m_x) ≤ ‖ξ − m_x‖‖xᵢ − m_x‖",
+            cauchy_schwarz(),
+        ),  # b0
+        Step(
+            Rel(sk(a * b), "<=", 2 * M * to_centre, over=others),
+            "‖xᵢ − m_x‖ ≤ 2M, times ‖ξ − m_x‖ ≥ 0",
+            combine((b0, 1), (far + 10, to_centre)),
+        ),
+        Step(
+            Rel(sk(a * b), "<=", 2 * M * r, over=others),
+            "‖ξ − m_x‖ ≤ r (ξ ∈ S_m), times 2M ≥ 0",
+            combine((b0 + 1, 1), (6, 2 * M)),
+        ),  # b0 + 2
+        Step(
+            Rel(z[i] - zm, "==", mx_i - sk(m.body**2) + sk(a * b), over=others),
+            "ξᵀ(xᵢ − m_x) = m_xᵀ(xᵢ − m_x) + (ξ − m_x)ᵀ(xᵢ − m_x)",
+            algebra(),
+        ),
+        Step(
+            Rel(mx_i, "<=", MaxOver(mx_i, i, ell + 1, N), over=others),
+            "m_xᵀxᵢ ≤ max_{i>l} m_xᵀxᵢ",
+            term_bound(),
+        ),  # b0 + 4
+        Step(
+            Rel(z[i], "<=", bound, over=others),
+            "ξᵀxᵢ ≤ ξᵀm_x − Δ_m + 2Mr",
+            combine((b0 + 2, 1), (b0 + 3, 1), (b0 + 4, 1)),
+        ),
+        Step(
+            Rel(top_z, "<=", MaxOver(bound, i, ell + 1, N)),
+            "the maximum term by term",
+            termwise(b0 + 5),
+        ),  # b0 + 6
+        Step(Rel(MaxOver(bound, i, ell + 1, N), "==", bound), "a constant's maximum", algebra()),
+        Step(
+            Rel(-beta * c, "<=", -beta * (dm - 2 * M * r)),
+            "c ≥ Δ_m − 2Mr, times β > 0",
+            combine((b0 + 6, beta), (b0 + 7, beta)),
+        ),  # b0 + 8
+        Step(
+            Rel(sp.exp(-beta * c), "<=", sp.exp(-beta * (dm - 2 * M * r))),
+            "exp is increasing",
+            monotone(b0 + 8, sp.exp),
+        ),
+        Step(Rel(sp.exp(-beta * c), "<=", A), "(A10)", combine((b0 + 9, 1), (5, 1))),  # b0 + 10
+        Step(
+            Rel(2 * eps * M, "<=", (1 - beta * mmax**2) / (beta * top)),
+            "2εM = 2(N − l)Me^{−βc} ≤ 2(N − l)MA",
+            combine((b0 + 10, 2 * (N - ell) * M)),
+        ),
+        Step(
+            Rel(-1 / mmax, "<=", -1 / top),
+            "t ↦ −1/t is increasing on t > 0",
+            monotone(3, sp.Lambda(tp, -1 / tp), "positive"),
+        ),  # b0 + 12
+        Step(
+            Rel((1 - beta * mmax**2) / (beta * top), "<=", (1 - beta * mmax**2) / (beta * mmax)),
+            "times (1 − βm_max²)/β > 0",
+            combine((b0 + 12, (1 - beta * mmax**2) / beta)),
+        ),
+        Step(
+            goal,
+            "‖f(ξ) − m_x‖ ≤ m_max + (1 − βm_max²)/(βm_max) = 1/(βm_max)",
+            combine((7, 1), (b0 + 11, 1), (b0 + 13, 1)),
+        ),  # b0 + 14
+    ]
+    return steps

@@ -7,8 +7,9 @@ open simplex (:mod:`derivations.ramsauer2020.more_proofs`), 0 ≤ E ≤ 2M² on 
 and its spectral-norm bounds with Lemma A2's first part and Lemma A3's bound
 (:mod:`derivations.ramsauer2020.jacobian_proofs`; Lemma A24's third part and with it Lemma
 A2's second part under A24's hypothesis p_max ≥ 1 − ε ≥ ½, through WLOG z₁ = maxᵢ zᵢ) and
-Lemma A9 (the update near a cluster's
-centre, :mod:`derivations.ramsauer2020.metastable_proofs`) are proven; a
+Lemmas A9 and A10 (the update near a
+cluster's centre and f(S_m) ⊂ S_m, :mod:`derivations.ramsauer2020.metastable_proofs`) are
+proven; a
 derivation with a wrong step (a wrong coefficient, a wrong derivative, a wrong inequality) is
 not."""
 
@@ -57,6 +58,7 @@ DERIVED = (
     "lemma-a2",
     "lemma-a3",
     "lemma-a9",
+    "lemma-a10",
     "lemma-a24/eps",
     "lemma-a2/eps-half",
 )
@@ -419,3 +421,24 @@ def test_a24_eps_needs_epsilon_at_most_one_half():
     out = check_derivation(dataclasses.replace(c, hypotheses=fewer), REG)
     assert not out["complete"] and not out["steps"][0]["checked"]
     assert out["steps"][0]["rule"] == "assumption"
+
+
+def test_a10_the_condition_is_compared_with_the_searched_one():
+    """(A10) written with the wrong sign of its 2M/(βm_max) term at symbolic size differs
+    from the searched condition (written out at random entries): not complete."""
+    from derivations.ramsauer2020 import metastable_proofs as MSP
+
+    c = _claim("lemma-a10")
+
+    def wrong(o, v):
+        hyps = c.hypotheses(o, v)
+        if not EP.symbolic(v):
+            return hyps
+        m, D, mmax, Q, *_ = MSP._parts(o, v)
+        r, top, A, dm = MSP._a10_parts(o, v)
+        h = Rel(sp.exp(-v.beta * (dm + 2 * sp.sqrt(Q) * r)), "<=", A, "(A10)")
+        return [*hyps[:3], h, hyps[4]]
+
+    out = check_derivation(dataclasses.replace(c, hypotheses=wrong), REG)
+    assert not out["complete"]
+    assert out["agreement"].startswith("differs in the hypotheses"), out["agreement"]

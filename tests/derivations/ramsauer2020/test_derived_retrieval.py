@@ -121,3 +121,22 @@ def test_the_search_evaluates_at_the_fixed_point():
     far = [MP.num(5.0), MP.num(5.0)]
     (other,) = c.statement(MP, SimpleNamespace(**vars(v), star=far, assume_hypotheses=True))
     assert other.rhs > rel.rhs  # μ = ‖y − x₁‖ grows with y far away
+
+
+def test_a_claim_is_cited_only_at_the_sizes_it_was_proven_for():
+    """Lemma A4 is proven for N ≥ 2 patterns: citing it for N ≥ 1 (one pattern, where its
+    ε = 0 · e^{…} and max over j ≥ 2 are empty) is refused; for N ≥ 2 it is licensed."""
+    from derivations.engine import kernel as K
+    from derivations.ramsauer2020 import a1_proofs as A1
+    from theory.indexed import PatternSet, Size
+
+    def cite_at(n_min):
+        v = A1.space()
+        v.P = PatternSet(d=Size("N", n_min), n=v.P.n, rho=v.P.rho)
+        v.x = v.P.query(r"\xi")
+        step = Step(A1.a4_full(INDEXED, v)[2], "", K.cites("ramsauer2020:lemma-a4", v))
+        return K.run_steps(None, REG, INDEXED, v, [step]).outcomes[0]
+
+    assert cite_at(2).checked
+    out = cite_at(1)
+    assert not out.checked and "N ≥ 2" in out.how, out.how
