@@ -475,18 +475,24 @@ def in_range(ctx, rel, prem):
     raise NotLicensed("not a bound of the range")
 
 
-@_rule(multi=True)
-def split_first(ctx, rel, prem):
-    """Σ_{i=lo}^{hi} f(i) = f(lo) + Σ_{i=lo+1}^{hi} f(i) (every range, Karr's convention)."""
+def _sum_sides(rel: Rel):
+    """(f, (i, lo, hi), other side) for each side of the equality ``rel`` that is a sum
+    Σ_{i=lo}^{hi} f(i) over one range (the sum-splitting rules)."""
     n = rel.normal()
     if n.op != "==":
         raise NotLicensed("an equality")
     for s, rest in ((n.lhs, n.rhs), (n.rhs, n.lhs)):
         e = unfold(s)
         if isinstance(e, sp.Sum) and len(e.limits) == 1:
-            i, lo, hi = e.limits[0]
-            if same(rest, subst(e.function, {i: lo}) + sp.Sum(e.function, (i, lo + 1, hi))):
-                return "the first term split off the sum"
+            yield e.function, e.limits[0], rest
+
+
+@_rule(multi=True)
+def split_first(ctx, rel, prem):
+    """Σ_{i=lo}^{hi} f(i) = f(lo) + Σ_{i=lo+1}^{hi} f(i) (every range, Karr's convention)."""
+    for f, (i, lo, hi), rest in _sum_sides(rel):
+        if same(rest, subst(f, {i: lo}) + sp.Sum(f, (i, lo + 1, hi))):
+            return "the first term split off the sum"
     raise NotLicensed("not a sum split into its first term and the rest")
 
 

@@ -15,7 +15,15 @@ import sympy as sp
 from derivations.engine import normal as N
 from derivations.engine.model import Rel
 from derivations.engine.normal import is_nonneg, is_pos, is_real, normal_form, same, unfold
-from derivations.engine.rules import NotLicensed, _guard, _rule, _show, _slack, implies
+from derivations.engine.rules import (
+    NotLicensed,
+    _guard,
+    _rule,
+    _show,
+    _slack,
+    _sum_sides,
+    implies,
+)
 from theory.indexed import MaxOver, _rename_binders, subst
 
 __all__ = [
@@ -159,16 +167,9 @@ def minkowski(ctx, rel, prem, weight):
 def split_at(ctx, rel, prem, at):
     """Σ_{i=lo}^{hi} f(i) = Σ_{i=lo}^{at} f(i) + Σ_{i=at+1}^{hi} f(i) (every integer
     ``at``, Karr's convention)."""
-    n = rel.normal()
-    if n.op != "==":
-        raise NotLicensed("an equality")
-    for s, rest in ((n.lhs, n.rhs), (n.rhs, n.lhs)):
-        e = unfold(s)
-        if isinstance(e, sp.Sum) and len(e.limits) == 1:
-            i, lo, hi = e.limits[0]
-            f = e.function
-            if same(rest, sp.Sum(f, (i, lo, at)) + sp.Sum(f, (i, at + 1, hi))):
-                return f"the sum split after i = {_show(at)}"
+    for f, (i, lo, hi), rest in _sum_sides(rel):
+        if same(rest, sp.Sum(f, (i, lo, at)) + sp.Sum(f, (i, at + 1, hi))):
+            return f"the sum split after i = {_show(at)}"
     raise NotLicensed(f"not a sum split after i = {_show(at)}")
 
 

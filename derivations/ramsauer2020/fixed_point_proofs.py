@@ -39,7 +39,7 @@ from derivations.ramsauer2020 import a1_proofs as AP
 from derivations.ramsauer2020.energy_proofs import _scores, _update
 from theory.indexed import MaxOver, index
 
-__all__ = ["a5_hypotheses", "a5", "a5_derivation"]
+__all__ = ["a5_hypotheses", "a5", "a5_derivation", "pattern_gaps"]
 
 _J, _K = index("j"), index("k")
 
@@ -76,6 +76,26 @@ def a5(o, v):
     return [Rel(dist, "<=", 1 / (beta * P.d * sp.sqrt(Q)), "f(ξ) ∈ Sᵢ")]
 
 
+def pattern_gaps(o, v, at: int) -> list:
+    """Steps ``at`` … ``at`` + 4: ‖xⱼ − x₁‖² = 2‖xⱼ‖² + 2‖x₁‖² − ‖xⱼ + x₁‖² ≤ 4M² for every
+    j = 2 … N (the last step), from ‖xᵢ‖² ≤ M² at i = j and at i = 1."""
+    P, one, j, k = v.P, sp.Integer(1), _J, v.P.k
+    Q, rho = o.max_sqnorm(P), P.rho
+    sk = lambda e: sp.Sum(e, (k, 1, P.n))  # noqa: E731
+    every_j = (j, 2, P.d)
+    return [
+        Step(Rel(sk(rho[P.i, k] ** 2), "<=", Q, over=(P.i, 1, P.d)), "‖xᵢ‖² ≤ M²", term_bound()),
+        Step(Rel(sk(rho[j, k] ** 2), "<=", Q, over=every_j), "at i = j ≥ 2", instance(at, j)),
+        Step(Rel(sk(rho[one, k] ** 2), "<=", Q), "at i = 1", instance(at, one)),
+        Step(Rel(0, "<=", sk((rho[j, k] + rho[one, k]) ** 2), over=every_j), "a square", algebra()),
+        Step(
+            Rel(sk((rho[j, k] - rho[one, k]) ** 2), "<=", 4 * Q, over=every_j),
+            "‖xⱼ − x₁‖² ≤ 2‖xⱼ‖² + 2‖x₁‖² ≤ 4M²",
+            combine((at + 3, 1), (at + 1, 2), (at + 2, 2)),
+        ),
+    ]
+
+
 def a5_derivation(o, v):
     """The module notes' route, then relabelling."""
     P, beta, x = v.P, v.beta, v.x
@@ -91,23 +111,14 @@ def a5_derivation(o, v):
     sk = lambda e: sp.Sum(e, (k, 1, P.n))  # noqa: E731
     s1j, s11 = sk(rho[one, k] * rho[j, k]), sk(rho[one, k] ** 2)
     nu = MaxOver(s1j, j, 2, N)
-    every_j, every_i = (j, 2, N), (P.i, 1, N)
-    norm_i = sk(rho[P.i, k] ** 2)
+    every_j = (j, 2, N)
     eps = (N - 1) * sp.exp(-beta * c)
     (goal,) = a5(o, v)
     steps = [
         Step(a5_hypotheses(o, v)[0], "M² > 0 (hypothesis)", assumption()),  # 0
         Step(a5_hypotheses(o, v)[1], "Eq. 142 (hypothesis)", assumption()),
         Step(a5_hypotheses(o, v)[2], "ξ ∈ S₁ (hypothesis)", assumption()),  # 2
-        Step(Rel(norm_i, "<=", Q, over=every_i), "‖xᵢ‖² ≤ M²", term_bound()),
-        Step(Rel(sk(rho[j, k] ** 2), "<=", Q, over=every_j), "at i = j ≥ 2", instance(3, j)),
-        Step(Rel(s11, "<=", Q), "at i = 1", instance(3, one)),  # 5
-        Step(Rel(0, "<=", sk((rho[j, k] + rho[one, k]) ** 2), over=every_j), "a square", algebra()),
-        Step(
-            Rel(sk(b**2), "<=", 4 * Q, over=every_j),
-            "‖xⱼ − x₁‖² ≤ 2‖xⱼ‖² + 2‖x₁‖² ≤ 4M²",
-            combine((6, 1), (4, 2), (5, 2)),
-        ),  # 7
+        *pattern_gaps(o, v, 3),  # 3 … 7: ‖xⱼ − x₁‖² ≤ 4M² for j ≥ 2 (step 7)
         Step(Rel(0, "<=", sk((lam * a - b) ** 2), over=every_j), "a square", algebra()),
         Step(
             Rel(2 * lam * sk(a * b), "<=", 8 * Q, over=every_j),

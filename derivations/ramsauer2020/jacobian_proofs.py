@@ -173,6 +173,19 @@ def a24(o, v):
     ]
 
 
+def _max_below(k: int, body, bound, i, n) -> list:
+    """Steps k + 1, k + 2: maxᵢ body ≤ maxᵢ bound (step k, for every i = 1 … n, term by
+    term) and maxᵢ bound = bound (a constant's maximum)."""
+    return [
+        Step(
+            Rel(MaxOver(body, i, 1, n), "<=", MaxOver(bound, i, 1, n)),
+            "the maximum term by term",
+            termwise(k),
+        ),
+        Step(Rel(MaxOver(bound, i, 1, n), "==", bound), "a constant's maximum", algebra()),
+    ]
+
+
 def a24_derivation(o, v):
     """The module notes' route: Gershgorin, the row sums (``lemma-a24/inf``, cited), the
     maximum term by term, pᵢ(1 − pᵢ) ≤ ¼."""
@@ -199,16 +212,7 @@ def a24_derivation(o, v):
         ),  # 2
         Step(Rel(pi * (1 - pi), "<=", M, over=every_i), "pᵢ(1 − pᵢ) ≤ m", term_bound()),
         Step(Rel(diag, "<=", 2 * beta * M, over=every_i), "times 2β > 0", combine((3, 2 * beta))),
-        Step(
-            Rel(MaxOver(diag, i, 1, n), "<=", MaxOver(2 * beta * M, i, 1, n)),
-            "the maximum term by term",
-            termwise(4),
-        ),  # 5
-        Step(
-            Rel(MaxOver(2 * beta * M, i, 1, n), "==", 2 * beta * M),
-            "a constant's maximum",
-            algebra(),
-        ),
+        *_max_below(4, diag, 2 * beta * M, i, n),  # 5, 6
         Step(norm_m, "‖J_s‖₂ ≤ 2mβ", combine((0, 1), (2, 1), (5, 1), (6, 1))),  # 7
         Step(Rel(0, "<=", (pk - sp.Rational(1, 2)) ** 2, over=every_k), "a square", algebra()),
         Step(
@@ -216,8 +220,7 @@ def a24_derivation(o, v):
             "p_k(1 − p_k) = ¼ − (p_k − ½)²",
             combine((8, 1)),
         ),  # 9
-        Step(Rel(M, "<=", MaxOver(quarter, k, 1, n)), "the maximum term by term", termwise(9)),
-        Step(Rel(MaxOver(quarter, k, 1, n), "==", quarter), "a constant's maximum", algebra()),
+        *_max_below(9, pk * (1 - pk), quarter, k, n),  # 10, 11: m ≤ ¼
         Step(norm_half, "2mβ ≤ 2β/4 = β/2", combine((7, 1), (10, 2 * beta), (11, 2 * beta))),
     ]
 
@@ -326,16 +329,7 @@ def a24_eps_derivation(o, v):
         Step(
             Rel(row, "<=", 2 * beta * cap, over=every), "row sums", combine((23, 1), (21, 2 * beta))
         ),
-        Step(
-            Rel(MaxOver(row, i, 1, n), "<=", MaxOver(2 * beta * cap, i, 1, n)),
-            "the maximum term by term",
-            termwise(24),
-        ),  # 25
-        Step(
-            Rel(MaxOver(2 * beta * cap, i, 1, n), "==", 2 * beta * cap),
-            "a constant's maximum",
-            algebra(),
-        ),
+        *_max_below(24, row, 2 * beta * cap, i, n),  # 25, 26
         Step(goal, "‖J_s‖₂ ≤ 2βε(1 − ε)", combine((22, 1), (25, 1), (26, 1))),  # 27
     ]
 

@@ -44,7 +44,6 @@ from derivations.engine.kernel import (
     cauchy_schwarz,
     cites,
     combine,
-    instance,
     monotone,
     relabel,
     term_bound,
@@ -127,21 +126,13 @@ def thm5_derivation(o, v):
     a = x.body - rho[one, k]  # (ξ − x₁)_k
     b = rho[j, k] - rho[one, k]  # (xⱼ − x₁)_k
     s1j, s11 = _sk(v, rho[one, k] * rho[j, k]), _sk(v, rho[one, k] ** 2)
-    every_j, every_i = (j, 2, N), (P.i, 1, N)
+    every_j = (j, 2, N)
     low = z[one] - delta + 2 * M * D  # the bound on every ξᵀxⱼ, j ≥ 2
     t = sp.Dummy("t", nonnegative=True)
     (goal,) = thm5(o, v)
     return [
         Step(AP.a4_full(o, v)[2], "Lemma A4: ‖x₁ − f(ξ)‖ ≤ 2εM", cites("lemma-a4", v)),  # 0
-        Step(Rel(_sk(v, rho[P.i, k] ** 2), "<=", Q, over=every_i), "‖xᵢ‖² ≤ M²", term_bound()),
-        Step(Rel(_sk(v, rho[j, k] ** 2), "<=", Q, over=every_j), "at i = j ≥ 2", instance(1, j)),
-        Step(Rel(s11, "<=", Q), "at i = 1", instance(1, one)),  # 3
-        Step(Rel(0, "<=", _sk(v, (rho[j, k] + rho[one, k]) ** 2), over=every_j), "", algebra()),
-        Step(
-            Rel(_sk(v, b**2), "<=", 4 * Q, over=every_j),
-            "‖xⱼ − x₁‖² = 2‖xⱼ‖² + 2‖x₁‖² − ‖xⱼ + x₁‖² ≤ 4M²",
-            combine((4, 1), (2, 2), (3, 2)),
-        ),  # 5
+        *FP.pattern_gaps(o, v, 1),  # 1 … 5: ‖xⱼ − x₁‖² ≤ 4M² for j ≥ 2 (step 5)
         Step(
             Rel(sp.sqrt(_sk(v, b**2)), "<=", 2 * M, over=every_j),
             "√ is increasing on t ≥ 0",

@@ -56,6 +56,20 @@ def _trim(tok: str) -> tuple[str, str]:
     return tok, tail
 
 
+def _lead(tok: str) -> int:
+    """The length of a math word's prefix that closes a bracket opened before the word
+    (``1)e^{−x}`` in "(N − 1)e^{−x}"): that prefix is text, not part of the formula."""
+    depth, cut = 0, 0
+    for n, c in enumerate(tok):
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+            if depth < 0:
+                depth, cut = 0, n + 1
+    return cut
+
+
 def _extend(text: str, end: int, tok: str) -> int:
     """Where a formula ends that opens more brackets than it closes: its words continue
     (across spaces) until they balance, within 40 characters."""
@@ -84,8 +98,11 @@ def segments(text: str) -> list[tuple[str, str]]:
         else:
             end = _extend(text, m.end(), m.group(2))
             math, tail = _trim(text[m.start() : end])
-        if m.start() > pos:
-            out.append(("text", text[pos : m.start()]))
+        start = m.start()
+        if m.group(1) is None and (cut := _lead(math)):
+            start, math = start + cut, math[cut:]
+        if start > pos:
+            out.append(("text", text[pos:start]))
         if math:
             out.append(("math", math))
         if tail:

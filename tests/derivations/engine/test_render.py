@@ -59,6 +59,10 @@ def test_inline_formulas_in_free_text():
     seg = segments("printed as 2π^{n/2}γ(n, r)/Γ(n/2), n large; E_{t} = e^{−g_{t}}")
     assert ("math", "2π^{n/2}γ(n, r)/Γ(n/2)") in seg
     assert to_unicode("e^{−r} and a_b*c") == "e⁻ʳ and a_b*c"
+    # a formula that starts inside a bracket opened before it keeps the closer as text
+    seg = segments("‖f(ξ) − xᵢ‖ ≤ 2(N − 1)e^{−β(Δᵢ − 2μM)}M here")
+    assert ("math", "e^{−β(Δᵢ − 2μM)}M") in seg
+    assert "".join(t for _, t in seg) == "‖f(ξ) − xᵢ‖ ≤ 2(N − 1)e^{−β(Δᵢ − 2μM)}M here"
 
 
 @pytest.fixture(scope="module")
