@@ -25,8 +25,8 @@ The rules (public constructors; ``premises`` are indices of earlier steps, 0-bas
 ``minkowski(weight)``, ``max_difference()``, ``differentiate()``, ``delta_sum()``,
 ``delta_cases(k1, k2)``, ``antisymmetry(k1, k2)``, ``sum_bound()``, ``spectral_bound()``,
 ``spectral_congruence(X)``, ``gram_trace(X)``, ``spectral_entries(k)``,
-``instance(k, at, index=None)``, ``unchecked(reason)``, ``in_range()``, ``integral_bound(k)``,
-``integrate()``, ``relabel(k, patterns="P", which="i")``.
+``mean_value(k1, k2, a, b, t)``, ``instance(k, at, index=None)``, ``unchecked(reason)``,
+``in_range()``, ``integral_bound(k)``, ``integrate()``, ``relabel(k, patterns="P", which="i")``.
 
 The spectral-norm rules (:mod:`derivations.engine.rules_matrix`; ‖·‖₂ at symbolic size is
 :class:`theory.matrix_norm.SpectralNorm`) take a matrix argument X = (Lambda((r, c), X[r, c]),
@@ -90,6 +90,7 @@ from derivations.engine.rules import (
     integral_bound,
     integrate,
     max_difference,
+    mean_value,
     minkowski,
     monotone,
     relabel,
@@ -141,6 +142,7 @@ __all__ = [
     "spectral_congruence",
     "gram_trace",
     "spectral_entries",
+    "mean_value",
     "instance",
     "unchecked",
     "in_range",

@@ -1,7 +1,7 @@
 """The rule kernel's facts about spectral norms (part of the kernel; see
 :mod:`derivations.engine.rules` for the conventions): Gershgorin's bound for a symmetric
 matrix, submultiplicativity for a congruence XAXᵀ, and a Gram matrix's norm against its
-trace.
+trace, and the mean value inequality through a bound on the Jacobian's norm.
 
 Notation: ‖A‖₂ the spectral norm (largest singular value) of a matrix given by its entries,
 :class:`theory.matrix_norm.SpectralNorm`; a matrix argument of a rule is a triple
@@ -14,12 +14,18 @@ from __future__ import annotations
 import sympy as sp
 
 from derivations.engine.model import Rel
-from derivations.engine.normal import same
+from derivations.engine.normal import is_pos, same, unfold
 from derivations.engine.rules import NotLicensed, _rule, _show, implies
 from theory.indexed import MaxOver
 from theory.matrix_norm import SpectralNorm, entry_at
 
-__all__ = ["spectral_bound", "spectral_congruence", "gram_trace", "spectral_entries"]
+__all__ = [
+    "spectral_bound",
+    "spectral_congruence",
+    "gram_trace",
+    "spectral_entries",
+    "mean_value",
+]
 
 
 def _idx(name: str) -> sp.Dummy:
@@ -139,3 +145,82 @@ def spectral_entries(ctx, rel, prem):
     if implies(p, want, "*"):
         return "equal entries, equal norms"
     raise NotLicensed("the premise is not A[r, c] = B[r, c] for every r, c")
+
+
+def _smooth(e, base) -> None:
+    """Refuse unless ``e`` is continuously differentiable in the entries base[·] for all
+    their real values by construction: sums (finite), products, exp, integer powers ≥ 0, and
+    any real power or log of a quantity the sign rules prove > 0 everywhere."""
+    if not e.has(base):
+        return
+    if isinstance(e, (sp.Indexed, sp.KroneckerDelta)):
+        return
+    if isinstance(e, (sp.Add, sp.Mul, sp.exp)):
+        for a in e.args:
+            _smooth(a, base)
+        return
+    if isinstance(e, sp.Sum):
+        _smooth(e.function, base)
+        return
+    if isinstance(e, sp.Pow) and not e.exp.has(base):
+        if e.exp.is_Integer and e.exp >= 0 or is_pos(e.base):
+            _smooth(e.base, base)
+            return
+    if isinstance(e, sp.log) and is_pos(e.args[0]):
+        _smooth(e.args[0], base)
+        return
+    raise NotLicensed(f"cannot show {_show(e)} is continuously differentiable")
+
+
+@_rule(build=lambda k1, k2, a, b, t: ((k1, k2), {"a": a, "b": b, "t": t}), multi=True)
+def mean_value(ctx, rel, prem, a, b, t):
+    """The mean value inequality: ‖F(a) − F(b)‖ ≤ L‖a − b‖ for F: ℝⁿ → ℝᵐ continuously
+    differentiable (by construction: :func:`_smooth`) when ‖DF(b + t(a − b))‖₂ ≤ L for every
+    t ∈ [0, 1], as F(a) − F(b) = ∫₀¹ DF(b + t(a − b))(a − b) dt. The first premise gives
+    the Jacobian: ∂F_r(u)/∂u_c = G(r, c) for every r = 1 … m and c = 1 … n (u a vector
+    variable); the second ‖A‖₂ ≤ L for every real t of [0, 1], A the m × n matrix
+    G(r, c) at u = b + t(a − b), L free of t; a and b are vectors of length n (rule args)."""
+    jac, bound = (p.normal() for p in prem)
+    if len(jac.ranges) != 2 or jac.op != "==" or not isinstance(jac.lhs, sp.Derivative):
+        raise NotLicensed("the first premise is ∂F_r/∂u_c = G(r, c) for every r and c")
+    (r, lo_r, m), (c, lo_c, n) = jac.ranges
+    F, wrt = jac.lhs.expr, jac.lhs.variables
+    if not (same(lo_r, 1) and same(lo_c, 1) and len(wrt) == 1):
+        raise NotLicensed("the Jacobian's ranges are 1 … m and 1 … n, one derivative")
+    (u_c,) = wrt
+    if not (isinstance(u_c, sp.Indexed) and u_c.indices == (c,)):
+        raise NotLicensed(f"{_show(u_c)} is not the entry c of a vector variable")
+    U = u_c.base
+    if r in u_c.free_symbols or any(x.has(U) for x in (m, n)):
+        raise NotLicensed("the variable's entry depends on the row index")
+    _smooth(unfold(F, "*"), U)
+    if len(bound.ranges) != 1 or bound.op != "<=" or not isinstance(bound.lhs, SpectralNorm):
+        raise NotLicensed("the second premise is ‖A‖₂ ≤ L for every t of [0, 1]")
+    (t_b, lo_t, hi_t) = bound.ranges[0]
+    if not (t_b == t and t.is_real and same(lo_t, 0) and same(hi_t, 1)) or bound.rhs.has(t):
+        raise NotLicensed(f"the bound holds for every real {t} of [0, 1] and is free of it")
+    if not (same(bound.lhs.shape[0], m) and same(bound.lhs.shape[1], n)):
+        raise NotLicensed("the bounded matrix is not the m × n Jacobian")
+    if not (a.length == b.length and same(a.length, n)):
+        raise NotLicensed("a and b are not vectors of the variable's length n")
+
+    def at(e, point):  # e with u replaced by point (a function of the index)
+        return e.replace(
+            lambda x: isinstance(x, sp.Indexed) and x.base == U,
+            lambda x: point(x.indices[0]),
+        )
+
+    seg = lambda k: b[k] + t * (a[k] - b[k])  # noqa: E731
+    rr, cc = _idx("r"), _idx("c")
+    G_seg = at(jac.rhs.xreplace({r: rr, c: cc}), seg)
+    if U in G_seg.free_symbols or not same(bound.lhs.at(rr, cc), G_seg, "*"):
+        raise NotLicensed("the bounded matrix is not the Jacobian on the segment from b to a")
+    nrm = rel.normal()
+    k = _idx("k")
+    F_r = F.xreplace({r: rr})
+    diff = sp.sqrt(sp.Sum((at(F_r, lambda x: a[x]) - at(F_r, lambda x: b[x])) ** 2, (rr, 1, m)))
+    step = sp.sqrt(sp.Sum((a[k] - b[k]) ** 2, (k, 1, n)))
+    if nrm.op == "<=" and not nrm.ranges and same(nrm.lhs, diff, "*"):
+        if same(nrm.rhs, bound.rhs * step, "*"):
+            return "the mean value inequality along the segment from b to a"
+    raise NotLicensed("the step is not ‖F(a) − F(b)‖ ≤ L‖a − b‖")

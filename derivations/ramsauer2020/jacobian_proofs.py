@@ -75,6 +75,7 @@ __all__ = [
     "a2_derivation",
     "a3",
     "a3_derivation",
+    "jacobian_entries",
 ]
 
 _SOFT = ("softmaxb",)
@@ -497,11 +498,43 @@ def a3(o, v):
     return [Rel(J, "<=", v.beta * _spread2(v.P), "‖J‖₂ ≤ βm_max²")]
 
 
+def jacobian_entries(o, v, at: int) -> list:
+    """Steps ``at`` … ``at`` + 2: Σⱼ J_s[i, j]x[j, c] = βpᵢ(x[i, c] − x̄_c) by δ, times
+    x[i, r], summed over i: J[r, c] = Σᵢ x[i, r]βpᵢ(x[i, c] − x̄_c) for every r and c (the
+    last step), x̄ = Σ_l p_l x_l."""
+    P, beta, s = v.P, v.beta, _soft(v)
+    N, d = P.d, P.n
+    i, j, l = index("i"), index("j"), index("l")  # noqa: E741
+    r, c, x = _R, _C, P.rho
+    pi = _p(o, s.z, beta, i)
+    bar_c = _sum(_p(o, s.z, beta, l) * x[l, c], l, N)
+    row = _sum(_js(o, s, i, j) * x[j, c], j, N)
+    moved = beta * pi * x[i, c] - beta * pi * bar_c
+    pair, triple = ((i, 1, N), (c, 1, d)), ((i, 1, N), (c, 1, d), (r, 1, d))
+    return [
+        Step(
+            Rel(row, "==", moved, over=pair),
+            "Σⱼ J_s[i, j]x[j, c] = βpᵢ(x[i, c] − x̄_c)",
+            delta_sum(),
+        ),
+        Step(
+            Rel(x[i, r] * row, "==", x[i, r] * moved, over=triple),
+            "times x[i, r]",
+            combine((at, x[i, r])),
+        ),
+        Step(
+            Rel(_j_entry(o, v), "==", _sum(x[i, r] * moved, i, N), over=((r, 1, d), (c, 1, d))),
+            "summed over i",
+            termwise(at + 1),
+        ),
+    ]
+
+
 def a3_derivation(o, v):
     """The module notes' route (the paper's J = β Var_p[x])."""
     P, beta, at = v.P, v.beta, _soft(v)
     N, d = P.d, P.n
-    i, j, k, l = index("i"), index("j"), index("k"), index("l")  # noqa: E741
+    i, k, l = index("i"), index("k"), index("l")  # noqa: E741
     r, c, x = _R, _C, P.rho
     p = lambda t: _p(o, at.z, beta, t)  # noqa: E731
     bar = lambda t: _sum(p(l) * x[l, t], l, N)  # noqa: E731 - x̄_t = Σ_l p_l x[l, t]
@@ -510,10 +543,7 @@ def a3_derivation(o, v):
     gram = _sum(Y[0](r, i) * Y[0](c, i), i, N)
     G = SpectralNorm(sp.Lambda((r, c), gram), d, d)
     J = a3(o, v)[0].lhs
-    pair, triple = ((i, 1, N), (c, 1, d)), ((i, 1, N), (c, 1, d), (r, 1, d))
     rc = ((r, 1, d), (c, 1, d))
-    row = _sum(_js(o, at, i, j) * x[j, c], j, N)
-    moved = beta * p(i) * x[i, c] - beta * p(i) * bar(c)
     mm2 = _spread2(P)
     dev = lambda a: _sum(p(i) * _sum((x[i, k] - a(k)) ** 2, k, d), i, N)  # noqa: E731
     A, B = dev(centre), dev(bar)
@@ -523,21 +553,7 @@ def a3_derivation(o, v):
     trace = sp.Sum(Y[0](r, i) ** 2, (r, 1, d), (i, 1, N))  # Σᵢ Σ_r, as B sums
     return [
         _sums_to_one(o, at, i, N),  # 0
-        Step(
-            Rel(row, "==", moved, over=pair),
-            "Σⱼ J_s[i, j]x[j, c] = βpᵢ(x[i, c] − x̄_c)",
-            delta_sum(),
-        ),
-        Step(
-            Rel(x[i, r] * row, "==", x[i, r] * moved, over=triple),
-            "times x[i, r]",
-            combine((1, x[i, r])),
-        ),  # 2
-        Step(
-            Rel(_j_entry(o, v), "==", _sum(x[i, r] * moved, i, N), over=rc),
-            "summed over i",
-            termwise(2),
-        ),
+        *jacobian_entries(o, v, 1),  # 1 … 3: J[r, c] = Σᵢ x[i, r]βpᵢ(x[i, c] − x̄_c)
         Step(
             Rel(_j_entry(o, v), "==", gram, over=rc),
             "Σᵢ βpᵢ(x[i, r] − x̄_r)(x[i, c] − x̄_c) = Σᵢ βpᵢx[i, r]x[i, c] − βx̄_r x̄_c (Σᵢ pᵢ = 1)",

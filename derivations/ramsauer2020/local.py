@@ -15,6 +15,7 @@ from derivations.ramsauer2020 import domains as D
 from derivations.ramsauer2020 import energy_proofs as EP
 from derivations.ramsauer2020 import fixed_point_proofs as FP
 from derivations.ramsauer2020 import jacobian_proofs as JP
+from derivations.ramsauer2020 import lipschitz_proofs as LP
 from derivations.ramsauer2020.common import (
     count,
     display,
@@ -176,6 +177,8 @@ def a3_statement(o, v):
 
 def a3_contraction_statement(o, v):
     """‖f(ξ) − f(y)‖ ≤ β m_max² ‖ξ − y‖ (so f contracts when βm_max² < 1)."""
+    if EP.symbolic(v):
+        return LP.a3_contraction(o, v)
     mm = o.hf_spread(v.P, o.num(len(rows(v.P))) if not is_display(v) else v.l)
     lhs = dist(o, o.hf_update(v.P, v.x, v.beta), o.hf_update(v.P, v.y, v.beta))
     return [Rel(lhs, "<=", v.beta * mm**2 * dist(o, v.x, v.y), "β m_max²-Lipschitz")]
@@ -442,6 +445,8 @@ def claims() -> list[Claim]:
             a3_contraction_statement,
             lambda: D.mild_pairs(max_N=5, min_d=1),
             display,
+            LP.a3_contraction_derivation,
+            LP.a3_sizes,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(

@@ -17,6 +17,7 @@ from derivations import strategies as S
 from derivations.engine import Claim, Instance, Rel, VectorSymbol
 from derivations.ramsauer2020 import domains as D
 from derivations.ramsauer2020 import jacobian_proofs as JP
+from derivations.ramsauer2020 import lipschitz_proofs as LP
 from derivations.ramsauer2020 import toolbox_proofs as TP
 from derivations.ramsauer2020.common import display, dshow, implies, is_display, sub, vec
 from theory.indexed import Vec
@@ -256,6 +257,8 @@ def a24_eps_statement(strict_half: bool = True, part: slice = slice(0, 1)):
 
 def a25_statement(o, v):
     """‖softmax(βz) − softmax(βz′)‖ ≤ (β/2)‖z − z′‖."""
+    if isinstance(getattr(v, "z", None), Vec):
+        return LP.a25(o, v)
     lhs = _diff_norm(o, _p(o, v.z, v.beta), _p(o, v.w, v.beta))
     return [Rel(lhs, "<=", v.beta / 2 * _diff_norm(o, v.z, v.w), "(β/2)-Lipschitz")]
 
@@ -516,6 +519,8 @@ def claims() -> list[Claim]:
             a25_statement,
             V2,
             display,
+            LP.a25_derivation,
+            TP.sizes,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(a25_statement(o, v)[0].lhs, "<=", v.beta / 8 * _diff_norm(o, v.z, v.w))

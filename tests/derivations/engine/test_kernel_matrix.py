@@ -120,3 +120,51 @@ def test_gram_trace_reads_the_trace_in_either_order():
     for order in (((k, 1, d), (i, 1, N)), ((i, 1, N), (k, 1, d))):
         out = last([Step(Rel(G, "<=", sp.Sum(x[i, k] ** 2, *order)), "", K.gram_trace(X))])
         assert out.checked, out.how
+
+
+def test_mean_value_inequality():
+    """The rule itself (its premises taken as given: the kernel runs it only on checked
+    premises, which Lemma A25's derivation supplies end to end): ‖F(a) − F(b)‖ ≤ L‖a − b‖
+    from ∂F_r/∂u_c = G(r, c) and ‖G on the segment‖₂ ≤ L for t ∈ [0, 1]; refused for a bound
+    at another point than the segment's, over t ∈ [0, 2], a step with a smaller constant,
+    the points swapped, and a map that is not smooth."""
+    from derivations.engine.indexed_ops import INDEXED
+    from derivations.engine.rules import NotLicensed
+    from derivations.engine.rules_matrix import mean_value
+    from theory.indexed import Vec, index
+
+    m = Size("m")
+    u, a, b = Vec.symbol("u", m), Vec.symbol("a", m), Vec.symbol("b", m)
+    r, c, k = index("r"), index("c"), index("k")
+    t, L = sp.Symbol("t", real=True), sp.Rational(1, 2)
+    p = lambda z, i: INDEXED.softmax(z, i)  # noqa: E731
+    rc = ((r, 1, m), (c, 1, m))
+    jac = Rel(
+        sp.Derivative(p(u, r), u.base()[c]),
+        "==",
+        sp.KroneckerDelta(r, c) * p(u, r) - p(u, r) * p(u, c),
+        over=rc,
+    )
+    seg = Vec(b.body + t * (a.body - b.body), b.var, m)
+    on_seg = sp.KroneckerDelta(r, c) * p(seg, r) - p(seg, r) * p(seg, c)
+
+    def bound(entry, hi=1):
+        return Rel(SpectralNorm(sp.Lambda((r, c), entry), m, m), "<=", L, over=(t, 0, hi))
+
+    diff = sp.sqrt(sp.Sum((p(a, k) - p(b, k)) ** 2, (k, 1, m)))
+    dist = sp.sqrt(sp.Sum((a[k] - b[k]) ** 2, (k, 1, m)))
+
+    def licensed(first, second, rel, x=a, y=b):
+        try:
+            return bool(mean_value.fn(None, rel, [first, second], x, y, t))
+        except NotLicensed:
+            return False
+
+    good = Rel(diff, "<=", L * dist)
+    assert licensed(jac, bound(on_seg), good)
+    assert not licensed(jac, bound(on_seg.xreplace({t: 1})), good)  # at a only
+    assert not licensed(jac, bound(on_seg, hi=2), good)
+    assert not licensed(jac, bound(on_seg), Rel(diff, "<=", L / 2 * dist))
+    assert not licensed(jac, bound(on_seg), good, x=b, y=a)  # the segment from a to b
+    rough = Rel(sp.Derivative(sp.Abs(u[r]), u.base()[c]), "==", 0, over=rc)
+    assert not licensed(rough, bound(sp.KroneckerDelta(r, c) * 0), good)

@@ -8,8 +8,9 @@ and its spectral-norm bounds with Lemma A2's first part and Lemma A3's bound
 (:mod:`derivations.ramsauer2020.jacobian_proofs`; Lemma A24's third part and with it Lemma
 A2's second part under A24's hypothesis p_max ≥ 1 − ε ≥ ½, through WLOG z₁ = maxᵢ zᵢ) and
 Lemmas A9 and A10 (the update near a
-cluster's centre and f(S_m) ⊂ S_m, :mod:`derivations.ramsauer2020.metastable_proofs`) are
-proven; a
+cluster's centre and f(S_m) ⊂ S_m, :mod:`derivations.ramsauer2020.metastable_proofs`), Lemma
+A25 and Lemma A3's contraction (the mean value inequality,
+:mod:`derivations.ramsauer2020.lipschitz_proofs`) are proven; a
 derivation with a wrong step (a wrong coefficient, a wrong derivative, a wrong inequality) is
 not."""
 
@@ -61,6 +62,8 @@ DERIVED = (
     "lemma-a10",
     "lemma-a24/eps",
     "lemma-a2/eps-half",
+    "lemma-a25",
+    "lemma-a3/contraction",
 )
 
 

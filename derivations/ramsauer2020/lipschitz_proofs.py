@@ -1,0 +1,135 @@
+"""Lipschitz bounds of Ramsauer et al. (arXiv:2008.02217v3) through the rule kernel's mean
+value inequality, for every size: Lemma A25, softmax(βz) is (β/2)-Lipschitz (the claim
+``lemma-a25``), and Lemma A3's contraction ‖f(ξ) − f(y)‖ ≤ βm_max²‖ξ − y‖ (the claim
+``lemma-a3/contraction``).
+
+The route. The Jacobian of z ↦ softmax(βz) is J_s(z) = β(diag p − ppᵀ) at every z (Lemma
+A20, cited at a free vector u), and ‖J_s(z)‖₂ ≤ β/2 at every z (Lemma A24, cited on the
+segment z(t) = z′ + t(z − z′), t ∈ [0, 1]); the kernel's ``mean_value`` then gives
+‖softmax(βz) − softmax(βz′)‖ ≤ (β/2)‖z − z′‖ (softmax is smooth: exponentials over a
+positive sum). Lemma A3's contraction alike: f's Jacobian at every u is differentiated
+(∂f(u)_r/∂u_c = Σᵢ x[i, r]βpᵢ(x[i, c] − x̄_c)) and equals Eq. 59's J = XJ_sXᵀ entry by entry
+(the δ of J_s summed out), Lemma A3 bounds ‖J‖₂ by βm_max² at every point of the segment
+from y to ξ, and the mean value inequality concludes.
+
+Notation as in :mod:`derivations.ramsauer2020.toolbox_proofs`: z, z′ (``w``) ∈ ℝᵐ of
+symbolic length m, β > 0, p = softmax(βz), u ∈ ℝᵐ a free vector, t ∈ [0, 1].
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import sympy as sp
+
+from derivations.engine import Rel, Step
+from derivations.engine.kernel import cites, combine, differentiate, mean_value
+from derivations.ramsauer2020 import energy_proofs as EP
+from derivations.ramsauer2020 import jacobian_proofs as JP
+from derivations.ramsauer2020 import toolbox_proofs as TP
+from theory.indexed import Vec, index
+
+__all__ = [
+    "a25",
+    "a25_derivation",
+    "a3_sizes",
+    "a3_contraction",
+    "a3_contraction_derivation",
+]
+
+
+def _norm_of_difference(a, b, m):
+    k = index("k")
+    return sp.sqrt(sp.Sum((a(k) - b(k)) ** 2, (k, 1, m)))
+
+
+def a25(o, v):
+    """‖softmax(βz) − softmax(βz′)‖ ≤ (β/2)‖z − z′‖."""
+    z, w, beta, m = v.z, v.w, v.beta, v.z.length
+    lhs = _norm_of_difference(lambda k: o.softmax(z, k, beta), lambda k: o.softmax(w, k, beta), m)
+    rhs = beta / 2 * _norm_of_difference(lambda k: z[k], lambda k: w[k], m)
+    return [Rel(lhs, "<=", rhs, "(β/2)-Lipschitz")]
+
+
+def a25_derivation(o, v):
+    """Lemma A20 at a free u (the Jacobian), Lemma A24 on the segment (its bound β/2), the
+    mean value inequality."""
+    z, w, beta, m = v.z, v.w, v.beta, v.z.length
+    t = sp.Symbol("t", real=True)
+    u = Vec.symbol("u", m)
+    free = SimpleNamespace(z=u, beta=beta)
+    seg = SimpleNamespace(z=Vec(w.body + t * (z.body - w.body), z.var, m), beta=beta)
+    (jac,) = TP.a20(o, free)
+    half = JP.a24(o, seg)[1]
+    (goal,) = a25(o, v)
+    return [
+        Step(jac, "Lemma A20 at u: ∂pᵢ/∂uⱼ = β(δᵢⱼpᵢ − pᵢpⱼ)", cites("lemma-a20", free)),  # 0
+        Step(
+            Rel(half.lhs, "<=", half.rhs, over=(t, 0, 1)),
+            "Lemma A24 on the segment z′ + t(z − z′): ‖J_s‖₂ ≤ β/2",
+            cites("lemma-a24", seg),
+        ),
+        Step(goal, "the mean value inequality", mean_value(0, 1, z, w, t)),  # 2
+    ]
+
+
+# ------------------------------------------------------------ Lemma A3's contraction
+
+
+def a3_sizes():
+    """N patterns in ℝᵈ (symbolic N, d), ξ, y ∈ ℝᵈ and β > 0."""
+    v = EP.space()
+    v.y = v.P.query("y")
+    return [v]
+
+
+def _update_at(o, v, x):
+    """f at the state x (a vector of ℝᵈ)."""
+    return EP._update(o, SimpleNamespace(**{**vars(v), "x": x}))
+
+
+def a3_contraction(o, v):
+    """‖f(ξ) − f(y)‖ ≤ βm_max²‖ξ − y‖."""
+    d = v.P.n
+    fx, fy = _update_at(o, v, v.x), _update_at(o, v, v.y)
+    lhs = _norm_of_difference(lambda k: fx[k], lambda k: fy[k], d)
+    rhs = v.beta * JP._spread2(v.P) * _norm_of_difference(lambda k: v.x[k], lambda k: v.y[k], d)
+    return [Rel(lhs, "<=", rhs, "βm_max²-Lipschitz")]
+
+
+def a3_contraction_derivation(o, v):
+    """The Jacobian of f is J = XJ_sXᵀ at every u (differentiated: Eq. 59), ‖J‖₂ ≤ βm_max²
+    at every point of the segment from y to ξ (Lemma A3, cited), the mean value inequality."""
+    P = v.P
+    r, c, d = JP._R, JP._C, P.n
+    t = sp.Symbol("t", real=True)
+    u = P.query("u")
+    free = SimpleNamespace(**{**vars(v), "x": u})
+    seg = SimpleNamespace(**{**vars(v), "x": Vec(v.y.body + t * (v.x.body - v.y.body), P.k, d)})
+    jac = Rel(
+        sp.Derivative(_update_at(o, v, u)[r], u.base()[c]),
+        "==",
+        JP._j_entry(o, free),
+        "J[r, c] = ∂f(u)_r/∂u_c",
+        over=((r, 1, d), (c, 1, d)),
+    )
+    (bound,) = JP.a3(o, seg)
+    (goal,) = a3_contraction(o, v)
+    rc = ((r, 1, d), (c, 1, d))
+    entries = JP.jacobian_entries(o, free, 1)  # 1 … 3: J[r, c] = Σᵢ x[i, r]βpᵢ(x[i, c] − x̄_c)
+    closed = entries[-1].rel.rhs
+    return [
+        Step(
+            Rel(jac.lhs, "==", closed, over=rc),
+            "∂f(u)_r/∂u_c = Σᵢ x[i, r]βpᵢ(x[i, c] − x̄_c)",
+            differentiate(),
+        ),  # 0
+        *entries,  # 1 … 3
+        Step(jac, "Eq. 59: the Jacobian of f is XJ_sXᵀ", combine((0, 1), (3, -1))),  # 4
+        Step(
+            Rel(bound.lhs, "<=", bound.rhs, over=(t, 0, 1)),
+            "Lemma A3 on the segment y + t(ξ − y): ‖J‖₂ ≤ βm_max²",
+            cites("lemma-a3", seg),
+        ),
+        Step(goal, "the mean value inequality", mean_value(4, 5, v.x, v.y, t)),  # 6
+    ]
