@@ -203,6 +203,8 @@ def mean_value(ctx, rel, prem, a, b, t):
         raise NotLicensed("the bounded matrix is not the m × n Jacobian")
     if not (a.length == b.length and same(a.length, n)):
         raise NotLicensed("a and b are not vectors of the variable's length n")
+    if any(e.has(t) for e in (a.body, b.body, F, jac.rhs)):
+        raise NotLicensed(f"a, b and the Jacobian must be free of {t}")
 
     def at(e, point):  # e with u replaced by point (a function of the index)
         return e.replace(

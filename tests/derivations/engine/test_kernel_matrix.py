@@ -166,5 +166,7 @@ def test_mean_value_inequality():
     assert not licensed(jac, bound(on_seg, hi=2), good)
     assert not licensed(jac, bound(on_seg), Rel(diff, "<=", L / 2 * dist))
     assert not licensed(jac, bound(on_seg), good, x=b, y=a)  # the segment from a to b
+    moving = Vec(a.body + t, a.var, m)  # a point that moves with t
+    assert not licensed(jac, bound(on_seg), good, x=moving)
     rough = Rel(sp.Derivative(sp.Abs(u[r]), u.base()[c]), "==", 0, over=rc)
     assert not licensed(rough, bound(sp.KroneckerDelta(r, c) * 0), good)
