@@ -324,7 +324,21 @@ def _mp_instance(v, values: dict, entries: _Entries):
 def _mp(e):
     import mpmath
 
+    e = sp.sympify(e)
+    if e.has(sp.Integral):  # definite integrals by mpmath's quadrature (SymPy's is slow)
+        e = e.replace(lambda x: isinstance(x, sp.Integral), _quad)
     return mpmath.mpf(sp.Float(sp.N(e, 30), 30))
+
+
+def _quad(integral: sp.Integral):
+    """A definite integral over one variable with numeric limits, by mpmath.quad at 30
+    digits (the integrand evaluated through lambdify)."""
+    import mpmath
+
+    (t, a, b) = integral.limits[0]
+    f = sp.lambdify(t, integral.function.doit(), "mpmath")
+    with mpmath.workdps(30):
+        return sp.Float(mpmath.quad(f, [mpmath.mpf(sp.N(a, 30)), mpmath.mpf(sp.N(b, 30))]), 30)
 
 
 def _written_out(rels, values, entries) -> list[Rel]:

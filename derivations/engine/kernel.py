@@ -25,7 +25,8 @@ The rules (public constructors; ``premises`` are indices of earlier steps, 0-bas
 ``minkowski(weight)``, ``max_difference()``, ``differentiate()``, ``delta_sum()``,
 ``delta_cases(k1, k2)``, ``antisymmetry(k1, k2)``, ``sum_bound()``, ``spectral_bound()``,
 ``spectral_congruence(X)``, ``gram_trace(X)``, ``spectral_entries(k)``,
-``mean_value(k1, k2, a, b, t)``, ``instance(k, at, index=None)``, ``unchecked(reason)``,
+``mean_value(k1, k2, a, b, t)``, ``mean_value_matrix(k, a, b, t)``,
+``instance(k, at, index=None)``, ``unchecked(reason)``,
 ``in_range()``, ``integral_bound(k)``, ``integrate()``, ``relabel(k, patterns="P", which="i")``.
 
 The spectral-norm rules (:mod:`derivations.engine.rules_matrix`; ‖·‖₂ at symbolic size is
@@ -91,6 +92,7 @@ from derivations.engine.rules import (
     integrate,
     max_difference,
     mean_value,
+    mean_value_matrix,
     minkowski,
     monotone,
     relabel,
@@ -143,6 +145,7 @@ __all__ = [
     "gram_trace",
     "spectral_entries",
     "mean_value",
+    "mean_value_matrix",
     "instance",
     "unchecked",
     "in_range",

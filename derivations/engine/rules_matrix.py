@@ -25,6 +25,7 @@ __all__ = [
     "gram_trace",
     "spectral_entries",
     "mean_value",
+    "mean_value_matrix",
 ]
 
 
@@ -172,15 +173,9 @@ def _smooth(e, base) -> None:
     raise NotLicensed(f"cannot show {_show(e)} is continuously differentiable")
 
 
-@_rule(build=lambda k1, k2, a, b, t: ((k1, k2), {"a": a, "b": b, "t": t}), multi=True)
-def mean_value(ctx, rel, prem, a, b, t):
-    """The mean value inequality: ‖F(a) − F(b)‖ ≤ L‖a − b‖ for F: ℝⁿ → ℝᵐ continuously
-    differentiable (by construction: :func:`_smooth`) when ‖DF(b + t(a − b))‖₂ ≤ L for every
-    t ∈ [0, 1], as F(a) − F(b) = ∫₀¹ DF(b + t(a − b))(a − b) dt. The first premise gives
-    the Jacobian: ∂F_r(u)/∂u_c = G(r, c) for every r = 1 … m and c = 1 … n (u a vector
-    variable); the second ‖A‖₂ ≤ L for every real t of [0, 1], A the m × n matrix
-    G(r, c) at u = b + t(a − b), L free of t; a and b are vectors of length n (rule args)."""
-    jac, bound = (p.normal() for p in prem)
+def _segment(jac: Rel, a, b, t):
+    """From ∂F_r(u)/∂u_c = G(r, c) (r = 1 … m, c = 1 … n): (m, n, G on the segment
+    u = b + t(a − b) as a function of fresh (r, c), ‖F(a) − F(b)‖, ‖a − b‖), or refused."""
     if len(jac.ranges) != 2 or jac.op != "==" or not isinstance(jac.lhs, sp.Derivative):
         raise NotLicensed("the first premise is ∂F_r/∂u_c = G(r, c) for every r and c")
     (r, lo_r, m), (c, lo_c, n) = jac.ranges
@@ -194,17 +189,10 @@ def mean_value(ctx, rel, prem, a, b, t):
     if r in u_c.free_symbols or any(x.has(U) for x in (m, n)):
         raise NotLicensed("the variable's entry depends on the row index")
     _smooth(unfold(F, "*"), U)
-    if len(bound.ranges) != 1 or bound.op != "<=" or not isinstance(bound.lhs, SpectralNorm):
-        raise NotLicensed("the second premise is ‖A‖₂ ≤ L for every t of [0, 1]")
-    (t_b, lo_t, hi_t) = bound.ranges[0]
-    if not (t_b == t and t.is_real and same(lo_t, 0) and same(hi_t, 1)) or bound.rhs.has(t):
-        raise NotLicensed(f"the bound holds for every real {t} of [0, 1] and is free of it")
-    if not (same(bound.lhs.shape[0], m) and same(bound.lhs.shape[1], n)):
-        raise NotLicensed("the bounded matrix is not the m × n Jacobian")
     if not (a.length == b.length and same(a.length, n)):
         raise NotLicensed("a and b are not vectors of the variable's length n")
-    if any(e.has(t) for e in (a.body, b.body, F, jac.rhs)):
-        raise NotLicensed(f"a, b and the Jacobian must be free of {t}")
+    if not t.is_real or any(e.has(t) for e in (a.body, b.body, F, jac.rhs)):
+        raise NotLicensed(f"a, b and the Jacobian must be free of the real {t}")
 
     def at(e, point):  # e with u replaced by point (a function of the index)
         return e.replace(
@@ -212,17 +200,61 @@ def mean_value(ctx, rel, prem, a, b, t):
             lambda x: point(x.indices[0]),
         )
 
-    seg = lambda k: b[k] + t * (a[k] - b[k])  # noqa: E731
-    rr, cc = _idx("r"), _idx("c")
-    G_seg = at(jac.rhs.xreplace({r: rr, c: cc}), seg)
-    if U in G_seg.free_symbols or not same(bound.lhs.at(rr, cc), G_seg, "*"):
-        raise NotLicensed("the bounded matrix is not the Jacobian on the segment from b to a")
-    nrm = rel.normal()
-    k = _idx("k")
+    rr, cc, k = _idx("r"), _idx("c"), _idx("k")
+    G_seg = at(jac.rhs.xreplace({r: rr, c: cc}), lambda i: b[i] + t * (a[i] - b[i]))
+    if U in G_seg.free_symbols:
+        raise NotLicensed("the Jacobian names the variable otherwise than through its entries")
     F_r = F.xreplace({r: rr})
     diff = sp.sqrt(sp.Sum((at(F_r, lambda x: a[x]) - at(F_r, lambda x: b[x])) ** 2, (rr, 1, m)))
     step = sp.sqrt(sp.Sum((a[k] - b[k]) ** 2, (k, 1, n)))
+    return m, n, (rr, cc, G_seg), diff, step
+
+
+@_rule(build=lambda k1, k2, a, b, t: ((k1, k2), {"a": a, "b": b, "t": t}), multi=True)
+def mean_value(ctx, rel, prem, a, b, t):
+    """The mean value inequality: ‖F(a) − F(b)‖ ≤ L‖a − b‖ for F: ℝⁿ → ℝᵐ continuously
+    differentiable (by construction: :func:`_smooth`) when ‖DF(b + t(a − b))‖₂ ≤ L for every
+    t ∈ [0, 1], as F(a) − F(b) = ∫₀¹ DF(b + t(a − b))(a − b) dt. The first premise gives
+    the Jacobian: ∂F_r(u)/∂u_c = G(r, c) for every r = 1 … m and c = 1 … n (u a vector
+    variable); the second ‖A‖₂ ≤ L for every real t of [0, 1], A the m × n matrix
+    G(r, c) at u = b + t(a − b), L free of t; a and b are vectors of length n (rule args)."""
+    jac, bound = (p.normal() for p in prem)
+    m, n, (rr, cc, G_seg), diff, step = _segment(jac, a, b, t)
+    if len(bound.ranges) != 1 or bound.op != "<=" or not isinstance(bound.lhs, SpectralNorm):
+        raise NotLicensed("the second premise is ‖A‖₂ ≤ L for every t of [0, 1]")
+    (t_b, lo_t, hi_t) = bound.ranges[0]
+    if not (t_b == t and same(lo_t, 0) and same(hi_t, 1)) or bound.rhs.has(t):
+        raise NotLicensed(f"the bound holds for every real {t} of [0, 1] and is free of it")
+    if not (same(bound.lhs.shape[0], m) and same(bound.lhs.shape[1], n)):
+        raise NotLicensed("the bounded matrix is not the m × n Jacobian")
+    if not same(bound.lhs.at(rr, cc), G_seg, "*"):
+        raise NotLicensed("the bounded matrix is not the Jacobian on the segment from b to a")
+    nrm = rel.normal()
     if nrm.op == "<=" and not nrm.ranges and same(nrm.lhs, diff, "*"):
         if same(nrm.rhs, bound.rhs * step, "*"):
             return "the mean value inequality along the segment from b to a"
     raise NotLicensed("the step is not ‖F(a) − F(b)‖ ≤ L‖a − b‖")
+
+
+@_rule(build=lambda k, a, b, t: ((k,), {"a": a, "b": b, "t": t}), multi=True)
+def mean_value_matrix(ctx, rel, prem, a, b, t):
+    """The mean value theorem through the mean Jacobian: F(a) − F(b) = Jᵐ(a − b) with
+    Jᵐ = ∫₀¹ DF(b + t(a − b)) dt, so ‖F(a) − F(b)‖ ≤ ‖Jᵐ‖₂‖a − b‖, for F continuously
+    differentiable (:func:`_smooth`); the premise gives the Jacobian ∂F_r(u)/∂u_c = G(r, c)
+    (r = 1 … m, c = 1 … n); the step's right side is the spectral norm of the m × n matrix
+    ∫₀¹ G(r, c)|_{u = b + t(a − b)} dt times ‖a − b‖."""
+    (jac,) = (p.normal() for p in prem)
+    m, n, (rr, cc, G_seg), diff, step = _segment(jac, a, b, t)
+    nrm = rel.normal()
+    if nrm.op != "<=" or nrm.ranges or not same(nrm.lhs, diff, "*"):
+        raise NotLicensed("the step is not ‖F(a) − F(b)‖ ≤ ‖Jᵐ‖₂‖a − b‖")
+    factors = sp.Mul.make_args(nrm.rhs)
+    norms = [f for f in factors if isinstance(f, SpectralNorm)]
+    if len(norms) != 1 or not same(nrm.rhs, norms[0] * step, "*"):
+        raise NotLicensed("the right side is not ‖Jᵐ‖₂‖a − b‖")
+    (Jm,) = norms
+    if not (same(Jm.shape[0], m) and same(Jm.shape[1], n)):
+        raise NotLicensed("Jᵐ is not m × n")
+    if not same(Jm.at(rr, cc), sp.Integral(G_seg, (t, 0, 1)), "*"):
+        raise NotLicensed("Jᵐ's entries are not ∫₀¹ of the Jacobian on the segment from b to a")
+    return "the mean value theorem: F(a) − F(b) = Jᵐ(a − b), ‖Jᵐv‖ ≤ ‖Jᵐ‖₂‖v‖"

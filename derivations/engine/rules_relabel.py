@@ -58,10 +58,12 @@ def relabel(ctx, rel, prem, patterns="P", which="i"):
     xᵢ swapped, which is S with x₁ replaced by xᵢ and each reduction over j = 2…N by one over
     j ≠ i — when S (the premise) mentions x₁ only as rows x[1, ·] and the other patterns only
     inside Σ, max, min or LSE over j = 2…N or 1…N whose terms depend on j only through x[j,
-    ·], and no other quantity indexed by patterns; the claim's hypotheses likewise (so the
-    hypotheses for pattern i imply the statement for pattern i). The step is the premise;
-    the checker compares the statement and the hypotheses for every pattern i with the
-    searched ones."""
+    ·], and no other quantity indexed by patterns (a spectral norm of a matrix indexed by
+    coordinates and an integral over a real variable are read through their entries and
+    integrand; Kronecker's δ of two pattern indices is kept); the claim's hypotheses
+    likewise (so the hypotheses for pattern i imply the statement for pattern i). The step
+    is the premise; the checker compares the statement and the hypotheses for every pattern
+    i with the searched ones."""
     (p,) = prem
     P = getattr(ctx.ns, patterns, None)
     if not isinstance(P, PatternSet):
@@ -155,6 +157,20 @@ class _Reader:
             return
         if isinstance(e, (sp.Sum, _Over)):
             return self._reduction(e, free, scope)
+        if isinstance(e, sp.KroneckerDelta) and set(e.args) <= scope:
+            return  # δ of two pattern indices: a relabelling of the patterns keeps it
+        if isinstance(e, SpectralNorm):  # the norm of a matrix indexed by coordinates
+            (r, c), entry = e.entry.variables, e.entry.expr
+            for size in e.shape:
+                if self.N in sp.sympify(size).free_symbols:
+                    raise NotLicensed(f"{_show(e)}: a matrix indexed by the patterns")
+                self.read(sp.sympify(size), free, scope)
+            return self.read(entry, free | {r, c}, scope)
+        if isinstance(e, sp.Integral) and len(e.limits) == 1 and len(e.limits[0]) == 3:
+            lam, lo, hi = e.limits[0]  # a real variable of integration
+            for b in (lo, hi):
+                self.read(b, free, scope)
+            return self.read(e.function, free | {lam}, scope)
         if isinstance(e, _BINDING):
             raise NotLicensed(f"{type(e).__name__}: relabel reads Σ, max, min and LSE only")
         for a in e.args:

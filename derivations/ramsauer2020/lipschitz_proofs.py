@@ -23,11 +23,12 @@ from types import SimpleNamespace
 import sympy as sp
 
 from derivations.engine import Rel, Step
-from derivations.engine.kernel import cites, combine, differentiate, mean_value
+from derivations.engine.kernel import cites, combine, differentiate, mean_value, mean_value_matrix
 from derivations.ramsauer2020 import energy_proofs as EP
 from derivations.ramsauer2020 import jacobian_proofs as JP
 from derivations.ramsauer2020 import toolbox_proofs as TP
 from theory.indexed import Vec, index
+from theory.matrix_norm import SpectralNorm
 
 __all__ = [
     "a25",
@@ -35,6 +36,9 @@ __all__ = [
     "a3_sizes",
     "a3_contraction",
     "a3_contraction_derivation",
+    "mean_jacobian",
+    "a32",
+    "a32_derivation",
 ]
 
 
@@ -58,7 +62,8 @@ def a25_derivation(o, v):
     t = sp.Symbol("t", real=True)
     u = Vec.symbol("u", m)
     free = SimpleNamespace(z=u, beta=beta)
-    seg = SimpleNamespace(z=Vec(w.body + t * (z.body - w.body), z.var, m), beta=beta)
+    shown = sp.Symbol(r"\left(z' + t\left(z - z'\right)\right)")
+    seg = SimpleNamespace(z=Vec(w.body + t * (z.body - w.body), z.var, m, shown), beta=beta)
     (jac,) = TP.a20(o, free)
     half = JP.a24(o, seg)[1]
     (goal,) = a25(o, v)
@@ -97,39 +102,80 @@ def a3_contraction(o, v):
     return [Rel(lhs, "<=", rhs, "βm_max²-Lipschitz")]
 
 
-def a3_contraction_derivation(o, v):
-    """The Jacobian of f is J = XJ_sXᵀ at every u (differentiated: Eq. 59), ‖J‖₂ ≤ βm_max²
-    at every point of the segment from y to ξ (Lemma A3, cited), the mean value inequality."""
+def _jacobian_steps(o, v):
+    """Steps 0 … 4 at a free u ∈ ℝᵈ: ∂f(u)_r/∂u_c = Σᵢ x[i, r]βpᵢ(x[i, c] − x̄_c)
+    (differentiated) = J[r, c] of Eq. 59 (J = XJ_sXᵀ, the δ of J_s summed out), for every r
+    and c (step 4)."""
     P = v.P
     r, c, d = JP._R, JP._C, P.n
-    t = sp.Symbol("t", real=True)
     u = P.query("u")
     free = SimpleNamespace(**{**vars(v), "x": u})
-    seg = SimpleNamespace(**{**vars(v), "x": Vec(v.y.body + t * (v.x.body - v.y.body), P.k, d)})
-    jac = Rel(
-        sp.Derivative(_update_at(o, v, u)[r], u.base()[c]),
-        "==",
-        JP._j_entry(o, free),
-        "J[r, c] = ∂f(u)_r/∂u_c",
-        over=((r, 1, d), (c, 1, d)),
-    )
-    (bound,) = JP.a3(o, seg)
-    (goal,) = a3_contraction(o, v)
     rc = ((r, 1, d), (c, 1, d))
+    derivative = sp.Derivative(_update_at(o, v, u)[r], u.base()[c])
     entries = JP.jacobian_entries(o, free, 1)  # 1 … 3: J[r, c] = Σᵢ x[i, r]βpᵢ(x[i, c] − x̄_c)
-    closed = entries[-1].rel.rhs
+    jac = Rel(derivative, "==", JP._j_entry(o, free), "J[r, c] = ∂f(u)_r/∂u_c", over=rc)
     return [
         Step(
-            Rel(jac.lhs, "==", closed, over=rc),
+            Rel(derivative, "==", entries[-1].rel.rhs, over=rc),
             "∂f(u)_r/∂u_c = Σᵢ x[i, r]βpᵢ(x[i, c] − x̄_c)",
             differentiate(),
         ),  # 0
         *entries,  # 1 … 3
         Step(jac, "Eq. 59: the Jacobian of f is XJ_sXᵀ", combine((0, 1), (3, -1))),  # 4
+    ]
+
+
+def _segment(v, t):
+    """The instance at the point y + t(ξ − y) of the segment from y to ξ."""
+    body = v.y.body + t * (v.x.body - v.y.body)
+    y = sp.latex(getattr(v.y, "shown", None) or "y")
+    shown = sp.Symbol(rf"\left({y} + {sp.latex(t)}\left(\xi - {y}\right)\right)")
+    return SimpleNamespace(**{**vars(v), "x": Vec(body, v.P.k, v.P.n, shown)})
+
+
+def a3_contraction_derivation(o, v):
+    """The Jacobian of f is J = XJ_sXᵀ at every u (differentiated: Eq. 59), ‖J‖₂ ≤ βm_max²
+    at every point of the segment from y to ξ (Lemma A3, cited), the mean value inequality."""
+    t = sp.Symbol("t", real=True)
+    (bound,) = JP.a3(o, _segment(v, t))
+    (goal,) = a3_contraction(o, v)
+    return [
+        *_jacobian_steps(o, v),  # 0 … 4
         Step(
             Rel(bound.lhs, "<=", bound.rhs, over=(t, 0, 1)),
             "Lemma A3 on the segment y + t(ξ − y): ‖J‖₂ ≤ βm_max²",
-            cites("lemma-a3", seg),
+            cites("lemma-a3", _segment(v, t)),
         ),
         Step(goal, "the mean value inequality", mean_value(4, 5, v.x, v.y, t)),  # 6
+    ]
+
+
+# ------------------------------------------------------------------------ Lemma A32
+
+_LAMBDA = sp.Symbol("lambda", real=True)
+
+
+def mean_jacobian(o, v, y):
+    """‖Jᵐ‖₂, Jᵐ = ∫₀¹ J(y + λ(ξ − y)) dλ (the d × d mean Jacobian of f on [y, ξ])."""
+    seg = _segment(SimpleNamespace(**{**vars(v), "y": y}), _LAMBDA)
+    entry = sp.Integral(JP._j_entry(o, seg), (_LAMBDA, 0, 1))
+    return SpectralNorm(sp.Lambda((JP._R, JP._C), entry), v.P.n, v.P.n)
+
+
+def a32(o, v):
+    """‖f(ξ) − f(y)‖ ≤ ‖Jᵐ‖₂‖ξ − y‖."""
+    d = v.P.n
+    fx, fy = _update_at(o, v, v.x), _update_at(o, v, v.y)
+    lhs = _norm_of_difference(lambda k: fx[k], lambda k: fy[k], d)
+    rhs = mean_jacobian(o, v, v.y) * _norm_of_difference(lambda k: v.x[k], lambda k: v.y[k], d)
+    return [Rel(lhs, "<=", rhs, "‖f(ξ) − f(y)‖ ≤ ‖Jᵐ‖₂‖ξ − y‖")]
+
+
+def a32_derivation(o, v):
+    """Eq. 59 differentiated at a free u (f's Jacobian), then the mean value theorem
+    f(ξ) − f(y) = Jᵐ(ξ − y) through ‖Jᵐ‖₂."""
+    (goal,) = a32(o, v)
+    return [
+        *_jacobian_steps(o, v),  # 0 … 4
+        Step(goal, "the mean value theorem", mean_value_matrix(4, v.x, v.y, _LAMBDA)),
     ]

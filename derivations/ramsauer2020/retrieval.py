@@ -52,9 +52,23 @@ def _eps(o, v, M, N, delta, mu):
 
 
 def _guard(o, v, rels):
-    if is_display(v):
+    """Eq. 142 ⇒ ``rels`` (the bare relations where the checker compares the hypotheses on
+    their own, ``assume_hypotheses``)."""
+    if is_display(v) or getattr(v, "assume_hypotheses", False):
         return rels
     return implies(o, eq142_slack(o, v) >= 0, rels)
+
+
+def eq6_hypotheses(o, v):
+    """M² > 0, Eq. 142 and f(xᵢ*) = xᵢ* coordinate by coordinate (what the derivation of
+    Eq. 6 assumes; the search applies Eq. 142, the fixed point equation holds by the
+    definition of xᵢ*)."""
+    if symbolic(v):
+        return RP.eq6_hypotheses(o, v)
+    xi, star, f, M, N, delta, mu = _parts(o, v)
+    fs = o.hf_update(v.P, star, v.beta)
+    fixed = [Rel(a, "==", b, "f(xᵢ*) = xᵢ*") for a, b in zip(fs, star, strict=True)]
+    return [*thm5_hypotheses(o, v), *fixed]
 
 
 def thm4_statement(o, v):
@@ -69,6 +83,8 @@ def thm4_eq6_statement(to_pattern: bool):
     """(6): ‖f(ξ) − y‖ ≤ ‖Jᵐ(ξ, y)‖₂ ‖ξ − y‖ with y = xᵢ* (as printed) or y = xᵢ."""
 
     def statement(o, v):
+        if symbolic(v) and not to_pattern:
+            return RP.eq6(o, v)
         xi, star, f, M, N, delta, mu = _parts(o, v)
         y = xi if to_pattern else star
         jm = o.hf_jmean_norm(v.P, v.x, y, v.beta)
@@ -216,7 +232,10 @@ def claims() -> list[Claim]:
             thm4_eq6_statement(False),
             query2,
             display,
+            RP.eq6_derivation,
+            RP.sizes,
             defined=STAR,
+            hypotheses=eq6_hypotheses,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(

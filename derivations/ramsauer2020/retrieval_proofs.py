@@ -63,6 +63,10 @@ __all__ = [
     "eq9",
     "eq9_hypotheses",
     "eq9_derivation",
+    "fixed_point_rel",
+    "eq6_hypotheses",
+    "eq6",
+    "eq6_derivation",
 ]
 
 _J = index("j")
@@ -205,12 +209,15 @@ def eq9_hypotheses(printed: bool):
             Rel(Ds, "<=", r, "‖xᵢ − xᵢ*‖ ≤ 1/(2βM)"),
             Rel(D, "<=", r, "‖xᵢ − ξ‖ ≤ 1/(2βM)"),
         ]
-        if printed:
-            f = _update(o, _at_fixed_point(v))
-            hyps.append(Rel(f.body, "==", v.star.body, "f(xᵢ*) = xᵢ*", over=(v.P.k, 1, v.P.n)))
-        return hyps
+        return [*hyps, fixed_point_rel(o, v)] if printed else hyps
 
     return hypotheses
+
+
+def fixed_point_rel(o, v):
+    """f(y) = y, coordinate by coordinate (y = ``v.star``)."""
+    f = _update(o, _at_fixed_point(v))
+    return Rel(f.body, "==", v.star.body, "f(xᵢ*) = xᵢ*", over=(v.P.k, 1, v.P.n))
 
 
 def _at_fixed_point(v):
@@ -309,3 +316,62 @@ def eq9_derivation(printed: bool):
         return steps
 
     return derivation
+
+
+# ----------------------------------------------------------------- Theorem 4, Eq. 6
+
+
+def eq6_hypotheses(o, v):
+    """M² > 0, Eq. 142 for pattern 1 and f(y) = y (y is the fixed point xᵢ*)."""
+    return [*thm5_hypotheses(o, v), fixed_point_rel(o, v)]
+
+
+def _to_star(v, x):
+    """‖x − y‖ for a vector x of ℝᵈ, y = ``v.star``."""
+    k = v.P.k
+    return sp.sqrt(_sk(v, (x[k] - v.star.body) ** 2))
+
+
+def eq6(o, v):
+    """(6) ‖f(ξ) − y‖ ≤ ‖Jᵐ(ξ, y)‖₂‖ξ − y‖."""
+    from derivations.ramsauer2020.lipschitz_proofs import mean_jacobian
+
+    f = _update(o, v)
+    rhs = mean_jacobian(o, v, v.star) * _to_star(v, v.x)
+    return [Rel(_to_star(v, f), "<=", rhs, "(6) ‖f(ξ) − xᵢ*‖ ≤ ‖Jᵐ‖₂‖ξ − xᵢ*‖")]
+
+
+def eq6_derivation(o, v):
+    """Lemma A32 (cited) on [xᵢ*, ξ] with f(xᵢ*) = xᵢ*, then relabelling (the statement
+    names no pattern; Eq. 142 for pattern i is the hypothesis that makes xᵢ* exist)."""
+    k = v.P.k
+    hyps = eq6_hypotheses(o, v)
+    w = SimpleNamespace(P=v.P, x=v.x, y=v.star, beta=v.beta)
+    from derivations.ramsauer2020.lipschitz_proofs import a32
+
+    (mvt,) = a32(o, w)
+    f, fy = _update(o, v)[k], _update(o, _at_fixed_point(v))[k]
+    y = v.star.body
+    t = sp.Dummy("t", nonnegative=True)
+    (goal,) = eq6(o, v)
+    return [
+        *(Step(h, f"{h.label} (hypothesis)", assumption()) for h in hyps),  # 0 … 2
+        Step(mvt, "Lemma A32 on the segment from xᵢ* to ξ", cites("lemma-a32", w)),  # 3
+        Step(
+            Rel((f - y) ** 2, "==", (f - fy) ** 2, over=(k, 1, v.P.n)),
+            "f(xᵢ*) = xᵢ*, coordinate by coordinate",
+            combine((2, 2 * f - y - fy)),
+        ),
+        Step(
+            Rel(_sk(v, (f - y) ** 2), "==", _sk(v, (f - fy) ** 2)),
+            "summed over the coordinates",
+            termwise(4),
+        ),  # 5
+        Step(
+            Rel(goal.lhs, "==", mvt.lhs),
+            "‖f(ξ) − xᵢ*‖ = ‖f(ξ) − f(xᵢ*)‖",
+            monotone(5, sp.Lambda(t, sp.sqrt(t)), "nonnegative"),
+        ),
+        Step(goal, "(6)", combine((3, 1), (6, 1))),  # 7
+        Step(goal, "for every other pattern i: relabel the patterns", relabel(7)),
+    ]

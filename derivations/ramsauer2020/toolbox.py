@@ -20,7 +20,7 @@ from derivations.ramsauer2020 import jacobian_proofs as JP
 from derivations.ramsauer2020 import lipschitz_proofs as LP
 from derivations.ramsauer2020 import toolbox_proofs as TP
 from derivations.ramsauer2020.common import display, dshow, implies, is_display, sub, vec
-from theory.indexed import Vec
+from theory.indexed import PatternSet, Vec
 
 SECTION = "toolbox"
 
@@ -304,6 +304,8 @@ def conjugate_statement(o, v, attained: bool = False):
 def a32_statement(o, v):
     """‖f(ξ) − f(y)‖ ≤ ‖Jᵐ‖₂ ‖ξ − y‖, Jᵐ = ∫₀¹ J(λξ + (1−λ)y) dλ (the mean-value theorem
     f(ξ) − f(y) = Jᵐ(ξ − y), through its norm)."""
+    if isinstance(getattr(v, "P", None), PatternSet):
+        return LP.a32(o, v)
     lhs = _diff_norm(o, o.hf_update(v.P, v.x, v.beta), o.hf_update(v.P, v.y, v.beta))
     jm = o.hf_jmean_norm(v.P, v.x, v.y, v.beta)
     return [Rel(lhs, "<=", jm * _diff_norm(o, v.x, v.y), "‖f(ξ) − f(y)‖ ≤ ‖Jᵐ‖₂‖ξ − y‖")]
@@ -611,6 +613,8 @@ def claims() -> list[Claim]:
             a32_statement,
             lambda: D.mild_pairs(),
             display,
+            LP.a32_derivation,
+            LP.a3_sizes,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(a32_statement(o, v)[0].lhs, "<=", a32_statement(o, v)[0].rhs / 2)

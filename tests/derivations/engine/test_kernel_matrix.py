@@ -170,3 +170,38 @@ def test_mean_value_inequality():
     assert not licensed(jac, bound(on_seg), good, x=moving)
     rough = Rel(sp.Derivative(sp.Abs(u[r]), u.base()[c]), "==", 0, over=rc)
     assert not licensed(rough, bound(sp.KroneckerDelta(r, c) * 0), good)
+
+
+def test_mean_value_theorem_through_the_mean_jacobian():
+    """‖F(a) − F(b)‖ ≤ ‖∫₀¹ DF(b + t(a − b)) dt‖₂‖a − b‖ from the Jacobian; refused for the
+    Jacobian at b instead of its mean over the segment, an integral over [0, 2], and a
+    factor other than ‖a − b‖."""
+    from derivations.engine.indexed_ops import INDEXED
+    from derivations.engine.rules import NotLicensed
+    from derivations.engine.rules_matrix import mean_value_matrix
+    from theory.indexed import Vec, index
+
+    m = Size("m")
+    u, a, b = Vec.symbol("u", m), Vec.symbol("a", m), Vec.symbol("b", m)
+    r, c, k = index("r"), index("c"), index("k")
+    t = sp.Symbol("t", real=True)
+    p = lambda z, i: INDEXED.softmax(z, i)  # noqa: E731
+    G = lambda z: sp.KroneckerDelta(r, c) * p(z, r) - p(z, r) * p(z, c)  # noqa: E731
+    jac = Rel(sp.Derivative(p(u, r), u.base()[c]), "==", G(u), over=((r, 1, m), (c, 1, m)))
+    seg = Vec(b.body + t * (a.body - b.body), b.var, m)
+    diff = sp.sqrt(sp.Sum((p(a, k) - p(b, k)) ** 2, (k, 1, m)))
+    dist = sp.sqrt(sp.Sum((a[k] - b[k]) ** 2, (k, 1, m)))
+
+    def norm(entry):
+        return SpectralNorm(sp.Lambda((r, c), entry), m, m)
+
+    def licensed(rhs):
+        try:
+            return bool(mean_value_matrix.fn(None, Rel(diff, "<=", rhs), [jac], a, b, t))
+        except NotLicensed:
+            return False
+
+    assert licensed(norm(sp.Integral(G(seg), (t, 0, 1))) * dist)
+    assert not licensed(norm(G(b)) * dist)
+    assert not licensed(norm(sp.Integral(G(seg), (t, 0, 2))) * dist)
+    assert not licensed(norm(sp.Integral(G(seg), (t, 0, 1))) * dist / 2)

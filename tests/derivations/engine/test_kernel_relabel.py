@@ -4,7 +4,8 @@ x[1, ·] and the other patterns only in Σ, max, min and LSE over j = 2…N or 1
 depend on j only through x[j, ·], and refuses everything else — an explicit x₂, the last
 pattern, a reduction over j = 3…N, a term with a factor j, a weight w_j or a score z_j that
 relabelling would not permute, a free pattern index, a coordinate read at a pattern index, a
-hypothesis about particular patterns, another pattern base, an instance that does not name
+hypothesis about particular patterns, another pattern base, a matrix indexed by the patterns
+(an N × N spectral norm), an instance that does not name
 its first pattern, a WLOG elsewhere, a step that is not its premise. The checker then
 compares the statement with the searched one for every pattern i: a searched statement that
 is not the relabelled one differs, and a statement only partly relabelled is incomplete."""
@@ -22,8 +23,10 @@ from derivations.engine import kernel as K
 from derivations.engine.checker import check_derivation, statement_agreement
 from derivations.engine.indexed_ops import INDEXED
 from theory.indexed import LseOver, MaxOver, MinOver, PatternSet, Size, Vec, index
+from theory.matrix_norm import SpectralNorm
 
 N = Size("N", 2)
+R, C, LAM = index("r"), index("c"), sp.Symbol("lambda", real=True)
 P = PatternSet(d=N, n=Size("d"), rho=sp.IndexedBase("x", real=True))
 X, k = P.rho, P.k
 J, L = index("j"), index("l")
@@ -70,6 +73,21 @@ FINE = [
     MaxOver(sq(J), J, 1, N),  # every pattern: invariant
     sp.Sum(sp.Sum(dot(J, L), (L, 1, N)), (J, 2, N)),  # nested: j ≠ 1 and every l
     (N - 1) * X[1, 1] + sp.Sum(X[J, 1], (J, 2, N)),  # a fixed coordinate of each row
+    # a d × d matrix of the coordinates, its entries summed over all patterns, δ of two
+    # pattern indices, inside an integral over a real variable (Theorem 4's mean Jacobian)
+    SpectralNorm(
+        sp.Lambda(
+            (R, C),
+            sp.Integral(
+                sp.Sum(
+                    sp.Sum(sp.KroneckerDelta(J, L) * LAM * X[J, R] * X[L, C], (L, 1, N)), (J, 1, N)
+                ),
+                (LAM, 0, 1),
+            ),
+        ),
+        P.n,
+        P.n,
+    ),
 ]
 
 
@@ -119,6 +137,11 @@ WRONG = {
     ),
     "an unknown symbol": (sp.Symbol("c1") * sq(1), "neither a size"),
     "a derivative": (sp.Derivative(sq(1), X[1, 1]), "Σ, max, min and LSE only"),
+    "an N × N matrix (indexed by the patterns)": (
+        SpectralNorm(sp.Lambda((R, C), dot(R, C)), N, N),
+        "indexed by the patterns",
+    ),
+    "an integral of x₂": (sp.Integral(sq(2) * LAM, (LAM, 0, 1)), "other than the first"),
 }
 
 

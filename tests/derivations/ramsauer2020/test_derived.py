@@ -9,7 +9,7 @@ and its spectral-norm bounds with Lemma A2's first part and Lemma A3's bound
 A2's second part under A24's hypothesis p_max ≥ 1 − ε ≥ ½, through WLOG z₁ = maxᵢ zᵢ) and
 Lemmas A9 and A10 (the update near a
 cluster's centre and f(S_m) ⊂ S_m, :mod:`derivations.ramsauer2020.metastable_proofs`), Lemma
-A25 and Lemma A3's contraction (the mean value inequality,
+A25, Lemma A3's contraction and Lemma A32 (the mean value inequality and theorem,
 :mod:`derivations.ramsauer2020.lipschitz_proofs`) are proven; a
 derivation with a wrong step (a wrong coefficient, a wrong derivative, a wrong inequality) is
 not."""
@@ -64,6 +64,7 @@ DERIVED = (
     "lemma-a2/eps-half",
     "lemma-a25",
     "lemma-a3/contraction",
+    "lemma-a32",
 )
 
 

@@ -1,10 +1,11 @@
-"""Theorem 5 of Ramsauer et al. through the rule kernel for every N ≥ 2 and d
-(:mod:`derivations.ramsauer2020.retrieval_proofs`): Eq. 8, Eq. 9 as printed and Eq. 9 read
-as a bound on the retrieval error are derived for the first pattern, with the fixed point xᵢ*
-kept a free vector y (the claims' ``defined`` quantity), and carried to every pattern by
-``relabel``, so they are *proven*; the search evaluates them at the computed fixed point. A
-wrong last step, a maximum bounded the wrong way, Eq. 9 as printed without f(y) = y, and a
-searched statement that does not read the free vector are not proven."""
+"""Theorems 4 and 5 of Ramsauer et al. through the rule kernel for every N ≥ 2 and d
+(:mod:`derivations.ramsauer2020.retrieval_proofs`): Eq. 6 (from Lemma A32 with f(xᵢ*) = xᵢ*),
+Eq. 8, Eq. 9 as printed and Eq. 9 read as a bound on the retrieval error are derived for
+the first pattern, with the fixed point xᵢ* kept a free vector y (the claims' ``defined``
+quantity), and carried to every pattern by ``relabel``, so they are *proven*; the search
+evaluates them at the computed fixed point. A wrong last step, a maximum bounded the wrong
+way, Eq. 6 and Eq. 9 as printed without f(y) = y, and a searched statement that does not
+read the free vector are not proven."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from derivations.ramsauer2020 import a1_proofs as AP
 from derivations.ramsauer2020 import retrieval_proofs as RP
 
 REG = load_registry(["ramsauer2020"])
-DERIVED = ("thm5", "thm5/eq9", "thm5/eq9/retrieval-error")
+DERIVED = ("thm5", "thm5/eq9", "thm5/eq9/retrieval-error", "thm4/eq6")
 
 
 def _claim(cid):
@@ -140,3 +141,13 @@ def test_a_claim_is_cited_only_at_the_sizes_it_was_proven_for():
     assert cite_at(2).checked
     out = cite_at(1)
     assert not out.checked and "N ≥ 2" in out.how, out.how
+
+
+def test_eq6_needs_the_fixed_point_equation():
+    """Eq. 6 bounds ‖f(ξ) − y‖ by the mean Jacobian on [y, ξ]: true for a fixed point y, not
+    for any y; without f(y) = y the derivation's assumption step is refused."""
+    c = _claim("thm4/eq6")
+    out = check_derivation(dataclasses.replace(c, hypotheses=RP.thm5_hypotheses), REG)
+    assert not out["complete"]
+    refused = [s for s in out["steps"] if not s["checked"]]
+    assert refused[0]["rule"] == "assumption" and "f(xᵢ*) = xᵢ*" in refused[0]["why"]
