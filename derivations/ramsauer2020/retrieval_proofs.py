@@ -76,7 +76,7 @@ def space():
     """:func:`derivations.ramsauer2020.a1_proofs.space` with the fixed point kept a free
     vector y ∈ ℝᵈ (``star``)."""
     v = AP.space()
-    v.star = v.P.query("y", latex=r"x_1^{*}")
+    v.star = v.P.query("y", latex=r"{x^{*}_{1}}")
     return v
 
 
