@@ -25,7 +25,7 @@ The rules (public constructors; ``premises`` are indices of earlier steps, 0-bas
 ``minkowski(weight)``, ``max_difference()``, ``differentiate()``, ``delta_sum()``,
 ``delta_cases(k1, k2)``, ``antisymmetry(k1, k2)``, ``sum_bound()``, ``spectral_bound()``,
 ``spectral_congruence(X)``, ``gram_trace(X)``, ``spectral_entries(k)``,
-``mean_value(k1, k2, a, b, t)``, ``mean_value_matrix(k, a, b, t)``,
+``mean_value(k1, k2, a, b, t)``, ``mean_value_matrix(k, a, b, t)``, ``integral_norm(k)``,
 ``instance(k, at, index=None)``, ``unchecked(reason)``,
 ``in_range()``, ``integral_bound(k)``, ``integrate()``, ``relabel(k, patterns="P", which="i")``.
 
@@ -89,6 +89,7 @@ from derivations.engine.rules import (
     in_range,
     instance,
     integral_bound,
+    integral_norm,
     integrate,
     max_difference,
     mean_value,
@@ -146,6 +147,7 @@ __all__ = [
     "spectral_entries",
     "mean_value",
     "mean_value_matrix",
+    "integral_norm",
     "instance",
     "unchecked",
     "in_range",

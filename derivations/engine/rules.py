@@ -549,3 +549,4 @@ from derivations.engine import rules_matrix as _matrix  # noqa: E402
 spectral_bound, spectral_congruence = _matrix.spectral_bound, _matrix.spectral_congruence
 gram_trace, spectral_entries = _matrix.gram_trace, _matrix.spectral_entries
 mean_value, mean_value_matrix = _matrix.mean_value, _matrix.mean_value_matrix
+integral_norm = _matrix.integral_norm

@@ -1,7 +1,8 @@
 """The rule kernel's facts about spectral norms (part of the kernel; see
 :mod:`derivations.engine.rules` for the conventions): Gershgorin's bound for a symmetric
 matrix, submultiplicativity for a congruence XAXᵀ, and a Gram matrix's norm against its
-trace, and the mean value inequality through a bound on the Jacobian's norm.
+trace, the mean value inequality through a bound on the Jacobian's norm, and the norm of an
+integral of matrices.
 
 Notation: ‖A‖₂ the spectral norm (largest singular value) of a matrix given by its entries,
 :class:`theory.matrix_norm.SpectralNorm`; a matrix argument of a rule is a triple
@@ -26,6 +27,7 @@ __all__ = [
     "spectral_entries",
     "mean_value",
     "mean_value_matrix",
+    "integral_norm",
 ]
 
 
@@ -154,7 +156,7 @@ def _smooth(e, base) -> None:
     any real power or log of a quantity the sign rules prove > 0 everywhere."""
     if not e.has(base):
         return
-    if isinstance(e, (sp.Indexed, sp.KroneckerDelta)):
+    if isinstance(e, (sp.Indexed, sp.KroneckerDelta, sp.Symbol)):
         return
     if isinstance(e, (sp.Add, sp.Mul, sp.exp)):
         for a in e.args:
@@ -258,3 +260,29 @@ def mean_value_matrix(ctx, rel, prem, a, b, t):
     if not same(Jm.at(rr, cc), sp.Integral(G_seg, (t, 0, 1)), "*"):
         raise NotLicensed("Jᵐ's entries are not ∫₀¹ of the Jacobian on the segment from b to a")
     return "the mean value theorem: F(a) − F(b) = Jᵐ(a − b), ‖Jᵐv‖ ≤ ‖Jᵐ‖₂‖v‖"
+
+
+@_rule(multi=True)
+def integral_norm(ctx, rel, prem):
+    """The norm of an integral is at most the integral of the norm: ‖∫₀¹ A(t) dt‖₂ ≤ L when
+    ‖A(t)‖₂ ≤ L for every real t of [0, 1] (the premise; L free of t), for A continuous in t
+    by construction (:func:`_smooth`); both matrices given entry by entry."""
+    (bound,) = (p.normal() for p in prem)
+    n = rel.normal()
+    if n.op != "<=" or n.ranges or not isinstance(n.lhs, SpectralNorm):
+        raise NotLicensed("states ‖∫₀¹ A(t) dt‖₂ ≤ L")
+    if len(bound.ranges) != 1 or bound.op != "<=" or not isinstance(bound.lhs, SpectralNorm):
+        raise NotLicensed("the premise is ‖A(t)‖₂ ≤ L for every t of [0, 1]")
+    t, lo, hi = bound.ranges[0]
+    if not (t.is_real and same(lo, 0) and same(hi, 1)) or bound.rhs.has(t):
+        raise NotLicensed(f"the premise holds for every real {t} of [0, 1], L free of it")
+    if not all(same(a, b) for a, b in zip(n.lhs.shape, bound.lhs.shape)):
+        raise NotLicensed("the two matrices have different shapes")
+    rr, cc = _idx("r"), _idx("c")
+    entry = bound.lhs.at(rr, cc)
+    _smooth(unfold(entry, "*"), t)
+    if not same(n.lhs.at(rr, cc), sp.Integral(entry, (t, 0, 1)), "*"):
+        raise NotLicensed("the left side is not the norm of ∫₀¹ A(t) dt")
+    if not same(n.rhs, bound.rhs, "*"):
+        raise NotLicensed("the bound is not the premise's")
+    return "‖∫A‖₂ ≤ ∫‖A‖₂ ≤ L"

@@ -73,6 +73,8 @@ def eq6_hypotheses(o, v):
 
 def thm4_statement(o, v):
     """(7): ‖Jᵐ(ξ, xᵢ*)‖₂ ≤ 2βNM²(N − 1) exp(−β(Δᵢ − 2μM))."""
+    if symbolic(v):
+        return RP.eq7(o, v)
     xi, star, f, M, N, delta, mu = _parts(o, v)
     jm = o.hf_jmean_norm(v.P, v.x, star, v.beta)
     rhs = 2 * v.beta * N * M**2 * _eps(o, v, M, N, delta, mu)
@@ -215,7 +217,10 @@ def claims() -> list[Claim]:
             thm4_statement,
             query2,
             display,
+            RP.eq7_derivation,
+            RP.sizes,
             defined=STAR,
+            hypotheses=thm5_hypotheses,
             aliases=("thm-a8",),
             wrong=dict(
                 statement=lambda o, v: [

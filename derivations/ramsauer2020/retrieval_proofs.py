@@ -41,11 +41,15 @@ from derivations.engine.kernel import (
     abs_bound,
     algebra,
     assumption,
+    cases_first,
     cauchy_schwarz,
     cites,
     combine,
+    in_range,
+    integral_norm,
     monotone,
     relabel,
+    split_first,
     term_bound,
     termwise,
 )
@@ -67,9 +71,14 @@ __all__ = [
     "eq6_hypotheses",
     "eq6",
     "eq6_derivation",
+    "eq7",
+    "eq7_derivation",
 ]
 
 _J = index("j")
+_SOFT = ("softmaxb",)
+_T = sp.Dummy("t", nonnegative=True)
+_ROOT = sp.Lambda(_T, sp.sqrt(_T))
 
 
 def space():
@@ -118,61 +127,76 @@ def thm5(o, v):
     return [Rel(_retrieval_error(o, v), "<=", rhs, "(8) ‖f(ξ) − xᵢ‖ ≤ 2εM")]
 
 
-def thm5_derivation(o, v):
-    """The module notes' route for the first pattern, then relabelling."""
-    P, beta, x = v.P, v.beta, v.x
+def _gap_steps(o, v, at: int) -> list:
+    """Steps ``at`` … ``at`` + 12 for the state x = ``v.x``: max_{j≥2} xᵀxⱼ ≤
+    xᵀx₁ − Δ₁ + 2M‖x − x₁‖ (step ``at`` + 11, with ``at`` + 12 the constant's maximum), from
+    xᵀ(xⱼ − x₁) = x₁ᵀ(xⱼ − x₁) + (x − x₁)ᵀ(xⱼ − x₁), Cauchy–Schwarz and ‖xⱼ − x₁‖ ≤ 2M."""
+    P, x = v.P, v.x
     N, rho, k = P.d, P.rho, P.k
     one, j = sp.Integer(1), _J
-    D, Ds, mu, Q, delta = _parts(o, v)
-    M = sp.sqrt(Q)
+    D = _dist(v, x)
+    M = sp.sqrt(o.max_sqnorm(P))
     z = _scores(P, x)
-    c = z[one] - MaxOver(z[j], j, 2, N)
-    a = x.body - rho[one, k]  # (ξ − x₁)_k
+    a = x.body - rho[one, k]  # (x − x₁)_k
     b = rho[j, k] - rho[one, k]  # (xⱼ − x₁)_k
     s1j, s11 = _sk(v, rho[one, k] * rho[j, k]), _sk(v, rho[one, k] ** 2)
     every_j = (j, 2, N)
-    low = z[one] - delta + 2 * M * D  # the bound on every ξᵀxⱼ, j ≥ 2
+    low = z[one] - AP._sep(v) + 2 * M * D  # the bound on every xᵀxⱼ, j ≥ 2
     t = sp.Dummy("t", nonnegative=True)
-    (goal,) = thm5(o, v)
+    g = at + 5  # after the pattern gaps
     return [
-        Step(AP.a4_full(o, v)[2], "Lemma A4: ‖x₁ − f(ξ)‖ ≤ 2εM", cites("lemma-a4", v)),  # 0
-        *FP.pattern_gaps(o, v, 1),  # 1 … 5: ‖xⱼ − x₁‖² ≤ 4M² for j ≥ 2 (step 5)
+        *FP.pattern_gaps(o, v, at),  # ‖xⱼ − x₁‖² ≤ 4M² for j ≥ 2 (step at + 4)
         Step(
             Rel(sp.sqrt(_sk(v, b**2)), "<=", 2 * M, over=every_j),
             "√ is increasing on t ≥ 0",
-            monotone(5, sp.Lambda(t, sp.sqrt(t)), "nonnegative"),
-        ),
+            monotone(at + 4, sp.Lambda(t, sp.sqrt(t)), "nonnegative"),
+        ),  # g
         Step(
             Rel(_sk(v, a * b), "<=", D * sp.sqrt(_sk(v, b**2)), over=every_j),
-            "Cauchy–Schwarz: (ξ − x₁)ᵀ(xⱼ − x₁) ≤ ‖ξ − x₁‖‖xⱼ − x₁‖",
+            "Cauchy–Schwarz: (x − x₁)ᵀ(xⱼ − x₁) ≤ ‖x − x₁‖‖xⱼ − x₁‖",
             cauchy_schwarz(),
-        ),  # 7
-        Step(
-            Rel(_sk(v, a * b), "<=", 2 * M * D, over=every_j),
-            "step 6 times ‖ξ − x₁‖ ≥ 0",
-            combine((7, 1), (6, D)),
         ),
         Step(
+            Rel(_sk(v, a * b), "<=", 2 * M * D, over=every_j),
+            "‖xⱼ − x₁‖ ≤ 2M, times ‖x − x₁‖ ≥ 0",
+            combine((g + 1, 1), (g, D)),
+        ),  # g + 2
+        Step(
             Rel(z[j] - z[one], "==", s1j - s11 + _sk(v, a * b), over=every_j),
-            "ξᵀ(xⱼ − x₁) = x₁ᵀ(xⱼ − x₁) + (ξ − x₁)ᵀ(xⱼ − x₁)",
+            "xᵀ(xⱼ − x₁) = x₁ᵀ(xⱼ − x₁) + (x − x₁)ᵀ(xⱼ − x₁)",
             algebra(),
-        ),  # 9
+        ),
         Step(
             Rel(s1j, "<=", MaxOver(s1j, j, 2, N), over=every_j),
             "x₁ᵀxⱼ ≤ max_{j≥2} x₁ᵀxⱼ",
             term_bound(),
-        ),
+        ),  # g + 4
         Step(
             Rel(z[j], "<=", low, over=every_j),
-            "ξᵀxⱼ ≤ ξᵀx₁ − Δ₁ + 2M‖ξ − x₁‖",
-            combine((8, 1), (9, 1), (10, 1)),
-        ),  # 11
+            "xᵀxⱼ ≤ xᵀx₁ − Δ₁ + 2M‖x − x₁‖",
+            combine((g + 2, 1), (g + 3, 1), (g + 4, 1)),
+        ),
         Step(
             Rel(MaxOver(z[j], j, 2, N), "<=", MaxOver(low, j, 2, N)),
             "the maximum term by term",
-            termwise(11),
-        ),
-        Step(Rel(MaxOver(low, j, 2, N), "==", low), "a constant's maximum", algebra()),  # 13
+            termwise(g + 5),
+        ),  # g + 6 = at + 11
+        Step(Rel(MaxOver(low, j, 2, N), "==", low), "a constant's maximum", algebra()),
+    ]
+
+
+def thm5_derivation(o, v):
+    """The module notes' route for the first pattern, then relabelling."""
+    P, beta, x = v.P, v.beta, v.x
+    N, j, one = P.d, _J, sp.Integer(1)
+    D, Ds, mu, Q, delta = _parts(o, v)
+    M = sp.sqrt(Q)
+    z = _scores(P, x)
+    c = z[one] - MaxOver(z[j], j, 2, N)
+    (goal,) = thm5(o, v)
+    return [
+        Step(AP.a4_full(o, v)[2], "Lemma A4: ‖x₁ − f(ξ)‖ ≤ 2εM", cites("lemma-a4", v)),  # 0
+        *_gap_steps(o, v, 1),  # 1 … 13: max_{j≥2} ξᵀxⱼ ≤ ξᵀx₁ − Δ₁ + 2M‖ξ − x₁‖ (12, 13)
         Step(
             Rel(D, "<=", mu),
             "μ = max{‖ξ − x₁‖, ‖y − x₁‖} = (D + D* + |D − D*|)/2 ≥ D",
@@ -375,3 +399,156 @@ def eq6_derivation(o, v):
         Step(goal, "(6)", combine((3, 1), (6, 1))),  # 7
         Step(goal, "for every other pattern i: relabel the patterns", relabel(7)),
     ]
+
+
+# ----------------------------------------------------------------- Theorem 4, Eq. 7
+
+
+def eq7(o, v):
+    """(7) ‖Jᵐ(ξ, y)‖₂ ≤ 2βNM²(N − 1)e^{−β(Δ₁ − 2μM)}."""
+    from derivations.ramsauer2020.lipschitz_proofs import mean_jacobian
+
+    D, Ds, mu, Q, delta = _parts(o, v)
+    N = v.P.d
+    rhs = 2 * v.beta * N * Q * (N - 1) * sp.exp(-v.beta * (delta - 2 * mu * sp.sqrt(Q)))
+    return [Rel(mean_jacobian(o, v, v.star), "<=", rhs, "(7) ‖Jᵐ‖₂ ≤ 2βNM²ε")]
+
+
+def eq7_derivation(o, v):
+    """At every point q = y + λ(ξ − y) of the segment: ‖J(q)‖₂ ≤ 2βNM²·maxₗ pₗ(1 − pₗ)
+    (Lemma A2, cited at q), maxₗ pₗ(1 − pₗ) ≤ ε(q) = (N − 1)e^{−βc(q)} (Lemma A4 at q:
+    p₁ ≥ 1 − ε, p_l ≤ ε/(N − 1) for l ≥ 2), c(q) ≥ Δ₁ − 2M‖q − x₁‖ (as in Theorem 5) and
+    ‖q − x₁‖ ≤ λ‖ξ − x₁‖ + (1 − λ)‖y − x₁‖ ≤ μ (Cauchy–Schwarz); then ‖∫₀¹ J dλ‖₂ ≤ the
+    bound (the kernel's ``integral_norm``), and relabelling."""
+    from derivations.ramsauer2020.jacobian_proofs import _m, _soft, a2
+    from derivations.ramsauer2020.lipschitz_proofs import _LAMBDA, _segment
+
+    P, beta = v.P, v.beta
+    N, rho, k = P.d, P.rho, P.k
+    one, j, lam = sp.Integer(1), _J, _LAMBDA
+    D, Ds, mu, Q, delta = _parts(o, v)
+    M = sp.sqrt(Q)
+    q = _segment(SimpleNamespace(**{**vars(v), "y": v.star}), lam)
+    Jq, mid = a2(o, q)  # ‖J(q)‖₂ ≤ 2β‖X‖₂²m, 2β‖X‖₂²m ≤ 2βNM²m
+    p1_low = AP.a4(o, q)[0]  # p₁ ≥ 1 − ε
+    l = index("l")  # noqa: E741 - m's own index
+    z = _scores(P, q.x)
+    p = lambda i: o.softmax(z, i, beta)  # noqa: E731
+    c = z[one] - MaxOver(z[j], j, 2, N)
+    e = sp.exp(-beta * c)
+    eps = (N - 1) * e
+    m = _m(o, _soft(q))
+    seg = (lam, 0, 1)
+    later = (l, 2, N)
+    a, b = v.x.body - rho[one, k], v.star.body - rho[one, k]
+    Dq = _dist(v, q.x)
+    s = lam * D + (1 - lam) * Ds
+    bound = 2 * beta * N * Q * (N - 1) * sp.exp(-beta * (delta - 2 * mu * M))
+    (goal,) = eq7(o, v)
+    E = lambda i: sp.exp(beta * z[i])  # noqa: E731
+    S, T = sp.Sum(E(j), (j, 1, N)), sp.Sum(E(j), (j, 2, N))
+    tp = sp.Dummy("t", positive=True)
+    steps = [
+        Step(Jq, "Lemma A2 at q: ‖J(q)‖₂ ≤ 2β‖X‖₂²m", cites("lemma-a2", q)),  # 0
+        Step(mid, "Lemma A2 at q: ‖X‖₂² ≤ NM²", cites("lemma-a2", q)),
+        Step(p1_low, "Lemma A4 at q: p₁ ≥ 1 − ε", cites("lemma-a4/softmax", q)),  # 2
+        Step(Rel(0, "<=", (1 - p(one)) ** 2), "a square", algebra()),
+        Step(Rel(p(one) * (1 - p(one)), "<=", 1 - p(one)), "", combine((3, 1))),  # 4
+        Step(Rel(p(one) * (1 - p(one)), "<=", eps), "1 − p₁ ≤ ε", combine((4, 1), (2, 1))),
+        Step(Rel(0, "<=", p(l) ** 2, over=later), "a square", algebra()),  # 6
+        Step(Rel(p(l) * (1 - p(l)), "<=", p(l), over=later), "", combine((6, 1))),
+        Step(Rel(z[l], "<=", MaxOver(z[j], j, 2, N), over=later), "", term_bound()),  # 8
+        Step(
+            Rel(beta * z[l], "<=", beta * MaxOver(z[j], j, 2, N), over=later),
+            "times β",
+            combine((8, beta)),
+        ),
+        Step(
+            Rel(E(l), "<=", sp.exp(beta * MaxOver(z[j], j, 2, N)), over=later),
+            "exp is increasing",
+            monotone(9, sp.exp),
+        ),  # 10
+        Step(Rel(S, "==", E(one) + T), "the first term of S", split_first()),
+        Step(Rel(0, "<=", T), "a sum of exponentials", algebra()),  # 12
+        Step(Rel(E(one), "<=", S), "S ≥ e^{βz₁}", combine((11, -1), (12, 1))),
+        Step(
+            Rel(-1 / E(one), "<=", -1 / S),
+            "t ↦ −1/t is increasing on t > 0",
+            monotone(13, sp.Lambda(tp, -1 / tp), "positive"),
+        ),  # 14
+        Step(Rel(p(l), "==", E(l) / S, over=later), "the softmax", algebra(unfold=_SOFT)),
+        Step(Rel(p(l), "<=", E(l) / E(one), over=later), "", combine((15, 1), (14, E(l)))),  # 16
+        Step(
+            Rel(E(l) / E(one), "<=", eps / (N - 1), over=later),
+            "e^{β(z_l − z₁)} ≤ e^{β(max_{j≥2} zⱼ − z₁)} = ε/(N − 1)",
+            combine((10, 1 / E(one))),
+        ),
+        Step(Rel(0, "<=", N - 2), "N ≥ 2", algebra()),  # 18
+        Step(Rel(eps / (N - 1), "<=", eps), "ε/(N − 1) ≤ ε", combine((18, e))),
+        Step(
+            Rel(p(l) * (1 - p(l)), "<=", eps, over=later),
+            "p_l(1 − p_l) ≤ p_l ≤ ε/(N − 1) ≤ ε for l ≥ 2",
+            combine((7, 1), (16, 1), (17, 1), (19, 1)),
+        ),  # 20
+        Step(
+            Rel(p(l) * (1 - p(l)), "<=", eps, over=(l, 1, N)), "l = 1 and l ≥ 2", cases_first(5, 20)
+        ),
+        Step(Rel(m, "<=", MaxOver(eps, l, 1, N)), "the maximum term by term", termwise(21)),  # 22
+        Step(Rel(MaxOver(eps, l, 1, N), "==", eps), "a constant's maximum", algebra()),
+        Step(
+            Rel(Jq.lhs, "<=", 2 * beta * N * Q * eps),
+            "‖J(q)‖₂ ≤ 2βNM²m ≤ 2βNM²ε",
+            combine((0, 1), (1, 1), (22, 2 * beta * N * Q), (23, 2 * beta * N * Q)),
+        ),  # 24
+    ]
+    g = len(steps)  # 25: the gap at q, steps g … g + 12
+    steps += _gap_steps(o, q, g)
+    h = len(steps)  # 30
+    steps += [
+        Step(Rel(0, "<=", lam, over=seg), "λ ∈ [0, 1]", in_range()),  # h
+        Step(Rel(lam, "<=", 1, over=seg), "λ ∈ [0, 1]", in_range()),
+        Step(Rel(0, "<=", 1 - lam, over=seg), "", combine((h + 1, 1))),  # h + 2
+        Step(Rel(0, "<=", 2 - 2 * lam, over=seg), "", combine((h + 1, 2))),
+        Step(Rel(0, "<=", 2 * lam * (1 - lam), over=seg), "", combine((h, 2 - 2 * lam))),  # h+4
+        Step(
+            Rel(_sk(v, a * b), "<=", D * Ds),
+            "Cauchy–Schwarz: (ξ − x₁)ᵀ(y − x₁) ≤ ‖ξ − x₁‖‖y − x₁‖",
+            cauchy_schwarz(),
+        ),
+        Step(
+            Rel(Dq**2, "<=", s**2, over=seg),
+            "q − x₁ = λ(ξ − x₁) + (1 − λ)(y − x₁)",
+            combine((h + 5, 2 * lam * (1 - lam))),
+        ),  # h + 6
+        Step(Rel(D, "<=", mu), "D ≤ max{D, D*}", algebra()),
+        Step(Rel(Ds, "<=", mu), "D* ≤ max{D, D*}", algebra()),  # h + 8
+        Step(Rel(s, "<=", mu, over=seg), "", combine((h + 7, lam), (h + 8, 1 - lam))),
+        Step(Rel(0, "<=", s, over=seg), "", combine((h, D), (h + 2, Ds))),  # h + 10
+        Step(Rel(0, "<=", mu), "μ ≥ 0", algebra()),
+        Step(Rel(0, "<=", mu + s, over=seg), "", combine((h + 10, 1), (h + 11, 1))),  # h + 12
+        Step(Rel(s**2, "<=", mu**2, over=seg), "", combine((h + 9, mu + s))),
+        Step(Rel(Dq**2, "<=", mu**2, over=seg), "", combine((h + 6, 1), (h + 13, 1))),  # h+14
+        Step(
+            Rel(Dq, "<=", mu, over=seg),
+            "√ is increasing on t ≥ 0",
+            monotone(h + 14, _ROOT, "nonnegative"),
+        ),
+        Step(
+            Rel(-beta * c, "<=", -beta * (delta - 2 * mu * M), over=seg),
+            "c(q) ≥ Δ₁ − 2M‖q − x₁‖ ≥ Δ₁ − 2μM",
+            combine((g + 11, beta), (g + 12, beta), (h + 15, 2 * beta * M)),
+        ),  # h + 16
+        Step(
+            Rel(e, "<=", sp.exp(-beta * (delta - 2 * mu * M)), over=seg),
+            "exp is increasing",
+            monotone(h + 16, sp.exp),
+        ),
+        Step(
+            Rel(Jq.lhs, "<=", bound, over=seg),
+            "‖J(q)‖₂ ≤ 2βNM²(N − 1)e^{−β(Δ₁ − 2μM)} on the segment",
+            combine((24, 1), (h + 17, 2 * beta * N * Q * (N - 1))),
+        ),  # h + 18
+        Step(goal, "‖∫₀¹ J dλ‖₂ ≤ the bound on the segment", integral_norm(h + 18)),
+        Step(goal, "for every other pattern i: relabel the patterns", relabel(h + 19)),
+    ]
+    return steps

@@ -205,3 +205,35 @@ def test_mean_value_theorem_through_the_mean_jacobian():
     assert not licensed(norm(G(b)) * dist)
     assert not licensed(norm(sp.Integral(G(seg), (t, 0, 2))) * dist)
     assert not licensed(norm(sp.Integral(G(seg), (t, 0, 1))) * dist / 2)
+
+
+def test_integral_norm():
+    """‖∫₀¹ A(t) dt‖₂ ≤ L from ‖A(t)‖₂ ≤ L for every t of [0, 1]; refused when the bound
+    holds on [0, ½] only, depends on t, or the integral is over [0, 2]."""
+    from derivations.engine.rules import NotLicensed
+    from derivations.engine.rules_matrix import integral_norm
+    from theory.indexed import index
+
+    m = Size("m")
+    r, c = index("r"), index("c")
+    t = sp.Symbol("t", real=True)
+    a = sp.IndexedBase("a", real=True)
+    A = sp.KroneckerDelta(r, c) * sp.exp(t * a[r])
+
+    def norm(entry):
+        return SpectralNorm(sp.Lambda((r, c), entry), m, m)
+
+    def licensed(step_rhs, bound_rhs, hi=1, upper=1):
+        prem = Rel(norm(A), "<=", bound_rhs, over=(t, 0, hi))
+        rel = Rel(norm(sp.Integral(A, (t, 0, upper))), "<=", step_rhs)
+        try:
+            return bool(integral_norm.fn(None, rel, [prem]))
+        except NotLicensed:
+            return False
+
+    L = sp.Symbol("L", positive=True)
+    assert licensed(L, L)
+    assert not licensed(L, L, hi=sp.Rational(1, 2))
+    assert not licensed(L * t, L * t)
+    assert not licensed(L, L, upper=2)
+    assert not licensed(L / 2, L)

@@ -1,5 +1,6 @@
 """Theorems 4 and 5 of Ramsauer et al. through the rule kernel for every N ≥ 2 and d
 (:mod:`derivations.ramsauer2020.retrieval_proofs`): Eq. 6 (from Lemma A32 with f(xᵢ*) = xᵢ*),
+Eq. 7 (the mean Jacobian's norm, bounded on the segment and integrated),
 Eq. 8, Eq. 9 as printed and Eq. 9 read as a bound on the retrieval error are derived for
 the first pattern, with the fixed point xᵢ* kept a free vector y (the claims' ``defined``
 quantity), and carried to every pattern by ``relabel``, so they are *proven*; the search
@@ -22,7 +23,7 @@ from derivations.ramsauer2020 import a1_proofs as AP
 from derivations.ramsauer2020 import retrieval_proofs as RP
 
 REG = load_registry(["ramsauer2020"])
-DERIVED = ("thm5", "thm5/eq9", "thm5/eq9/retrieval-error", "thm4/eq6")
+DERIVED = ("thm5", "thm5/eq9", "thm5/eq9/retrieval-error", "thm4/eq6", "thm4")
 
 
 def _claim(cid):
