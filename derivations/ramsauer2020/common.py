@@ -134,3 +134,17 @@ def exact_json(v):
 
 def mp(v) -> mpmath.mpf:
     return mpmath.mpf(v)
+
+
+def softmax_vec(o, z, beta):
+    """p = softmax(βz) as a back-end vector (its display symbol, p or p′, when rendering)."""
+    if isinstance(z, sp.Basic):  # displayed: p = softmax(βz), p′ = softmax(βz′)
+        return VectorSymbol("p'" if str(z) == "z'" else "p", real=True)
+    return vec(o, [o.softmax(z, k, beta) for k in range(len(z))])
+
+
+def pattern_softmax(o, v, x=None):
+    """p = softmax(βXᵀx) for the instance's patterns, x = ξ unless given (a list)."""
+    x = v.x if x is None else x
+    z = [o.dot(r, x) for r in rows(v.P)]
+    return [o.softmax(z, k, v.beta) for k in range(len(z))]

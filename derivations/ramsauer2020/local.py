@@ -27,15 +27,14 @@ from derivations.ramsauer2020.common import (
     row,
     rows,
 )
-from derivations.ramsauer2020.lemma_a2 import a2_eps_hypotheses, a2_eps_statement, a2_searched_eps
+from derivations.ramsauer2020.common import pattern_softmax as _p
+from derivations.ramsauer2020.pmax_bounds import (
+    a2_eps_hypotheses,
+    a2_eps_statement,
+    a2_searched_eps,
+)
 
 SECTION = "local"
-
-
-def _p(o, v, x=None):
-    x = v.x if x is None else x
-    z = [o.dot(r, x) for r in rows(v.P)]
-    return [o.softmax(z, k, v.beta) for k in range(len(z))]
 
 
 def _M(o, v):

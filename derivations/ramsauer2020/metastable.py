@@ -31,14 +31,20 @@ def _parts(o, v):
     )
 
 
+def _a10_terms(o, beta, mm, M, k):
+    """(1 − βm_max², A = (1 − βm_max²)/(2β(N − l)M·max{m_max, 2M}), 2M/(βm_max)) from
+    m_max, M and N − l: the pieces of the condition (A10), Δ_m ≥ 2M/(βm_max) − β⁻¹ ln A."""
+    a = 1 - beta * mm * mm
+    return a, a / (2 * beta * k * M * o.max([mm, 2 * M])), 2 * M / (beta * mm)
+
+
 def hypothesis_a10(o, v):
     """βm_max² ≤ 1 and the separation condition of Lemmas A10–A12 (a back-end boolean)."""
     mx, mm, dm, M, k = _parts(o, v)
-    a = 1 - v.beta * mm * mm
+    a, A, shift = _a10_terms(o, v.beta, mm, M, k)
     if not bool(a > 0):
         return False
-    rhs = 2 * M / (v.beta * mm) - o.log(a / (2 * v.beta * k * M * o.max([mm, 2 * M]))) / v.beta
-    return bool(dm >= rhs)
+    return bool(dm >= shift - o.log(A) / v.beta)
 
 
 def eps_bar(o, v):
@@ -88,13 +94,12 @@ def a10_hypotheses(o, v):
     if symbolic(v):
         return MP.a10_hypotheses(o, v)
     mx, mm, dm, M, k = _parts(o, v)
-    a = 1 - v.beta * mm * mm
-    A = a / (2 * v.beta * k * M * o.max([mm, 2 * M]))
+    a, A, shift = _a10_terms(o, v.beta, mm, M, k)
     return [
         Rel(o.num(0), "<", a, "βm_max² < 1"),
         Rel(o.num(0), "<", mm, "m_max > 0"),
         Rel(o.num(0), "<", M * M, "M² > 0"),
-        Rel(o.exp(-v.beta * (dm - 2 * M / (v.beta * mm))), "<=", A, "(A10)"),
+        Rel(o.exp(-v.beta * (dm - shift)), "<=", A, "(A10)"),
         Rel(dist(o, v.x, mx), "<=", 1 / (v.beta * mm), "ξ ∈ S_m"),
     ]
 

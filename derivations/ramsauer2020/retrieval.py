@@ -65,10 +65,13 @@ def eq6_hypotheses(o, v):
     definition of xᵢ*)."""
     if symbolic(v):
         return RP.eq6_hypotheses(o, v)
-    xi, star, f, M, N, delta, mu = _parts(o, v)
-    fs = o.hf_update(v.P, star, v.beta)
-    fixed = [Rel(a, "==", b, "f(xᵢ*) = xᵢ*") for a, b in zip(fs, star, strict=True)]
-    return [*thm5_hypotheses(o, v), *fixed]
+    return [*thm5_hypotheses(o, v), *_fixed_point_equations(o, v)]
+
+
+def _fixed_point_equations(o, v):
+    """f(xᵢ*) = xᵢ*, coordinate by coordinate (true by the definition of xᵢ*)."""
+    fs = o.hf_update(v.P, v.star, v.beta)
+    return [Rel(a, "==", b, "f(xᵢ*) = xᵢ*") for a, b in zip(fs, v.star, strict=True)]
 
 
 def thm4_statement(o, v):
@@ -141,10 +144,7 @@ def eq9_hypotheses(printed: bool):
             Rel(dist(o, star, xi), "<=", r, "‖xᵢ − xᵢ*‖ ≤ 1/(2βM)"),
             Rel(dist(o, v.x, xi), "<=", r, "‖xᵢ − ξ‖ ≤ 1/(2βM)"),
         ]
-        if printed:
-            fs = o.hf_update(v.P, star, v.beta)
-            hyps += [Rel(a, "==", b, "f(xᵢ*) = xᵢ*") for a, b in zip(fs, star, strict=True)]
-        return hyps
+        return [*hyps, *_fixed_point_equations(o, v)] if printed else hyps
 
     return hypotheses
 

@@ -56,6 +56,8 @@ from derivations.engine.kernel import (
 from derivations.ramsauer2020 import a1_proofs as AP
 from derivations.ramsauer2020 import fixed_point_proofs as FP
 from derivations.ramsauer2020.energy_proofs import _scores, _update
+from derivations.ramsauer2020.jacobian_proofs import _m, _soft, a2
+from derivations.ramsauer2020.lipschitz_proofs import _LAMBDA, _segment, a32, mean_jacobian
 from theory.indexed import MaxOver, index
 
 __all__ = [
@@ -358,8 +360,6 @@ def _to_star(v, x):
 
 def eq6(o, v):
     """(6) ‖f(ξ) − y‖ ≤ ‖Jᵐ(ξ, y)‖₂‖ξ − y‖."""
-    from derivations.ramsauer2020.lipschitz_proofs import mean_jacobian
-
     f = _update(o, v)
     rhs = mean_jacobian(o, v, v.star) * _to_star(v, v.x)
     return [Rel(_to_star(v, f), "<=", rhs, "(6) ‖f(ξ) − xᵢ*‖ ≤ ‖Jᵐ‖₂‖ξ − xᵢ*‖")]
@@ -371,8 +371,6 @@ def eq6_derivation(o, v):
     k = v.P.k
     hyps = eq6_hypotheses(o, v)
     w = SimpleNamespace(P=v.P, x=v.x, y=v.star, beta=v.beta)
-    from derivations.ramsauer2020.lipschitz_proofs import a32
-
     (mvt,) = a32(o, w)
     f, fy = _update(o, v)[k], _update(o, _at_fixed_point(v))[k]
     y = v.star.body
@@ -406,8 +404,6 @@ def eq6_derivation(o, v):
 
 def eq7(o, v):
     """(7) ‖Jᵐ(ξ, y)‖₂ ≤ 2βNM²(N − 1)e^{−β(Δ₁ − 2μM)}."""
-    from derivations.ramsauer2020.lipschitz_proofs import mean_jacobian
-
     D, Ds, mu, Q, delta = _parts(o, v)
     N = v.P.d
     rhs = 2 * v.beta * N * Q * (N - 1) * sp.exp(-v.beta * (delta - 2 * mu * sp.sqrt(Q)))
@@ -420,9 +416,6 @@ def eq7_derivation(o, v):
     p₁ ≥ 1 − ε, p_l ≤ ε/(N − 1) for l ≥ 2), c(q) ≥ Δ₁ − 2M‖q − x₁‖ (as in Theorem 5) and
     ‖q − x₁‖ ≤ λ‖ξ − x₁‖ + (1 − λ)‖y − x₁‖ ≤ μ (Cauchy–Schwarz); then ‖∫₀¹ J dλ‖₂ ≤ the
     bound (the kernel's ``integral_norm``), and relabelling."""
-    from derivations.ramsauer2020.jacobian_proofs import _m, _soft, a2
-    from derivations.ramsauer2020.lipschitz_proofs import _LAMBDA, _segment
-
     P, beta = v.P, v.beta
     N, rho, k = P.d, P.rho, P.k
     one, j, lam = sp.Integer(1), _J, _LAMBDA

@@ -14,21 +14,17 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from derivations import strategies as S
-from derivations.engine import Claim, Instance, Rel, VectorSymbol
+from derivations.engine import Claim, Instance, Rel
 from derivations.ramsauer2020 import domains as D
 from derivations.ramsauer2020 import jacobian_proofs as JP
 from derivations.ramsauer2020 import lipschitz_proofs as LP
 from derivations.ramsauer2020 import toolbox_proofs as TP
-from derivations.ramsauer2020.common import display, dshow, implies, is_display, sub, vec
+from derivations.ramsauer2020.common import display, dshow, is_display, sub, vec
+from derivations.ramsauer2020.common import softmax_vec as _p
+from derivations.ramsauer2020.pmax_bounds import a24_eps_hypotheses, a24_eps_statement, searched_eps
 from theory.indexed import PatternSet, Vec
 
 SECTION = "toolbox"
-
-
-def _p(o, z, beta):
-    if isinstance(z, sp.Basic):  # displayed: p = softmax(βz), p′ = softmax(βz′)
-        return VectorSymbol("p'" if str(z) == "z'" else "p", real=True)
-    return vec(o, [o.softmax(z, k, beta) for k in range(len(z))])
 
 
 def _dot(o, a, b):
@@ -200,59 +196,6 @@ def a24_rows_statement(o, v):
         terms = [o.abs(v.beta * ((p[i] if i == j else 0) - p[i] * p[j])) for j in range(n)]
         out.append(Rel(sum(terms, o.num(0)), "==", 2 * v.beta * p[i] * (1 - p[i]), f"row {i + 1}"))
     return out
-
-
-def eps_of(o, v, pmax):
-    """ε ∈ [1 − p_max, ½]: 1 − p_max + s·(½ − (1 − p_max)), s = ``v.s`` ∈ [0, 1]."""
-    lo = 1 - pmax
-    return lo + v.s * (o.num(0.5) - lo)
-
-
-def searched_eps(o, v):
-    """The ε the search tests (the claims' ``defined`` quantity ``eps``): :func:`eps_of`."""
-    return eps_of(o, v, o.max(_p(o, v.z, v.beta)))
-
-
-def a24_eps_hypotheses(o, v):
-    """ε ≤ ½ and 1 − ε ≤ p_max (Lemma A24's p_max ≥ 1 − ε ≥ ½)."""
-    if isinstance(getattr(v, "z", None), Vec):
-        return JP.a24_eps_hypotheses(o, v)
-    return [
-        Rel(v.eps, "<=", o.num(0.5), "1 − ε ≥ ½"),
-        Rel(1 - v.eps, "<=", o.max(_p(o, v.z, v.beta)), "p_max ≥ 1 − ε"),
-    ]
-
-
-def a24_eps_statement(strict_half: bool = True, part: slice = slice(0, 1)):
-    """p_max ≥ 1 − ε ≥ ½ ⇒ ‖J_s‖₂ ≤ 2εβ − 2ε²β (``part`` 0) < 2εβ (``part`` 1), ε the
-    instance's (:func:`searched_eps` in the search; free in a derivation); without
-    ``strict_half`` any ε ∈ [1 − p_max, 1] (the hypothesis ε ≤ ½ dropped)."""
-
-    def statement(o, v):
-        if strict_half and part == slice(0, 1) and isinstance(getattr(v, "z", None), Vec):
-            return JP.a24_eps(o, v)
-        if is_display(v):
-            e, b = v.eps, v.beta
-            s2 = o.hf_sjnorm(v.z, b)
-            return [
-                Rel(s2, "<=", 2 * e * b - 2 * e**2 * b),
-                Rel(2 * e * b - 2 * e**2 * b, "<", 2 * e * b),
-            ][part]
-        pmax = o.max(_p(o, v.z, v.beta))
-        if strict_half:
-            eps = v.eps
-            hyp = None if getattr(v, "assume_hypotheses", False) else pmax >= o.num(0.5)
-        else:
-            eps = (1 - pmax) + v.s * pmax
-            hyp = None
-        bound = 2 * eps * v.beta - 2 * eps**2 * v.beta
-        rels = [
-            Rel(o.hf_sjnorm(v.z, v.beta), "<=", bound, "‖J_s‖₂ ≤ 2εβ − 2ε²β"),
-            Rel(bound, "<", 2 * eps * v.beta, "2εβ − 2ε²β < 2εβ"),
-        ]
-        return implies(o, hyp, rels[part])
-
-    return statement
 
 
 def a25_statement(o, v):

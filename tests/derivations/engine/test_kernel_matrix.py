@@ -4,7 +4,9 @@
 ``spectral_entries`` (equal entries, equal norms) — each accepts a correct step and refuses
 wrong ones (a matrix that is not symmetric or not square, a product without the transpose,
 a factor that is not the Gram matrix, a trace or row sum without its squares or absolute
-values, entries equal over one index only)."""
+values, entries equal over one index only); the mean value inequality and theorem
+(``mean_value``, ``mean_value_matrix``), ``integral_norm``, and WLOG through a spectral norm
+whose rows and columns permute together."""
 
 from __future__ import annotations
 
@@ -237,3 +239,31 @@ def test_integral_norm():
     assert not licensed(L * t, L * t)
     assert not licensed(L, L, upper=2)
     assert not licensed(L / 2, L)
+
+
+def test_wlog_reads_a_spectral_norm_of_a_simultaneously_permuted_matrix():
+    """‖A‖₂ with A[r, c] = g(z_r, z_c, δ_rc) is invariant when z is permuted (A ↦ PAPᵀ):
+    WLOG accepted; refused for an entry that names a row otherwise (r·z_c), a fixed entry
+    z₁, or a matrix that is not m × m."""
+    from derivations.engine import Claim
+    from theory.indexed import Vec, index
+
+    m = Size("m")
+    z = Vec.symbol("z", m)
+    ns = lambda: SimpleNamespace(z=z)  # noqa: E731
+    r, c, zb = index("r"), index("c"), z.base()
+
+    def norm_of(entry, cols=m):
+        return lambda ops, v: [Rel(SpectralNorm(sp.Lambda((r, c), entry), m, cols), "<=", 1)]
+
+    step = Step(Rel(MaxOver(z.body, z.var, 1, m), "==", z[sp.Integer(1)]), "", K.wlog("z"))
+    cases = (
+        (norm_of(sp.KroneckerDelta(r, c) * sp.exp(zb[r]) - zb[r] * zb[c]), True),
+        (norm_of(r * zb[c]), False),
+        (norm_of(zb[sp.Integer(1)] * zb[c]), False),
+        (norm_of(zb[r] * zb[c], cols=m + 1), False),
+    )
+    for st, want in cases:
+        cl = Claim("w", "r", "r", "inequality", "", st, lambda: None, ns)
+        out = K.run_steps(cl, {}, INDEXED, ns(), [step]).outcomes[-1]
+        assert out.checked is want, st(INDEXED, ns())

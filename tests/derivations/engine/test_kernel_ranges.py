@@ -3,7 +3,9 @@
 and refuses wrong ones — a formula false at i = j, a range the sum does not run over, an
 index left free, a point outside the range, a sub-range that is not one; a rule that reads
 one range refuses a step over two; the statement over two ranges is written out in the
-order the fixed-size statement lists its relations.
+order the fixed-size statement lists its relations. Splitting a sum after any index
+(``split_at``), joining the case i = lo with the range lo + 1 … hi (``cases_first``), and a
+``combine`` coefficient shown ≥ 0 over the step's range.
 
 (The rest of the kernel's accept/reject tests: :mod:`tests.derivations.engine.test_kernel`.)
 """
@@ -253,3 +255,59 @@ def test_a_statement_over_two_ranges_is_written_out_first_range_outermost():
     assert statement_agreement(_pairs_claim(BOTH), ns).startswith("agrees")
     # the ranges the other way round list (i, j) = (1, 2) where the search has (2, 1)
     assert statement_agreement(_pairs_claim(BOTH[::-1]), ns).startswith("differs")
+
+
+# ------------------------------------------------------- splitting and joining ranges
+
+EVERY = (I, 1, M)
+TOP = MaxOver(Z.body, I, 1, M)
+
+
+def test_split_at():
+    """Σ_{i=1}^{m} f = Σ_{i=1}^{l} f + Σ_{i=l+1}^{m} f at any l; not with a term left out."""
+    at = Size("l", 1)
+    f = sp.exp(Z.body)
+    whole = sp.Sum(f, (I, 1, M))
+    ok = Step(
+        Rel(whole, "==", sp.Sum(f, (I, 1, at)) + sp.Sum(f, (I, at + 1, M))), "", K.split_at(at)
+    )
+    assert last([ok]).checked
+    gap = Rel(whole, "==", sp.Sum(f, (I, 1, at)) + sp.Sum(f, (I, at + 2, M)))
+    assert not last([Step(gap, "", K.split_at(at))]).checked
+    elsewhere = Rel(whole, "==", sp.Sum(f, (I, 1, at + 1)) + sp.Sum(f, (I, at + 2, M)))
+    assert not last([Step(elsewhere, "", K.split_at(at))]).checked  # split after l + 1
+    assert last([Step(elsewhere, "", K.split_at(at + 1))]).checked
+
+
+def test_cases_first():
+    """R(i) for i = 1 … m from R(1) and R over 2 … m; refused when a case is missing or the
+    first case is another index's."""
+    one, two = sp.Integer(1), sp.Integer(2)
+    p = INDEXED.softmax(Z, I)
+    tail = Step(Rel(0, "<", p, over=(I, 2, M)), "", K.algebra(unfold=("softmax",)))
+    head = Step(Rel(0, "<", INDEXED.softmax(Z, one)), "", K.algebra(unfold=("softmax",)))
+    other = Step(Rel(0, "<", INDEXED.softmax(Z, two)), "", K.algebra(unfold=("softmax",)))
+    whole = Rel(0, "<", p, over=EVERY)
+    assert check([head, tail, Step(whole, "", K.cases_first(0, 1))])[2].checked
+    assert not check([other, tail, Step(whole, "", K.cases_first(0, 1))])[2].checked
+    wider = Rel(0, "<", p, over=(I, 1, M + 1))  # i = m + 1 is in no case
+    assert not check([head, tail, Step(wider, "", K.cases_first(0, 1))])[2].checked
+
+
+def test_combine_takes_a_coefficient_shown_nonnegative_over_the_step_ranges():
+    """c(i) = 1 − pᵢ ≥ 0 for every i, proved by an earlier step over the step's range, may
+    multiply an inequality premise over that range; without that step (the sign rules alone
+    do not see pᵢ ≤ 1) it may not."""
+    p = INDEXED.softmax(Z, I)
+    c, s = 1 - p, sp.Sum(sp.exp(Z.body), (I, 1, M))
+    steps = [
+        Step(Rel(Z.body, "<=", TOP, over=EVERY), "", K.term_bound()),  # 0
+        Step(Rel(sp.exp(Z.body), "<=", s, over=EVERY), "", K.sum_bound()),
+        Step(Rel(p, "==", sp.exp(Z.body) / s, over=EVERY), "", K.algebra(unfold=("softmax",))),
+        Step(Rel(p, "<=", 1, over=EVERY), "", K.combine((2, 1), (1, 1 / s))),  # 3
+        Step(Rel(0, "<=", c, over=EVERY), "", K.combine((3, 1))),
+    ]
+    step = Step(Rel(c * Z.body, "<=", c * TOP, over=EVERY), "", K.combine((0, c)))
+    outs = check(steps + [step])
+    assert all(o.checked for o in outs), [o.how for o in outs if not o.checked]
+    assert not check(steps[:4] + [step])[-1].checked

@@ -415,7 +415,7 @@ def test_a24_eps_needs_epsilon_at_most_one_half():
     """Without the hypothesis ε ≤ ½ (the printed Lemma A2 drops it, and is refuted) the
     derivation does not go through: its first step is no hypothesis, and the steps using
     1 − 2ε ≥ 0 fail with it."""
-    from derivations.ramsauer2020 import toolbox as T
+    from derivations.ramsauer2020 import pmax_bounds as T
 
     c = _claim("lemma-a24/eps")
 

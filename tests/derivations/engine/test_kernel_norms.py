@@ -1,0 +1,94 @@
+"""The rule kernel's facts about norms and roots: Minkowski's inequality for a weighted sum
+of vectors, √ of a nonnegative sum is real (so |√a − √b| ≥ √a − √b), and equal numbers have
+equal values under any map real on the domain (``monotone`` on an equality) — each accepts a
+correct step and refuses wrong ones.
+
+(The rest of the kernel's accept/reject tests: :mod:`tests.derivations.engine.test_kernel`.)
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import sympy as sp
+
+from derivations.engine import Rel, Step
+from derivations.engine import kernel as K
+from derivations.engine.indexed_ops import INDEXED
+from theory.indexed import MaxOver, Size, Vec, index
+
+M = Size("m")
+V = SimpleNamespace(z=Vec.symbol("z", M), y=Vec.symbol("y", M))
+Z, I = V.z, V.z.var
+EVERY = (I, 1, M)
+TOP = MaxOver(Z.body, I, 1, M)
+T = sp.Dummy("t", real=True)
+
+
+def check(steps):
+    """Outcomes of ``steps`` in order (as the checker runs them)."""
+    return K.run_steps(None, {}, INDEXED, V, steps).outcomes
+
+
+def last(steps):
+    return check(steps)[-1]
+
+
+def test_square_roots_of_nonnegative_sums_are_real():
+    """√t for t ≥ 0 is real (the sign rules): |√a − √b| ≥ √a − √b for sums of squares a, b,
+    so max{√a, √b} written (√a + √b + |√a − √b|)/2 is ≥ √a; not for a base of either sign."""
+    zz, yy = Z.body, V.y.body
+    a, b = sp.sqrt(sp.Sum(zz**2, (I, 1, M))), sp.sqrt(sp.Sum((zz - yy) ** 2, (I, 1, M)))
+    ok = Step(Rel(a, "<=", (a + b + sp.Abs(a - b)) / 2), "", K.algebra())
+    assert last([ok]).checked
+    worse = Step(Rel(a, "<=", (a + b - sp.Abs(a - b)) / 2), "", K.algebra())  # the minimum
+    assert not last([worse]).checked
+    c = sp.sqrt(sp.Sum(zz, (I, 1, M)))  # √ of a sum of either sign: not known real
+    assert not last([Step(Rel(c, "<=", (c + a + sp.Abs(c - a)) / 2), "", K.algebra())]).checked
+
+
+def test_minkowski():
+    """‖Σᵢ wᵢaᵢ‖ ≤ Σᵢ wᵢ‖aᵢ‖ for wᵢ > 0 (aᵢ ∈ ℝᵈ, d symbolic): licensed with the softmax as
+    weights; refused with a weight of unknown sign, a wrong right side, a squared left side
+    or a possibly reversed range."""
+    d, k = Size("d"), index("k")
+    x = sp.IndexedBase("x", real=True)
+    p = INDEXED.softmax(Z, I)
+    a = x[I, k] - V.y[k]
+
+    def norm_of_sum(w, hi=M):
+        return sp.sqrt(sp.Sum(sp.Sum(w * a, (I, 1, hi)) ** 2, (k, 1, d)))
+
+    def sum_of_norms(w, hi=M):
+        return sp.Sum(w * sp.sqrt(sp.Sum(a**2, (k, 1, d))), (I, 1, hi))
+
+    ok = Step(Rel(norm_of_sum(p), "<=", sum_of_norms(p)), "", K.minkowski(p))
+    assert last([ok]).checked
+    signed = Step(Rel(norm_of_sum(Z.body), "<=", sum_of_norms(Z.body)), "", K.minkowski(Z.body))
+    assert not last([signed]).checked  # zᵢ may be negative
+    half = Step(Rel(norm_of_sum(p), "<=", sum_of_norms(p) / 2), "", K.minkowski(p))
+    assert not last([half]).checked
+    squared = Step(Rel(norm_of_sum(p) ** 2, "<=", sum_of_norms(p)), "", K.minkowski(p))
+    assert not last([squared]).checked
+    n = sp.Symbol("n", integer=True)  # 1 … n may be a reversed range (n < 0)
+    rev = Step(Rel(norm_of_sum(p, n), "<=", sum_of_norms(p, n)), "", K.minkowski(p))
+    assert not last([rev]).checked
+
+
+def test_equal_numbers_have_equal_values_under_any_real_map():
+    """From a = b, f(a) = f(b) for any f real on the domain (t², not increasing); refused
+    for a map not real everywhere there (1/t, ln t on the real numbers) and for t² on an
+    inequality."""
+    total = sp.Sum(INDEXED.softmax(Z, I), (I, 1, M))
+    base = [Step(Rel(total, "==", 1), "", K.algebra(unfold=("softmax",)))]
+    square = sp.Lambda(T, T**2)
+    ok = Step(Rel(total**2, "==", 1), "", K.monotone(0, square))
+    assert check(base + [ok])[1].checked
+    wrong = Step(Rel(total**2, "==", 2), "", K.monotone(0, square))
+    assert not check(base + [wrong])[1].checked
+    for f in (sp.Lambda(T, 1 / T), sp.Lambda(T, sp.log(T))):  # not real at t = 0, t < 0
+        step = Step(Rel(f(total), "==", f(sp.Integer(1))), "", K.monotone(0, f))
+        assert not check(base + [step])[1].checked, f
+    le = [Step(Rel(Z.body, "<=", TOP, over=EVERY), "", K.term_bound())]
+    sq_le = Step(Rel(Z.body**2, "<=", TOP**2, over=EVERY), "", K.monotone(0, square))
+    assert not check(le + [sq_le])[1].checked  # t² is not increasing
