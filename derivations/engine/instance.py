@@ -61,8 +61,9 @@ class Instance:
                 s += max(abs(t) for t in flat)
         return s
 
-    def size_text(self) -> str:
-        """The instance's size for evidence lines: m for vectors, d and n for patterns."""
+    def size_text(self, names: tuple[str, str] = ("d", "n")) -> str:
+        """The instance's size for evidence lines: m for vectors; for patterns, their number
+        and their dimension under the paper's letters ``names`` (default d and n)."""
         p = self.p
         if self.patterns is None and "z" in p:
             return f"m={len(p['z'])}"
@@ -73,7 +74,7 @@ class Instance:
         else:
             d = p.get("d", "-")
         n = len(self.x) if self.x is not None else p.get("n", "-")
-        return f"d={_num_text(d)}, n={_num_text(n)}"
+        return f"{names[0]}={_num_text(d)}, {names[1]}={_num_text(n)}"
 
     @staticmethod
     def from_json(doc: dict) -> Instance:

@@ -309,7 +309,8 @@ class Claim:
     statement (or computation) next to the claim, which the mutation test must see refuted
     by the same engine (``wrong_variant()``). ``uses`` lists claims this one rests on without
     a derivation step (shown in the report in both directions); ``aliases`` are other ids it
-    answers to. ``paper`` and ``section`` are set by the claim's :class:`Paper`.
+    answers to. ``paper``, ``section`` and ``size_names`` are set by the claim's
+    :class:`Paper`.
     """
 
     id: str
@@ -331,6 +332,7 @@ class Claim:
     aliases: tuple = ()
     paper: str = ""
     section: str = ""
+    size_names: tuple[str, str] = ("d", "n")
     hypotheses: Callable | None = None
     defined: dict | None = None
 

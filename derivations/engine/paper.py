@@ -56,7 +56,9 @@ class Paper:
     by ``paper:id`` across papers. Figures: every module of ``figure_package`` that defines
     ``FIGURE`` (:class:`derivations.figures.Figure`; found automatically, in name order, so
     a new figure is one new module), then the modules listed in ``figure_modules``; a
-    figure's ``claims`` name local claim ids.
+    figure's ``claims`` name local claim ids. ``size_names`` are the paper's letters for an
+    instance's number of stored patterns and their dimension, used in evidence lines (Niu
+    et al.: d patterns in ℝⁿ, the default; Ramsauer et al.: N patterns in ℝᵈ).
     """
 
     id: str
@@ -70,6 +72,7 @@ class Paper:
     figure_modules: tuple[str, ...] = ()
     summary: str = ""
     figure_package: str = ""
+    size_names: tuple[str, str] = ("d", "n")
     _claims: list | None = field(default=None, repr=False)
 
     def __post_init__(self):
@@ -78,6 +81,12 @@ class Paper:
         keys = [s.key for s in self.sections]
         if len(set(keys)) != len(keys):
             raise ValueError(f"paper {self.id}: section keys repeat: {keys}")
+        names = self.size_names
+        if len(names) != 2 or not all(isinstance(n, str) and n.isidentifier() for n in names):
+            raise ValueError(
+                f"paper {self.id}: size_names must be two letters (number of patterns, "
+                f"dimension), e.g. ('N', 'd'); got {names!r}"
+            )
 
     @property
     def ref(self) -> str:
@@ -85,7 +94,8 @@ class Paper:
         return f"arXiv:{self.arxiv}{self.version}"
 
     def claims(self) -> list[Claim]:
-        """The pack's claims in the paper's order, each with ``paper`` and ``section`` set."""
+        """The pack's claims in the paper's order, each with ``paper``, ``section`` and
+        ``size_names`` set."""
         if self._claims is None:
             keys = {s.key for s in self.sections}
             out: list[Claim] = []
@@ -95,6 +105,7 @@ class Paper:
                 section = getattr(mod, "SECTION", None)
                 for c in mod.claims():
                     c.paper = self.id
+                    c.size_names = tuple(self.size_names)
                     c.section = c.section or section or ""
                     if c.section not in keys:
                         raise ValueError(

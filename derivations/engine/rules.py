@@ -273,7 +273,10 @@ def assumption(ctx, rel, prem):
 def cites(ctx, rel, prem, claim_id, v):
     """An instance of another claim: one relation of its statement at the instance ``v``,
     where ``v``'s sizes meet the cited claim's size bounds (e.g. m ≥ 2) and its hypotheses
-    hold (by the sign rules or an earlier checked step)."""
+    hold (by the sign rules or an earlier checked step). A step over ranges (e.g. every point
+    y + t(ξ − y), t ∈ [0, 1], of a segment) cites the claim at an instance that depends on
+    their indices: a hypothesis that mentions an index must then hold over that index's
+    range of the step (and the step concludes only over its ranges)."""
     from derivations.engine.indexed_ops import ops_for
 
     key = ctx.claim.resolve(claim_id, ctx.registry) if ctx.claim else claim_id
@@ -283,11 +286,21 @@ def cites(ctx, rel, prem, claim_id, v):
     _size_bounds_met(cited, v)
     ops = ops_for(v)
     for h in cited.hypotheses(ops, v) if cited.hypotheses else []:
-        if not _establish(h, ctx):
+        if not _establish(_over_step(h, rel), ctx):
             raise NotLicensed(f"the hypothesis {h.text()} of {claim_id} is not established")
     if any(implies(r, rel) for r in cited.statement(ops, v)):
         return f"an instance of {claim_id}"
     raise NotLicensed(f"does not match the statement of {claim_id} at this instance")
+
+
+def _over_step(h: Rel, step: Rel) -> Rel:
+    """``h`` quantified over the step's ranges whose indices it mentions (``h`` itself when
+    it has ranges of its own or mentions none)."""
+    if h.ranges or not step.ranges:
+        return h
+    free = sp.sympify(h.lhs).free_symbols | sp.sympify(h.rhs).free_symbols
+    rngs = tuple(r for r in step.ranges if r[0] in free)
+    return Rel(h.lhs, h.op, h.rhs, h.label, over=rngs) if rngs else h
 
 
 def _size_bounds_met(cited: Claim, v) -> None:

@@ -139,7 +139,7 @@ def decide(claim: Claim, checks: dict, statuses: dict) -> dict:
             "equality": bool(res.get("equality")),
         }
         status = "refuted"
-        size = inst.size_text()
+        size = inst.size_text(claim.size_names)
         fail = (
             f"holds with equality, so the strict '{r.op}' fails"
             if res.get("equality")

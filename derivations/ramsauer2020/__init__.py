@@ -21,6 +21,7 @@ PAPER = Paper(
     arxiv="2008.02217",
     version="v3",
     year=2020,
+    size_names=("N", "d"),
     sections=(
         Section("energy", "§2–3, A.1.1–A.1.3 — energy, update, global convergence, Eq. 10"),
         Section("local", "A.1.4 — local convergence: Lemmas A2–A7"),
@@ -36,6 +37,7 @@ PAPER = Paper(
             "energy",
             "asymptotic",
             "local",
+            "local_readings",
             "metastable",
             "printed",
             "capacity",

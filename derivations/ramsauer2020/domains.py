@@ -29,6 +29,7 @@ __all__ = [
     "metastable",
     "transformer",
     "eq142_beta",
+    "eq142_beta_low",
     "vectors",
     "with_i",
     "with_s",
@@ -221,48 +222,91 @@ def _sep_np(P: np.ndarray, i: int) -> float:
     return float(G[i] - np.max(np.delete(G, i)))
 
 
+def _eq142_g(delta: float, n: int, m2: float):
+    """g(β) = βΔ − 2/N − ln(2(N−1)NβM²); Eq. 142 holds at β exactly when g(β) ≥ 0."""
+    c = 2 * (n - 1) * n * m2
+    return lambda b: b * delta - 2 / n - math.log(c * b)
+
+
+def _bisect(g, lo: float, hi: float) -> float:
+    """The point where g changes sign on [lo, hi] (g(lo), g(hi) of opposite signs), to 200
+    halvings in log scale, returned on the side where g ≥ 0."""
+    pos_lo = g(lo) >= 0
+    for _ in range(200):
+        mid = math.sqrt(lo * hi)
+        if mid in (lo, hi):
+            break
+        if (g(mid) >= 0) == pos_lo:
+            lo = mid
+        else:
+            hi = mid
+    return lo if pos_lo else hi
+
+
 def eq142_beta(delta: float, n: int, m2: float) -> float | None:
     """The smallest β with Δ ≥ 2/(βN) + β⁻¹ ln(2(N−1)NβM²) for all larger β (float64), or
     None when no β works (Δ ≤ 0). g(β) = βΔ − 2/N − ln(2(N−1)NβM²) is convex, minimal at
     β = 1/Δ; the answer is its upper root (tiny when g ≥ 0 everywhere)."""
     if delta <= 0:
         return None
-    c = 2 * (n - 1) * n * m2
-
-    def g(b):
-        return b * delta - 2 / n - math.log(c * b)
-
+    g = _eq142_g(delta, n, m2)
     lo = 1 / delta
     if g(lo) >= 0:
         return 1e-300
     hi = lo * 2
     while g(hi) < 0:
         hi *= 2
-    for _ in range(200):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if g(mid) < 0 else (lo, mid)
-    return hi
+    return _bisect(g, lo, hi)
+
+
+def eq142_beta_low(delta: float, n: int, m2: float) -> float | None:
+    """The largest β of Eq. 142's lower branch: g ≥ 0 on (0, β] (g → +∞ as β → 0, for any
+    Δ, also Δ ≤ 0). None when g ≥ 0 everywhere (then every β satisfies Eq. 142). Small β
+    means a large ball Sᵢ and 2(N − 1)NβM² possibly below 1, where ln(2(N − 1)NβM²) < 0."""
+    if m2 <= 0:
+        return None
+    g = _eq142_g(delta, n, m2)
+    if delta > 0:
+        hi = 1 / delta
+        if g(hi) >= 0:
+            return None
+    else:  # g decreasing: any β where g < 0 bounds the branch
+        hi = 1.0
+        while g(hi) >= 0:
+            hi *= 2
+    lo = hi / 2
+    while g(lo) < 0:
+        lo /= 2
+    return _bisect(g, lo, hi)
 
 
 @st.composite
 def separated(draw, max_N: int = 5, max_d: int = 3, where: str = "ball", min_d: int = 1):
-    """Patterns with a pattern i satisfying Eq. 142 at β (so Sᵢ, radius 1/(βNM), holds the
-    fixed point xᵢ*), and a state ξ: ``where="ball"`` in Sᵢ; ``"any"`` at distances from 0
-    to beyond Δᵢ/(2M) from xᵢ; ``"query"`` the same without ξ = xᵢ (where Eq. 6 is tight);
-    ``"retrieval"`` within 1/(2βM) of xᵢ (Theorem 5, Eq. 9).
-    The dimension is at least ``min_d``."""
+    """Patterns with a pattern i satisfying Eq. 142 at β, β on either branch of Eq. 142's
+    solution set (at or above its upper root, or at or below its lower root, where
+    2(N − 1)NβM² may be below 1), and a state ξ: ``where="ball"`` in Sᵢ; ``"any"`` at
+    distances from 0 to beyond Δᵢ/(2M) from xᵢ; ``"query"`` the same without ξ = xᵢ (where
+    Eq. 6 is tight); ``"retrieval"`` within 1/(2βM) of xᵢ (Theorem 5, Eq. 9). The number of
+    patterns is uniform in 2 … ``max_N``, the dimension at least ``min_d``."""
     fams = ("random", "equal_norm", "well_separated", "small")
-    P, fam = draw(S.pattern_sets(2, max_N, max_d, fams, n=draw(st.integers(min_d, max_d))))
+    N = draw(st.sampled_from(range(2, max_N + 1)))  # every N alike (Hypothesis favours small)
+    P, fam = draw(S.pattern_sets(N, N, max_d, fams, n=draw(st.integers(min_d, max_d))))
     A = np.array(P, dtype=float)
     n = len(A)
     seps = [_sep_np(A, k) for k in range(n)]
     i = int(np.argmax(seps))
-    assume(seps[i] > 1e-6 * float((A * A).sum(1).max()))
     m2 = float((A * A).sum(1).max())
-    b0 = eq142_beta(seps[i], n, m2)
-    assume(b0 is not None)
+    branch = draw(st.sampled_from(["upper", "lower"]))
     factor = draw(st.sampled_from([1.0, 1.01, 2.0, 10.0]))
-    beta = max(b0 * _MARGIN * factor, draw(S.betas()) if b0 < 1e-200 else 0.0)
+    if branch == "upper":  # β ≥ the upper root of g (ln(2(N − 1)NβM²) mostly > 0)
+        assume(seps[i] > 1e-6 * m2)
+        b0 = eq142_beta(seps[i], n, m2)
+        assume(b0 is not None)
+        beta = max(b0 * _MARGIN * factor, draw(S.betas()) if b0 < 1e-200 else 0.0)
+    else:  # β ≤ the lower root: a large Sᵢ, any Δᵢ (also ≤ 0)
+        b0 = eq142_beta_low(seps[i], n, m2)
+        assume(b0 is not None)
+        beta = b0 / (_MARGIN * factor)
     assume(math.isfinite(beta) and beta < 1e12)
     M = math.sqrt(m2)
     r = 1 / (beta * n * M)
@@ -279,7 +323,9 @@ def separated(draw, max_N: int = 5, max_d: int = 3, where: str = "ball", min_d: 
         s = draw(st.sampled_from([0.0, 0.5, 1.0, 10.0])) * r
         s = draw(st.sampled_from([s, seps[i] / (4 * M), seps[i] / (2 * M), 1.5 * seps[i] / M]))
     x = A[i] + u * s
-    return Instance.make(P, _tup(x), regime=f"{fam}/Eq.142 ×{factor}/{where}", beta=beta, i=i)
+    return Instance.make(
+        P, _tup(x), regime=f"{fam}/Eq.142 {branch} ×{factor}/{where}", beta=beta, i=i
+    )
 
 
 # ------------------------------------------------------------- equal norms, exactly
@@ -426,27 +472,34 @@ def with_s(strategy):
 
 @st.composite
 def all_separated(draw, max_N: int = 5, max_d: int = 3):
-    """Patterns with Eq. 142 for every i (β above the largest of the N thresholds)."""
+    """Patterns with Eq. 142 for every i: β at an end of one pattern's branch (its upper root
+    or its lower root, nudged inward) where every pattern's g is ≥ 0, scaled further inward."""
     inst = draw(separated(max_N=max_N, max_d=max_d))
     A = np.array(inst.patterns)
     n = len(A)
     m2 = float((A * A).sum(1).max())
     G = A @ A.T
-    bs = []
-    for k in range(n):
-        b = eq142_beta(float(G[k, k] - np.max(np.delete(G[k], k))), n, m2)
-        if b is None:
-            return Instance.make(inst.patterns, inst.x, regime=inst.regime + "/not all", **inst.p)
-        bs.append(b)
-    beta = max(bs) * (1 + 1e-6) * draw(st.sampled_from([1.0, 1.5, 4.0]))
+    seps = [float(G[k, k] - np.max(np.delete(G[k], k))) for k in range(n)]
+    gs = [_eq142_g(dk, n, m2) for dk in seps]
+    scale = draw(st.sampled_from([1.0, 1.5, 4.0]))
+    ends = []
+    for dk in seps:
+        up = eq142_beta(dk, n, m2)
+        low = eq142_beta_low(dk, n, m2)
+        ends += [] if up is None or up < 1e-200 else [up * (1 + 1e-6) * scale]
+        ends += [] if low is None else [low / ((1 + 1e-6) * scale)]
+    ends = sorted(b for b in ends if all(g(b) >= 0 for g in gs))
+    if not ends:
+        return Instance.make(inst.patterns, inst.x, regime=inst.regime + "/not all", **inst.p)
+    beta = draw(st.sampled_from(ends))
     p = {**inst.p, "beta": beta}
     return Instance.make(inst.patterns, inst.x, regime=inst.regime + "/all i", **p)
 
 
 @st.composite
-def separated_pair(draw):
+def separated_pair(draw, max_N: int = 5):
     """Eq. 142 instances with a second state y in Sᵢ."""
-    inst = draw(separated(where="ball"))
+    inst = draw(separated(where="ball", max_N=max_N))
     A = np.array(inst.patterns)
     p = inst.p
     i, beta = p["i"], p["beta"]

@@ -525,7 +525,7 @@ def claims() -> list[Claim]:
             ineq,
             sep + "ξ ∈ Sᵢ",
             a6_statement,
-            lambda: D.separated(),
+            lambda: D.separated(max_N=8),
             display,
             wrong=dict(
                 statement=lambda o, v: [Rel(o.hf_jnorm(v.P, v.x, v.beta), "<=", 1 - a6_bound(o, v))]
@@ -538,7 +538,7 @@ def claims() -> list[Claim]:
             ineq,
             sep + "ξ, y ∈ Sᵢ",
             a6_contraction_statement,
-            lambda: D.separated_pair(),
+            lambda: D.separated_pair(max_N=8),
             display,
             wrong=dict(
                 statement=lambda o, v: [

@@ -75,6 +75,7 @@ __all__ = [
     "eq6_derivation",
     "eq7",
     "eq7_derivation",
+    "segment_square",
 ]
 
 _J = index("j")
@@ -402,6 +403,36 @@ def eq6_derivation(o, v):
 # ----------------------------------------------------------------- Theorem 4, Eq. 7
 
 
+def segment_square(v, y, lam, at: int) -> list:
+    """Steps ``at`` … ``at`` + 6 for the point q = y + λ(ξ − y), λ ∈ [0, 1]:
+    ‖q − x₁‖² ≤ (λ‖ξ − x₁‖ + (1 − λ)‖y − x₁‖)² (the last step), from q − x₁ =
+    λ(ξ − x₁) + (1 − λ)(y − x₁) and Cauchy–Schwarz; steps ``at``, ``at`` + 2 are 0 ≤ λ and
+    0 ≤ 1 − λ."""
+    P, k, one, seg = v.P, v.P.k, sp.Integer(1), (lam, 0, 1)
+    D, Ds = _dist(v, v.x), _dist(v, y)
+    Dq = _dist(v, _segment(SimpleNamespace(**{**vars(v), "y": y}), lam).x)
+    a, b = v.x.body - P.rho[one, k], y.body - P.rho[one, k]
+    s = lam * D + (1 - lam) * Ds
+    t = sp.pretty(lam)  # its name in the reasons
+    return [
+        Step(Rel(0, "<=", lam, over=seg), f"{t} ∈ [0, 1]", in_range()),  # at
+        Step(Rel(lam, "<=", 1, over=seg), f"{t} ∈ [0, 1]", in_range()),
+        Step(Rel(0, "<=", 1 - lam, over=seg), "", combine((at + 1, 1))),  # at + 2
+        Step(Rel(0, "<=", 2 - 2 * lam, over=seg), "", combine((at + 1, 2))),
+        Step(Rel(0, "<=", 2 * lam * (1 - lam), over=seg), "", combine((at, 2 - 2 * lam))),
+        Step(
+            Rel(_sk(v, a * b), "<=", D * Ds),
+            "Cauchy–Schwarz: (ξ − x₁)ᵀ(y − x₁) ≤ ‖ξ − x₁‖‖y − x₁‖",
+            cauchy_schwarz(),
+        ),  # at + 5
+        Step(
+            Rel(Dq**2, "<=", s**2, over=seg),
+            f"q − x₁ = {t}(ξ − x₁) + (1 − {t})(y − x₁)",
+            combine((at + 5, 2 * lam * (1 - lam))),
+        ),
+    ]
+
+
 def eq7(o, v):
     """(7) ‖Jᵐ(ξ, y)‖₂ ≤ 2βNM²(N − 1)e^{−β(Δ₁ − 2μM)}."""
     D, Ds, mu, Q, delta = _parts(o, v)
@@ -417,7 +448,7 @@ def eq7_derivation(o, v):
     ‖q − x₁‖ ≤ λ‖ξ − x₁‖ + (1 − λ)‖y − x₁‖ ≤ μ (Cauchy–Schwarz); then ‖∫₀¹ J dλ‖₂ ≤ the
     bound (the kernel's ``integral_norm``), and relabelling."""
     P, beta = v.P, v.beta
-    N, rho, k = P.d, P.rho, P.k
+    N = P.d
     one, j, lam = sp.Integer(1), _J, _LAMBDA
     D, Ds, mu, Q, delta = _parts(o, v)
     M = sp.sqrt(Q)
@@ -433,7 +464,6 @@ def eq7_derivation(o, v):
     m = _m(o, _soft(q))
     seg = (lam, 0, 1)
     later = (l, 2, N)
-    a, b = v.x.body - rho[one, k], v.star.body - rho[one, k]
     Dq = _dist(v, q.x)
     s = lam * D + (1 - lam) * Ds
     bound = 2 * beta * N * Q * (N - 1) * sp.exp(-beta * (delta - 2 * mu * M))
@@ -498,21 +528,7 @@ def eq7_derivation(o, v):
     steps += _gap_steps(o, q, g)
     h = len(steps)  # 30
     steps += [
-        Step(Rel(0, "<=", lam, over=seg), "λ ∈ [0, 1]", in_range()),  # h
-        Step(Rel(lam, "<=", 1, over=seg), "λ ∈ [0, 1]", in_range()),
-        Step(Rel(0, "<=", 1 - lam, over=seg), "", combine((h + 1, 1))),  # h + 2
-        Step(Rel(0, "<=", 2 - 2 * lam, over=seg), "", combine((h + 1, 2))),
-        Step(Rel(0, "<=", 2 * lam * (1 - lam), over=seg), "", combine((h, 2 - 2 * lam))),  # h+4
-        Step(
-            Rel(_sk(v, a * b), "<=", D * Ds),
-            "Cauchy–Schwarz: (ξ − x₁)ᵀ(y − x₁) ≤ ‖ξ − x₁‖‖y − x₁‖",
-            cauchy_schwarz(),
-        ),
-        Step(
-            Rel(Dq**2, "<=", s**2, over=seg),
-            "q − x₁ = λ(ξ − x₁) + (1 − λ)(y − x₁)",
-            combine((h + 5, 2 * lam * (1 - lam))),
-        ),  # h + 6
+        *segment_square(v, v.star, lam, h),  # h … h + 6
         Step(Rel(D, "<=", mu), "D ≤ max{D, D*}", algebra()),
         Step(Rel(Ds, "<=", mu), "D* ≤ max{D, D*}", algebra()),  # h + 8
         Step(Rel(s, "<=", mu, over=seg), "", combine((h + 7, lam), (h + 8, 1 - lam))),

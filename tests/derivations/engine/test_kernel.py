@@ -459,6 +459,41 @@ def test_assumption_and_cites_check_what_they_claim():
     assert not last([Step(bad, "", K.cites("lemma2/m-ge-2", v2))], claim=c, registry=reg).checked
 
 
+def test_cites_at_a_point_of_a_range_needs_the_hypotheses_over_that_range():
+    """A claim with hypotheses 0 ≤ λ ≤ 1 (λ² ≤ λ) cited at λ = t for every t ∈ [0, 1]: the
+    hypotheses must hold over the step's range of t, not merely for one t or a smaller range."""
+    lam, t = sp.Symbol("lam", real=True), sp.Symbol("t", real=True)
+    unit = Claim(
+        "unit",
+        "r",
+        "r",
+        "inequality",
+        "",
+        lambda o, w: [Rel(w.lam**2, "<=", w.lam)],
+        lambda: lse_instances(),
+        lambda: SimpleNamespace(lam=lam),
+        hypotheses=lambda o, w: [Rel(0, "<=", w.lam), Rel(w.lam, "<=", 1)],
+    )
+    main = Claim("main", "r", "r", "inequality", "", lambda o, w: [], lse_instances, ns)
+    unit.paper = main.paper = "t"
+    reg = {"t:unit": unit, "t:main": main}
+    at = SimpleNamespace(lam=t)
+
+    def cite(over, hyp_over):
+        steps = [
+            Step(Rel(0, "<=", t, over=hyp_over), "", K.in_range()),
+            Step(Rel(t, "<=", hyp_over[2], over=hyp_over), "", K.in_range()),
+            Step(Rel(t**2, "<=", t, over=over), "", K.cites("unit", at)),
+        ]
+        return last(steps, claim=main, registry=reg)
+
+    assert cite((t, 0, 1), (t, 0, 1)).checked
+    out = cite((), (t, 0, 1))  # for every real t: the hypotheses hold only on [0, 1]
+    assert not out.checked and "is not established" in out.how, out.how
+    assert not cite((t, 0, 2), (t, 0, 1)).checked  # a wider range than the hypotheses'
+    assert not cite((t, 0, 1), (t, 0, 2)).checked  # t ≤ 2 is not the hypothesis t ≤ 1
+
+
 # ------------------------------------------------------------- only the kernel checks
 
 

@@ -11,6 +11,7 @@ import pytest
 from derivations.engine import (
     Claim,
     Computed,
+    Instance,
     Paper,
     Section,
     installed_papers,
@@ -61,6 +62,15 @@ def test_paper_rejects_bad_packs():
         Paper("Bad Id", "t", "a", "1", "v1", 2020, (), ())
     with pytest.raises(ValueError, match="repeat"):
         Paper("p", "t", "a", "1", "v1", 2020, (Section("A", "x"), Section("A", "y")), ())
+    with pytest.raises(ValueError, match="size_names must be two letters"):
+        Paper("p", "t", "a", "1", "v1", 2020, (), (), size_names=("N",))
+
+
+def test_evidence_names_sizes_in_the_papers_letters():
+    inst = Instance.make(((1.0, 0.0), (0.0, 1.0), (1.0, 1.0)), (0.5, 0.5), beta=1.0)
+    assert inst.size_text() == "d=3, n=2"
+    assert inst.size_text(("N", "d")) == "N=3, d=2"
+    assert all(c.size_names == ("d", "n") for c in installed_papers()["niu2024"].claims())
 
 
 def test_a_claim_in_an_unknown_section_is_refused(tmp_path, monkeypatch):

@@ -105,6 +105,66 @@ def test_lemma_a2_second_part_needs_eps_at_most_half():
     assert _v("lemma-a2/eps-half")["status"] == "supported"
 
 
+def _a6_parts(ce):
+    """From a counterexample of Lemma A6's claims, in mpmath at 40 digits: Eq. 142's slack,
+    the radius of Sᵢ, the proof's q, f and J (J = β(Σₖ pₖxₖxₖᵀ − x̄x̄ᵀ), Eq. 59)."""
+    P = [[mpmath.mpf(t) for t in r] for r in ce["patterns"]]
+    N, d = len(P), len(P[0])
+    beta, i = mpmath.mpf(ce["params"]["beta"]), ce["params"]["i"]
+    dot = lambda a, b: mpmath.fsum(s * t for s, t in zip(a, b))  # noqa: E731
+    delta = min(dot(P[i], P[i]) - dot(P[i], P[j]) for j in range(N) if j != i)
+    M2 = max(dot(r, r) for r in P)
+    slack = delta - 2 / (beta * N) - mpmath.log(2 * (N - 1) * N * beta * M2) / beta
+    r = 1 / (beta * N * mpmath.sqrt(M2))
+    q = 1 - 2 * (N - 1) ** 2 * beta * N * M2 * mpmath.exp(-2 * beta * (delta + 2 / (beta * N)))
+
+    def p(x):
+        z = [beta * dot(x, r_) for r_ in P]
+        top = max(z)
+        w = [mpmath.exp(t - top) for t in z]
+        return [t / mpmath.fsum(w) for t in w]
+
+    def f(x):
+        return [mpmath.fsum(pk * r_[c] for pk, r_ in zip(p(x), P)) for c in range(d)]
+
+    def jnorm(x):
+        pk, m = p(x), f(x)
+        J = mpmath.matrix(d, d)
+        for a in range(d):
+            for b in range(d):
+                J[a, b] = beta * (
+                    mpmath.fsum(w * r_[a] * r_[b] for w, r_ in zip(pk, P)) - m[a] * m[b]
+                )
+        return max(abs(e) for e in mpmath.eigsy(J)[0])
+
+    return slack, r, q, f, jnorm, P[i]
+
+
+def test_lemma_a6_proof_bound_fails_on_eq142_lower_branch():
+    """The bound 1 − 2(N − 1)²βNM²e^{−2β(Δᵢ + 2/(βN))} of Lemma A6's proof is negative for
+    small β meeting Eq. 142 (2(N − 1)NβM² < 1, N ≥ 5), where the proof's use of Lemma A2's
+    second part lacks ε ≤ ½; so is the contraction factor. Recomputed in mpmath."""
+    with mpmath.workdps(40):
+        rec = _v("lemma-a6", 60)
+        assert rec["status"] == "refuted", rec["evidence"]
+        assert rec["evidence"].startswith("counterexample (N=")
+        ce = rec["counterexample"]
+        slack, r, q, f, jnorm, xi_pat = _a6_parts(ce)
+        x = [mpmath.mpf(t) for t in ce["x"]]
+        assert slack >= 0 and mpmath.norm(mpmath.matrix(x) - mpmath.matrix(xi_pat)) <= r
+        assert jnorm(x) > q
+        rec = _v("lemma-a6/contraction", 60)
+        assert rec["status"] == "refuted", rec["evidence"]
+        ce = rec["counterexample"]
+        slack, r, q, f, _, xi_pat = _a6_parts(ce)
+        x = mpmath.matrix([mpmath.mpf(t) for t in ce["x"]])
+        y = mpmath.matrix([mpmath.mpf(t) for t in ce["params"]["y"]])
+        pat = mpmath.matrix(xi_pat)
+        assert slack >= 0 and mpmath.norm(x - pat) <= r and mpmath.norm(y - pat) <= r
+        lhs = mpmath.norm(mpmath.matrix(f(list(x))) - mpmath.matrix(f(list(y))))
+        assert lhs > q * mpmath.norm(x - y)
+
+
 def test_cocoercivity_as_printed_fails_and_squared_holds():
     assert _v("lemma-a26")["status"] == "refuted"
     assert _v("lemma-a26/squared")["status"] == "supported"

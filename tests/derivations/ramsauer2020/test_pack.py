@@ -134,3 +134,8 @@ def test_lemma_a18_is_proven_for_every_m_through_the_kernel():
     rec = verify_claim(reg["ramsauer2020:lemma-a18"], reg, {}, 10, seed=0)
     assert rec["status"] == "proven", rec["evidence"]
     assert "for every size" in rec["evidence"]
+
+
+def test_evidence_counts_patterns_as_n_and_dimension_as_d():
+    assert PAPER.size_names == ("N", "d")
+    assert all(c.size_names == ("N", "d") for c in PAPER.claims())
