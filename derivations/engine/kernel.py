@@ -26,6 +26,7 @@ The rules (public constructors; ``premises`` are indices of earlier steps, 0-bas
 ``delta_cases(k1, k2)``, ``antisymmetry(k1, k2)``, ``sum_bound()``, ``spectral_bound()``,
 ``spectral_congruence(X)``, ``gram_trace(X)``, ``spectral_entries(k)``,
 ``mean_value(k1, k2, a, b, t)``, ``mean_value_matrix(k, a, b, t)``, ``integral_norm(k)``,
+``baillon_haddad(k1, k2, F, G, u, v, a, b)``,
 ``instance(k, at, index=None)``, ``unchecked(reason)``,
 ``in_range()``, ``integral_bound(k)``, ``integrate()``, ``relabel(k, patterns="P", which="i")``.
 
@@ -76,6 +77,7 @@ from derivations.engine.rules import (
     algebra,
     antisymmetry,
     assumption,
+    baillon_haddad,
     cases_first,
     cauchy_schwarz,
     cites,
@@ -148,6 +150,7 @@ __all__ = [
     "mean_value",
     "mean_value_matrix",
     "integral_norm",
+    "baillon_haddad",
     "instance",
     "unchecked",
     "in_range",

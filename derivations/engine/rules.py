@@ -549,6 +549,7 @@ max_difference, differentiate = _classic.max_difference, _classic.differentiate
 delta_sum, sum_bound, instance = _classic.delta_sum, _classic.sum_bound, _classic.instance
 delta_cases, antisymmetry = _classic.delta_cases, _classic.antisymmetry
 integral_bound, integrate = _classic.integral_bound, _classic.integrate
+baillon_haddad = _classic.baillon_haddad
 
 # The symmetry arguments (relabelling the patterns, WLOG on a vector) live in
 # rules_relabel.py; importing it registers them here.

@@ -462,3 +462,75 @@ def integrate(ctx, rel, prem):
     if not same(h.subs(b, a), 0):
         raise NotLicensed(f"the right side is not 0 at {b} = {_show(a)}")
     return "the fundamental theorem of calculus"
+
+
+def _vector_variable(x) -> sp.IndexedBase:
+    """The base of a vector variable (a :class:`~theory.indexed.Vec` whose entries are
+    base[i]), or refused."""
+    base = x.base() if hasattr(x, "base") else None
+    if base is None or not same(x.body, base[x.var]):
+        raise NotLicensed(f"{_show(getattr(x, 'body', x))} is not a vector variable")
+    return base
+
+
+@_rule(
+    build=lambda k1, k2, F, G, u, v, a, b: (
+        (k1, k2),
+        {"F": F, "G": G, "u": u, "v": v, "a": a, "b": b},
+    )
+)
+def baillon_haddad(ctx, rel, prem, F, G, u, v, a, b):
+    """Baillon–Haddad: a convex F: ℝⁿ → ℝ, continuously differentiable (by construction,
+    :func:`derivations.engine.rules_matrix._smooth`), whose gradient G is L-Lipschitz, has a
+    (1/L)-cocoercive gradient: (G(a) − G(b))ᵀ(a − b) ≥ (1/L)‖G(a) − G(b)‖². The first
+    premise is the tangent-plane inequality F(v) ≥ F(u) + Σᵢ Gᵢ(u)(vᵢ − uᵢ) (so F is convex
+    and G its gradient), the second ‖G(u) − G(v)‖ ≤ L‖u − v‖ with L > 0 free of u and v; both
+    at vector variables u, v (rule args) of the length of a and b that the claim's hypotheses
+    do not mention, so they hold for every u and v. ``F`` is F(u); ``G`` is Lambda(i, Gᵢ(u));
+    a and b are vector variables too."""
+    from derivations.engine.rules_matrix import _smooth
+
+    tan, lip = (p.normal() for p in prem)
+    U, V, A, B = (_vector_variable(x) for x in (u, v, a, b))
+    if U == V or not all(same(x.length, u.length) for x in (v, a, b)):
+        raise NotLicensed("u, v, a and b must be vectors of one length, u and v distinct")
+    hyps = ctx.claim.hypotheses(ctx.ops, ctx.ns) if ctx.claim and ctx.claim.hypotheses else []
+    if any(sp.sympify(s).has(W) for h in hyps for s in (h.lhs, h.rhs) for W in (U, V)):
+        raise NotLicensed("the claim's hypotheses mention u or v: the premises are not general")
+    if tan.ranges or lip.ranges:
+        raise NotLicensed("the premises hold for all u and v, not over index ranges")
+    F = sp.sympify(F)
+    _smooth(unfold(F, "*"), U)
+    k = sp.Dummy("k", integer=True)
+    n = u.length
+
+    def g(i, W):  # Gᵢ at the vector variable W (its base replaced, in Named arguments too)
+        return G(i).xreplace({U: W})
+
+    def f(W):
+        return F.xreplace({U: W})
+
+    def e(W, i):  # entry i of the vector variable W
+        return W[i]
+
+    tangent = Rel(f(V), ">=", f(U) + sp.Sum(g(k, U) * (e(V, k) - e(U, k)), (k, 1, n)))
+    if not implies(tan, tangent):
+        raise NotLicensed("the first premise is not F(v) ≥ F(u) + G(u)ᵀ(v − u)")
+    gap = sp.sqrt(sp.Sum((g(k, U) - g(k, V)) ** 2, (k, 1, n)))
+    dist = sp.sqrt(sp.Sum((e(U, k) - e(V, k)) ** 2, (k, 1, n)))
+    if lip.op != "<=" or not same(lip.lhs, gap):
+        raise NotLicensed("the second premise is not ‖G(u) − G(v)‖ ≤ L‖u − v‖")
+    factors = sp.Mul.make_args(lip.rhs)
+    hit = [x for x in factors if same(x, dist)]
+    if len(hit) != 1:
+        raise NotLicensed("the second premise's right side is not L‖u − v‖")
+    L = sp.Mul(*(x for x in factors if x is not hit[0]))
+    if L.has(U) or L.has(V) or not is_pos(normal_form(L)):
+        raise NotLicensed("the Lipschitz constant L must be > 0 and free of u and v")
+    d = lambda j: g(j, A) - g(j, B)  # noqa: E731
+    want = Rel(
+        sp.Sum(d(k) * (e(A, k) - e(B, k)), (k, 1, n)), ">=", sp.Sum(d(k) ** 2, (k, 1, n)) / L
+    )
+    if not implies(want, rel.normal()):
+        raise NotLicensed("the step is not (G(a) − G(b))ᵀ(a − b) ≥ (1/L)‖G(a) − G(b)‖²")
+    return "Baillon–Haddad: a convex F with an L-Lipschitz gradient has a (1/L)-cocoercive one"

@@ -1,7 +1,8 @@
 """Lipschitz bounds of Ramsauer et al. (arXiv:2008.02217v3) through the rule kernel's mean
 value inequality, for every size: Lemma A25, softmax(βz) is (β/2)-Lipschitz (the claim
 ``lemma-a25``), and Lemma A3's contraction ‖f(ξ) − f(y)‖ ≤ βm_max²‖ξ − y‖ (the claim
-``lemma-a3/contraction``).
+``lemma-a3/contraction``); with Lemma A22's tangent planes, Lemma A26 with the squared norm
+(``lemma-a26/squared``) by Baillon–Haddad.
 
 The route. The Jacobian of z ↦ softmax(βz) is J_s(z) = β(diag p − ppᵀ) at every z (Lemma
 A20, cited at a free vector u), and ‖J_s(z)‖₂ ≤ β/2 at every z (Lemma A24, cited on the
@@ -23,7 +24,14 @@ from types import SimpleNamespace
 import sympy as sp
 
 from derivations.engine import Rel, Step
-from derivations.engine.kernel import cites, combine, differentiate, mean_value, mean_value_matrix
+from derivations.engine.kernel import (
+    baillon_haddad,
+    cites,
+    combine,
+    differentiate,
+    mean_value,
+    mean_value_matrix,
+)
 from derivations.ramsauer2020 import energy_proofs as EP
 from derivations.ramsauer2020 import jacobian_proofs as JP
 from derivations.ramsauer2020 import toolbox_proofs as TP
@@ -39,6 +47,8 @@ __all__ = [
     "mean_jacobian",
     "a32",
     "a32_derivation",
+    "a26_squared",
+    "a26_squared_derivation",
 ]
 
 
@@ -178,4 +188,40 @@ def a32_derivation(o, v):
     return [
         *_jacobian_steps(o, v),  # 0 … 4
         Step(goal, "the mean value theorem", mean_value_matrix(4, v.x, v.y, _LAMBDA)),
+    ]
+
+
+# ------------------------------------------------------------ Lemma A26, squared
+
+
+def a26_squared(o, v):
+    """(p − p′)ᵀ(z − z′) ≥ (2/β)‖p − p′‖², p = softmax(βz), p′ = softmax(βz′)."""
+    i, m, beta = v.z.var, v.z.length, v.beta
+    d = o.softmax(v.z, i, beta) - o.softmax(v.w, i, beta)
+    lhs = sp.Sum(d * (v.z[i] - v.w[i]), (i, 1, m))
+    return [Rel(lhs, ">=", 2 / beta * sp.Sum(d**2, (i, 1, m)), "cocoercive (²)")]
+
+
+def a26_squared_derivation(o, v):
+    """Baillon–Haddad (the kernel's ``baillon_haddad``): lse(β, ·) lies above its tangent
+    planes, whose slopes are softmax(β·) (Lemma A22, cited at free vectors a, b), and
+    softmax(β·) is (β/2)-Lipschitz (Lemma A25, cited at a, b); so softmax(β·) is
+    (2/β)-cocoercive, at z and z′ in particular."""
+    m, beta = v.z.length, v.beta
+    a, b = Vec.symbol("a", m), Vec.symbol("b", m)
+    at = SimpleNamespace(**{**vars(v), "z": a, "w": b})
+    i = index("i")
+    G = sp.Lambda(i, o.softmax(a, i, beta))
+    F = sp.log(sp.Sum(sp.exp(beta * a[i]), (i, 1, m))) / beta  # lse(β, a), written out
+    (tangent,) = TP.a22_convex(o, at)
+    (lip,) = a25(o, at)
+    (goal,) = a26_squared(o, v)
+    return [
+        Step(tangent, "Lemma A22: lse above its tangent plane at a", cites("lemma-a22/convex", at)),
+        Step(lip, "Lemma A25: softmax(β·) is (β/2)-Lipschitz", cites("lemma-a25", at)),
+        Step(
+            goal,
+            "Baillon–Haddad with L = β/2",
+            baillon_haddad(0, 1, F, G, a, b, v.z, v.w),
+        ),
     ]

@@ -211,6 +211,8 @@ def a26_statement(squared: bool):
     1/(2mβ) = 2/β), or ≥ (2/β)‖p − p′‖² (Baillon–Haddad's squared norm)."""
 
     def statement(o, v):
+        if squared and isinstance(getattr(v, "z", None), Vec):
+            return LP.a26_squared(o, v)
         d = sub(o, _p(o, v.z, v.beta), _p(o, v.w, v.beta))
         n = o.hf_norm(d)
         rhs = 2 / v.beta * (n**2 if squared else n)
@@ -501,6 +503,8 @@ def claims() -> list[Claim]:
             a26_statement(True),
             V2,
             display,
+            LP.a26_squared_derivation,
+            TP.sizes,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(

@@ -92,3 +92,77 @@ def test_equal_numbers_have_equal_values_under_any_real_map():
     le = [Step(Rel(Z.body, "<=", TOP, over=EVERY), "", K.term_bound())]
     sq_le = Step(Rel(Z.body**2, "<=", TOP**2, over=EVERY), "", K.monotone(0, square))
     assert not check(le + [sq_le])[1].checked  # t² is not increasing
+
+
+# ------------------------------------------------------------------- Baillon–Haddad
+
+U, W = Vec.symbol("u", M), Vec.symbol("w", M)
+K_ = index("k")
+
+
+def _sk(e):
+    return sp.Sum(e, (K_, 1, M))
+
+
+def _bh_premises(F, G, L):
+    """Steps 1, 2: the tangent-plane inequality of F with slopes G, and ‖G(u) − G(w)‖ ≤
+    L‖u − w‖ (checked for F = ½‖·‖², G = id, L = 1: step 0 is ‖w − u‖² ≥ 0)."""
+    f = lambda X: F.xreplace({U.base(): X.base()})  # noqa: E731
+    g = lambda X, k: G(k).xreplace({U.base(): X.base()})  # noqa: E731
+    tangent = Rel(f(W), ">=", f(U) + _sk(g(U, K_) * (W[K_] - U[K_])))
+    lip = Rel(
+        sp.sqrt(_sk((g(U, K_) - g(W, K_)) ** 2)), "<=", L * sp.sqrt(_sk((U[K_] - W[K_]) ** 2))
+    )
+    square = Rel(0, "<=", _sk((W[K_] - U[K_]) ** 2))
+    return [
+        Step(square, "", K.algebra()),
+        Step(tangent, "", K.combine((0, sp.Rational(1, 2)))),
+        Step(lip, "", K.algebra()),
+    ]
+
+
+def test_baillon_haddad_gives_cocoercivity_from_convexity_and_lipschitz():
+    """F = ½‖u‖² (tangent planes: ½‖w‖² − ½‖u‖² − uᵀ(w − u) = ½‖w − u‖² ≥ 0), G = id with
+    L = 1: (a − b)ᵀ(a − b) ≥ ‖a − b‖² at the vector variables z, y; refused with 2‖·‖² (a
+    wrong 1/L), with slopes 2u that are not F's tangent planes, and with an F that is not
+    smooth."""
+    F = _sk(U[K_] ** 2) / 2
+    G = sp.Lambda(I, U[I])
+    a, b = V.z, V.y
+    d = a[K_] - b[K_]
+    prem = _bh_premises(F, G, 1)
+    assert all(o.checked for o in check(prem))
+    ok = Step(Rel(_sk(d * d), ">=", _sk(d**2)), "", K.baillon_haddad(1, 2, F, G, U, W, a, b))
+    assert last([*prem, ok]).checked
+    wrong = Step(Rel(_sk(d * d), ">=", 2 * _sk(d**2)), "", K.baillon_haddad(1, 2, F, G, U, W, a, b))
+    assert not last([*prem, wrong]).checked
+    two = sp.Lambda(I, 2 * U[I])  # not F's slopes: the tangent premise does not match
+    out = last([*prem, Step(ok.rel, "", K.baillon_haddad(1, 2, F, two, U, W, a, b))])
+    assert not out.checked and "first premise" in out.how, out.how
+    rough = _sk(sp.Abs(U[K_]))
+    out = last([*prem, Step(ok.rel, "", K.baillon_haddad(1, 2, rough, G, U, W, a, b))])
+    assert not out.checked and "continuously differentiable" in out.how, out.how
+
+
+def test_baillon_haddad_needs_premises_for_every_u_and_w():
+    """Premises at vectors the claim's hypotheses constrain hold only there: refused."""
+    from derivations.engine.model import Claim
+
+    F = _sk(U[K_] ** 2) / 2
+    G = sp.Lambda(I, U[I])
+    claim = Claim(
+        "h",
+        "r",
+        "r",
+        "inequality",
+        "",
+        lambda o, v: [],
+        lambda: None,
+        lambda: V,
+        hypotheses=lambda o, v: [Rel(_sk(U[K_] ** 2), "<=", 1)],
+    )
+    prem = _bh_premises(F, G, 1)
+    d = V.z[K_] - V.y[K_]
+    step = Step(Rel(_sk(d * d), ">=", _sk(d**2)), "", K.baillon_haddad(1, 2, F, G, U, W, V.z, V.y))
+    out = K.run_steps(claim, {}, INDEXED, V, [*prem, step]).outcomes[-1]
+    assert not out.checked and "hypotheses mention" in out.how, out.how

@@ -10,7 +10,8 @@ A2's second part under A24's hypothesis p_max ≥ 1 − ε ≥ ½, through WLOG 
 Lemmas A9 and A10 (the update near a
 cluster's centre and f(S_m) ⊂ S_m, :mod:`derivations.ramsauer2020.metastable_proofs`), Lemma
 A25, Lemma A3's contraction and Lemma A32 (the mean value inequality and theorem,
-:mod:`derivations.ramsauer2020.lipschitz_proofs`) are proven; a
+:mod:`derivations.ramsauer2020.lipschitz_proofs`) and Lemma A26 squared (Baillon–Haddad) are
+proven; a
 derivation with a wrong step (a wrong coefficient, a wrong derivative, a wrong inequality) is
 not."""
 
@@ -65,6 +66,7 @@ DERIVED = (
     "lemma-a25",
     "lemma-a3/contraction",
     "lemma-a32",
+    "lemma-a26/squared",
 )
 
 
