@@ -32,6 +32,17 @@ from derivations.ramsauer2020.local import _M, _pattern, a6_bound, eq142_slack, 
 
 SECTION = "local"
 
+#: How the derivations of the readings below reach every pattern.
+_RELABELLED = (
+    " (derivation: for every N ≥ 2 and d, for the first pattern, and for every pattern i, its "
+    "hypotheses with it, by the kernel's relabel rule)"
+)
+
+
+def _update_gap(o, v):
+    """‖f(ξ) − f(y)‖."""
+    return dist(o, o.hf_update(v.P, v.x, v.beta), o.hf_update(v.P, v.y, v.beta))
+
 
 def _under(o, v, hypotheses, rels: list) -> list:
     """``rels`` on display and where the checker compares the hypotheses on their own
@@ -79,7 +90,7 @@ def contraction_statement(o, v):
     """Eq. 142, NβM² ≥ 1 and ξ, y ∈ Sᵢ ⇒ ‖f(ξ) − f(y)‖ ≤ q‖ξ − y‖."""
     if EP.symbolic(v):
         return A6.contraction(o, v)
-    lhs = dist(o, o.hf_update(v.P, v.x, v.beta), o.hf_update(v.P, v.y, v.beta))
+    lhs = _update_gap(o, v)
     rels = [Rel(lhs, "<=", a6_bound(o, v) * dist(o, v.x, v.y), "f contracts on Sᵢ")]
     return _under(o, v, contraction_hypotheses, rels)
 
@@ -96,7 +107,7 @@ def small_beta_statement(o, v):
     if EP.symbolic(v):
         return A6.small_beta(o, v)
     c = v.beta * count(o, v.P) * _M(o, v) ** 2 / 2
-    lhs = dist(o, o.hf_update(v.P, v.x, v.beta), o.hf_update(v.P, v.y, v.beta))
+    lhs = _update_gap(o, v)
     rels = [
         Rel(lhs, "<=", c * dist(o, v.x, v.y), "(βNM²/2)-Lipschitz"),
         Rel(c, "<", o.num(0.5), "βNM²/2 < ½"),
@@ -140,9 +151,7 @@ def claims() -> list[Claim]:
             "Eq. 142, NβM² ≥ 1 and ξ ∈ Sᵢ ⇒ ‖J(ξ)‖₂ ≤ 1 − 2(N−1)²βNM²e^{−2β(Δᵢ + 2/(βN))} < 1 "
             "(NβM² ≥ 1 gives the ε ≤ ½ the proof's use of Lemma A2 needs)",
             "inequality",
-            "patterns with Eq. 142 for pattern i and NβM² ≥ 1; ξ ∈ Sᵢ (derivation: for every "
-            "N ≥ 2 and d, for the first pattern, and for every pattern i, its hypotheses with "
-            "it, by the kernel's relabel rule)",
+            "patterns with Eq. 142 for pattern i and NβM² ≥ 1; ξ ∈ Sᵢ" + _RELABELLED,
             side_statement,
             lambda: D.separated(max_N=8),
             display,
@@ -159,9 +168,7 @@ def claims() -> list[Claim]:
             "Eq. 142, NβM² ≥ 1 and ξ, y ∈ Sᵢ ⇒ ‖f(ξ) − f(y)‖ ≤ q‖ξ − y‖ with the proof's q < 1: "
             "f is a contraction on Sᵢ",
             "inequality",
-            "patterns with Eq. 142 for pattern i and NβM² ≥ 1; ξ, y ∈ Sᵢ (derivation: for every "
-            "N ≥ 2 and d, for the first pattern, and for every pattern i, its hypotheses with "
-            "it, by the kernel's relabel rule)",
+            "patterns with Eq. 142 for pattern i and NβM² ≥ 1; ξ, y ∈ Sᵢ" + _RELABELLED,
             contraction_statement,
             lambda: D.separated_pair(max_N=8),
             display,
@@ -171,7 +178,7 @@ def claims() -> list[Claim]:
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(
-                        dist(o, o.hf_update(v.P, v.x, v.beta), o.hf_update(v.P, v.y, v.beta)),
+                        _update_gap(o, v),
                         "<=",
                         (1 - a6_bound(o, v)) * dist(o, v.x, v.y),
                     )
@@ -205,9 +212,7 @@ def claims() -> list[Claim]:
             "(written min_{j≠i} βNM‖xᵢ − xⱼ‖ > 2): Sᵢ is disjoint from every other Sⱼ (with "
             "Eq. 142 for every i, the balls are pairwise disjoint)",
             "inequality",
-            "patterns with Eq. 142 for pattern i and 1 < 2(N − 1)NβM² (derivation: for every "
-            "N ≥ 2 and d, for the first pattern, and for every pattern i, its hypotheses with "
-            "it, by the kernel's relabel rule)",
+            "patterns with Eq. 142 for pattern i and 1 < 2(N − 1)NβM²" + _RELABELLED,
             each_statement,
             lambda: D.separated(max_N=6),
             display,
