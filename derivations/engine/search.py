@@ -292,12 +292,41 @@ def _target(sides) -> float | None:
     return best
 
 
+#: Bits at which an instance's hypotheses are decided for the count of instances meeting them.
+HYPOTHESES_PREC = 128
+
+
+def hypotheses_met(claim: Claim, inst: Instance) -> bool | None:
+    """Whether the instance meets every hypothesis of the claim (``Claim.hypotheses``,
+    certified in ball arithmetic at :data:`HYPOTHESES_PREC` bits): True, False, or None when
+    one cannot be decided there (or has no ball-arithmetic form). Only counted: the search
+    judges the claim's statement, which applies its own guard."""
+    if claim.hypotheses is None:
+        return None
+    old = flint.ctx.prec
+    flint.ctx.prec = HYPOTHESES_PREC
+    try:
+        out: bool | None = True
+        for r in claim.hypotheses(ARB, ARB.load(inst)):
+            op, d = _diff(r, _arb(r.lhs), _arb(r.rhs))
+            st = _decided(op, sign(d))
+            if st is False:
+                return False
+            out = out if st else None
+        return out
+    except (AttributeError, TypeError, ValueError, ZeroDivisionError, NotCertifiable):
+        return None
+    finally:
+        flint.ctx.prec = old
+
+
 def search(claim: Claim, examples: int, seed: int, twin: bool = True) -> dict:
     """Hypothesis search for a counterexample; returns counts and the shrunk counterexample.
 
     ``trials``: instances tried, every one judged (``judged`` counts the judgements on their
     own; a mismatch raises :class:`EngineError`); ``undecided``: instances no precision
-    decided (``undecided_reasons``: the first few reasons).
+    decided (``undecided_reasons``: the first few reasons); ``met`` (for a claim with
+    ``hypotheses``): [instances meeting them, instances where that was not decided].
     """
     stats = {
         "trials": 0,
@@ -308,6 +337,7 @@ def search(claim: Claim, examples: int, seed: int, twin: bool = True) -> dict:
         "twin32": [0, 0, 0.0],
         "failure": None,
         "twin_failure": None,
+        "met": [0, 0] if claim.hypotheses else None,
     }
 
     @settings(
@@ -327,6 +357,9 @@ def search(claim: Claim, examples: int, seed: int, twin: bool = True) -> dict:
         stats["trials"] += 1
         res = judge(claim, inst)
         stats["judged"] += 1
+        if stats["met"] is not None:
+            met = hypotheses_met(claim, inst)
+            stats["met"][0 if met else 1] += met is not False
         t = _target(res["sides"])
         if t is not None:
             hypothesis.target(t, label="violation")

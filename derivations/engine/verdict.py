@@ -94,6 +94,8 @@ def decide(claim: Claim, checks: dict, statuses: dict) -> dict:
         "twin_float32": _twin_json(t32),
         "derivation_sizes": deriv["sizes"],
     }
+    if stats.get("met") is not None:
+        rec["values"]["hypotheses_met"] = {"met": stats["met"][0], "not_decided": stats["met"][1]}
     finding = _implementation_finding(claim, stats)
     rec["implementation_finding"] = finding
     rec["twin_ok"] = finding is None
@@ -186,8 +188,19 @@ def decide(claim: Claim, checks: dict, statuses: dict) -> dict:
             evidence = f"no counterexample in {stats['trials']} trials; {why}"
         if stats["undecided"]:
             evidence += f"; {stats['undecided']} instance(s) undecided"
+        evidence += _met_text(stats)
     rec.update(status=status, evidence=evidence + f"; {twin_txt}")
     return rec
+
+
+def _met_text(stats: dict) -> str:
+    """How many trials met the claim's hypotheses (the others hold vacuously)."""
+    met = stats.get("met")
+    if not met:
+        return ""
+    yes, unknown = met
+    more = f", {unknown} not decided" if unknown else ""
+    return f"; {yes} of {stats['trials']} trials met the claim's hypotheses{more}"
 
 
 def _twin_json(t: list) -> dict:

@@ -42,8 +42,8 @@ VERDICT_LEGEND = (
     ("inconclusive", "undecided, with the reason"),
 )
 _CX_KEYS = (
-    ("patterns", "patterns ρⁱ (rows)"),
-    ("x", "query x"),
+    ("patterns", "patterns (one per row)"),
+    ("x", "query (state)"),
     ("params", "parameters"),
     ("regime", "regime"),
     ("relation", "relation"),

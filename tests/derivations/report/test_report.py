@@ -387,7 +387,7 @@ def test_markdown_figures_and_escaping(report):
     assert "](figures/bands_fixture.png)" in md
     assert "\\<b\\>not bold\\</b\\>" in md and "\\| a\\_b\\*c" in md
     assert "$$\n- \\Delta \\leq" in md  # conjunction split into display parts
-    assert "| patterns ρⁱ (rows) | `[[0.5, -1.25], [2.0, 0.0]]` |" in md
+    assert "| patterns (one per row) | `[[0.5, -1.25], [2.0, 0.0]]` |" in md
     assert "| relation | `lower <= r3` |" in md
 
 
