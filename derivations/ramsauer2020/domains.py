@@ -40,6 +40,8 @@ __all__ = [
 FAMILIES = ("small", "random", "equal_norm", "clustered", "near_duplicate", "well_separated")
 _MARGIN = 1 + 1e-6
 _INSIDE = 1 - 1e-9
+#: The pattern families of the Eq. 142 domains.
+_FAMILIES = ("random", "equal_norm", "well_separated", "small")
 
 
 def _rng(draw) -> np.random.Generator:
@@ -281,14 +283,21 @@ def eq142_beta_low(delta: float, n: int, m2: float) -> float | None:
 
 
 @st.composite
-def separated(draw, max_N: int = 5, max_d: int = 3, where: str = "ball", min_d: int = 1):
+def separated(
+    draw,
+    max_N: int = 5,
+    max_d: int = 3,
+    where: str = "ball",
+    min_d: int = 1,
+    families: tuple = None,
+):
     """Patterns with a pattern i satisfying Eq. 142 at β, β on either branch of Eq. 142's
     solution set (at or above its upper root, or at or below its lower root, where
     2(N − 1)NβM² may be below 1), and a state ξ: ``where="ball"`` in Sᵢ; ``"any"`` at
     distances from 0 to beyond Δᵢ/(2M) from xᵢ; ``"query"`` the same without ξ = xᵢ (where
     Eq. 6 is tight); ``"retrieval"`` within 1/(2βM) of xᵢ (Theorem 5, Eq. 9). The number of
     patterns is uniform in 2 … ``max_N``, the dimension at least ``min_d``."""
-    fams = ("random", "equal_norm", "well_separated", "small")
+    fams = families or _FAMILIES
     N = draw(st.sampled_from(range(2, max_N + 1)))  # every N alike (Hypothesis favours small)
     P, fam = draw(S.pattern_sets(N, N, max_d, fams, n=draw(st.integers(min_d, max_d))))
     A = np.array(P, dtype=float)
@@ -473,8 +482,12 @@ def with_s(strategy):
 @st.composite
 def all_separated(draw, max_N: int = 5, max_d: int = 3):
     """Patterns with Eq. 142 for every i: β at an end of one pattern's branch (its upper root
-    or its lower root, nudged inward) where every pattern's g is ≥ 0, scaled further inward."""
-    inst = draw(separated(max_N=max_N, max_d=max_d))
+    or its lower root, nudged inward) where every pattern's g is ≥ 0, scaled further inward;
+    the branch drawn first (the upper one exists only when every Δᵢ > 0: half of the draws
+    are distinct equal-norm patterns at the upper branch, where 1 < 2(N − 1)NβM² holds)."""
+    equal = draw(st.booleans())  # distinct equal-norm patterns: every Δᵢ > 0
+    fams = ("equal_norm",) if equal else _FAMILIES
+    inst = draw(separated(max_N=max_N, max_d=max_d, families=fams))
     A = np.array(inst.patterns)
     n = len(A)
     m2 = float((A * A).sum(1).max())
@@ -482,18 +495,20 @@ def all_separated(draw, max_N: int = 5, max_d: int = 3):
     seps = [float(G[k, k] - np.max(np.delete(G[k], k))) for k in range(n)]
     gs = [_eq142_g(dk, n, m2) for dk in seps]
     scale = draw(st.sampled_from([1.0, 1.5, 4.0]))
-    ends = []
+    ups, lows = [], []
     for dk in seps:
         up = eq142_beta(dk, n, m2)
         low = eq142_beta_low(dk, n, m2)
-        ends += [] if up is None or up < 1e-200 else [up * (1 + 1e-6) * scale]
-        ends += [] if low is None else [low / ((1 + 1e-6) * scale)]
-    ends = sorted(b for b in ends if all(g(b) >= 0 for g in gs))
+        ups += [] if up is None or up < 1e-200 else [up * (1 + 1e-6) * scale]
+        lows += [] if low is None else [low / ((1 + 1e-6) * scale)]
+    ok = lambda bs: sorted(b for b in bs if all(g(b) >= 0 for g in gs))  # noqa: E731
+    branch = "upper" if equal else draw(st.sampled_from(["upper", "lower"]))
+    ends = (ok(ups) or ok(lows)) if branch == "upper" else (ok(lows) or ok(ups))
     if not ends:
         return Instance.make(inst.patterns, inst.x, regime=inst.regime + "/not all", **inst.p)
     beta = draw(st.sampled_from(ends))
     p = {**inst.p, "beta": beta}
-    return Instance.make(inst.patterns, inst.x, regime=inst.regime + "/all i", **p)
+    return Instance.make(inst.patterns, inst.x, regime=inst.regime + f"/all i, {branch}", **p)
 
 
 @st.composite

@@ -294,6 +294,25 @@ def a6_contraction_statement(o, v):
     return implies(o, hyp, [rel])
 
 
+def a6_contraction_hypotheses(o, v):
+    """Lemma A5's hypotheses and y ∈ Sᵢ (counted by the search)."""
+    return [
+        *a5_hypotheses(o, v),
+        Rel(dist(o, v.y, _pattern(v)) ** 2, "<=", radius(o, v) ** 2, "y ∈ Sᵢ"),
+    ]
+
+
+def disjoint_hypotheses(o, v):
+    """Eq. 142 for every pattern and 1 < 2(N − 1)NβM² (counted by the search)."""
+    N = count(o, v.P)
+    eqs = [
+        Rel(o.num(0), "<=", eq142_slack(o, v, k), f"Eq. 142 for pattern {k + 1}")
+        for k in range(len(rows(v.P)))
+    ]
+    side = 2 * (N - 1) * N * v.beta * _M(o, v) ** 2
+    return [*eqs, Rel(o.num(1), "<", side, "1 < 2(N − 1)NβM²")]
+
+
 def a7_statement(o, v):
     """Eq. 142 ⇒ the fixed point xᵢ* of f reached from xᵢ lies in Sᵢ (certified enclosure)."""
     star = o.hf_fixed(v.P, _pattern(v), v.beta)
@@ -314,9 +333,8 @@ def disjoint_statement(side: bool, hypothesis: bool = True):
         R = rows(v.P)
         N = len(R)
         gap = o.min([dist(o, R[i], R[j]) for i in range(N) for j in range(i + 1, N)])
-        hyp = all(bool(eq142_slack(o, v, k) >= 0) for k in range(N)) if hypothesis else None
-        if side and hypothesis:
-            hyp = hyp and bool(2 * (N - 1) * N * v.beta * _M(o, v) ** 2 > 1)
+        hyps = disjoint_hypotheses(o, v)[: None if side else -1]
+        hyp = all(holds(o, h) for h in hyps) if hypothesis else None
         return implies(o, hyp, [Rel(gap, ">", 2 * radius(o, v), "Sᵢ ∩ Sⱼ = ∅")])
 
     return statement
@@ -527,6 +545,7 @@ def claims() -> list[Claim]:
             a6_statement,
             lambda: D.separated(max_N=8),
             display,
+            hypotheses=a5_hypotheses,
             wrong=dict(
                 statement=lambda o, v: [Rel(o.hf_jnorm(v.P, v.x, v.beta), "<=", 1 - a6_bound(o, v))]
             ),
@@ -540,6 +559,7 @@ def claims() -> list[Claim]:
             a6_contraction_statement,
             lambda: D.separated_pair(max_N=8),
             display,
+            hypotheses=a6_contraction_hypotheses,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(
@@ -560,6 +580,7 @@ def claims() -> list[Claim]:
             a7_statement,
             lambda: D.separated(),
             display,
+            hypotheses=lambda o, v: a5_hypotheses(o, v)[:2],  # M² > 0, Eq. 142
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(a7_statement(o, v)[0].lhs, ">", a7_statement(o, v)[0].rhs)
@@ -575,6 +596,7 @@ def claims() -> list[Claim]:
             disjoint_statement(True),
             lambda: D.all_separated(),
             display,
+            hypotheses=disjoint_hypotheses,
             wrong=dict(statement=disjoint_statement(False, hypothesis=False), domain=H2),
         ),
     ]

@@ -140,6 +140,17 @@ def a11_statement(o, v):
     return implies(o, hypothesis_a10(o, v) and inside, rels)
 
 
+def a11_hypotheses(o, v):
+    """Lemma A10's hypotheses and y ∈ S_m (counted by the search; no derivation yet)."""
+    mx, mm, *_ = _parts(o, v)
+    return [*a10_hypotheses(o, v), Rel(dist(o, v.y, mx), "<=", 1 / (v.beta * mm), "y ∈ S_m")]
+
+
+def a12_hypotheses(o, v):
+    """Lemma A10's hypotheses without ξ ∈ S_m (counted by the search; no derivation yet)."""
+    return a10_hypotheses(o, v)[:4]
+
+
 def a12_statement(o, v):
     """(A10) ⇒ the fixed point reached from m_x lies in S_m (certified enclosure)."""
     mx, mm, dm, M, k = _parts(o, v)
@@ -240,6 +251,7 @@ def claims() -> list[Claim]:
             a11_statement,
             lambda: D.metastable(pair=True, rhos=_RHOS),
             display,
+            hypotheses=a11_hypotheses,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(a11_statement(o, v)[0].lhs, "<=", a11_statement(o, v)[0].rhs / 100)
@@ -256,6 +268,7 @@ def claims() -> list[Claim]:
             a12_statement,
             lambda: D.metastable(rhos=_RHOS),
             display,
+            hypotheses=a12_hypotheses,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(a12_statement(o, v)[0].lhs, ">", a12_statement(o, v)[0].rhs)

@@ -301,6 +301,7 @@ def claims() -> list[Claim]:
             anyq,
             display,
             defined=STAR,
+            hypotheses=thm5_hypotheses,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(

@@ -66,3 +66,18 @@ def test_all_separated_instances_meet_eq142_for_every_pattern(inst):
 def test_both_branches_are_drawn(branch):
     inst = find(D.separated(max_N=4, max_d=2), lambda i: f"Eq.142 {branch}" in i.regime)
     assert _slack(inst.patterns, inst.p["beta"], inst.p["i"]) >= 0
+
+
+def test_all_separated_reaches_the_disjointness_hypotheses():
+    """Regression: eq302/disjoint's trials met Eq. 142 for every i and 1 < 2(N − 1)NβM² in 3
+    of 60 trials (β from the lower branch, or a pattern with Δᵢ ≤ 0); equal-norm draws at the
+    upper branch meet both."""
+
+    def meets(inst):
+        n, b = len(inst.patterns), inst.p["beta"]
+        m2 = max(sum(t * t for t in r) for r in inst.patterns)
+        side = 2 * (n - 1) * n * b * m2 > 1
+        return side and all(_slack(inst.patterns, b, k) >= 0 for k in range(n))
+
+    inst = find(D.all_separated(max_N=4, max_d=2), meets)
+    assert "upper" in inst.regime
