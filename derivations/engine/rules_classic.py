@@ -510,14 +510,11 @@ def baillon_haddad(ctx, rel, prem, F, G, u, v, a, b):
     def f(W):
         return F.xreplace({U: W})
 
-    def e(W, i):  # entry i of the vector variable W
-        return W[i]
-
-    tangent = Rel(f(V), ">=", f(U) + sp.Sum(g(k, U) * (e(V, k) - e(U, k)), (k, 1, n)))
+    tangent = Rel(f(V), ">=", f(U) + sp.Sum(g(k, U) * (V[k] - U[k]), (k, 1, n)))
     if not implies(tan, tangent):
         raise NotLicensed("the first premise is not F(v) ≥ F(u) + G(u)ᵀ(v − u)")
     gap = sp.sqrt(sp.Sum((g(k, U) - g(k, V)) ** 2, (k, 1, n)))
-    dist = sp.sqrt(sp.Sum((e(U, k) - e(V, k)) ** 2, (k, 1, n)))
+    dist = sp.sqrt(sp.Sum((U[k] - V[k]) ** 2, (k, 1, n)))
     if lip.op != "<=" or not same(lip.lhs, gap):
         raise NotLicensed("the second premise is not ‖G(u) − G(v)‖ ≤ L‖u − v‖")
     factors = sp.Mul.make_args(lip.rhs)
@@ -528,9 +525,7 @@ def baillon_haddad(ctx, rel, prem, F, G, u, v, a, b):
     if L.has(U) or L.has(V) or not is_pos(normal_form(L)):
         raise NotLicensed("the Lipschitz constant L must be > 0 and free of u and v")
     d = lambda j: g(j, A) - g(j, B)  # noqa: E731
-    want = Rel(
-        sp.Sum(d(k) * (e(A, k) - e(B, k)), (k, 1, n)), ">=", sp.Sum(d(k) ** 2, (k, 1, n)) / L
-    )
+    want = Rel(sp.Sum(d(k) * (A[k] - B[k]), (k, 1, n)), ">=", sp.Sum(d(k) ** 2, (k, 1, n)) / L)
     if not implies(want, rel.normal()):
         raise NotLicensed("the step is not (G(a) − G(b))ᵀ(a − b) ≥ (1/L)‖G(a) − G(b)‖²")
     return "Baillon–Haddad: a convex F with an L-Lipschitz gradient has a (1/L)-cocoercive one"

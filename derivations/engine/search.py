@@ -359,7 +359,8 @@ def search(claim: Claim, examples: int, seed: int, twin: bool = True) -> dict:
         stats["judged"] += 1
         if stats["met"] is not None:
             met = hypotheses_met(claim, inst)
-            stats["met"][0 if met else 1] += met is not False
+            if met is not False:  # True: met; None: not decided
+                stats["met"][0 if met else 1] += 1
         t = _target(res["sides"])
         if t is not None:
             hypothesis.target(t, label="violation")

@@ -100,6 +100,15 @@ def implies(ops, hypothesis, rels: list[Rel]) -> list[Rel]:
     return [Rel(z, "<=", z, "hypothesis fails: vacuous") for _ in rels]
 
 
+def under(ops, v, hypotheses, rels: list[Rel]) -> list[Rel]:
+    """``hypotheses(ops, v)`` ⇒ ``rels`` in the search; the bare relations on display and
+    where the checker compares the hypotheses on their own (``assume_hypotheses``), so a
+    claim's searched guard and its declared hypotheses are one list."""
+    if is_display(v) or getattr(v, "assume_hypotheses", False):
+        return rels
+    return implies(ops, all(holds(ops, h) for h in hypotheses(ops, v)), rels)
+
+
 def sub(ops, a, b):
     """a − b for vectors of any back end."""
     return ops.vadd(a, ops.vscale(-1, b))

@@ -26,6 +26,7 @@ from derivations.ramsauer2020.common import (
     is_display,
     row,
     rows,
+    under,
 )
 from derivations.ramsauer2020.common import pattern_softmax as _p
 from derivations.ramsauer2020.pmax_bounds import (
@@ -49,6 +50,14 @@ def eq142_slack(o, v, i=None):
     return o.hf_sep(v.P, i) - 2 / (v.beta * N) - o.log(2 * (N - 1) * N * v.beta * M**2) / v.beta
 
 
+def eq142_hypotheses(o, v):
+    """M² > 0 and Eq. 142 for pattern i (what makes Sᵢ and xᵢ* exist)."""
+    return [
+        Rel(o.num(0), "<", _M(o, v) ** 2, "M² > 0"),
+        Rel(o.num(0), "<=", eq142_slack(o, v), "Eq. 142"),
+    ]
+
+
 def _pattern(v):
     """xᵢ (its display symbol when rendering)."""
     return v.pat if is_display(v) else row(v.P, v.i)
@@ -57,10 +66,6 @@ def _pattern(v):
 def radius(o, v):
     """r = 1/(βNM), the radius of Sᵢ (Definition 3)."""
     return 1 / (v.beta * count(o, v.P) * _M(o, v))
-
-
-def in_ball(o, v, x):
-    return dist(o, x, row(v.P, v.i)) <= radius(o, v)
 
 
 # ------------------------------------------------------------------------- Eq. 5
@@ -243,22 +248,17 @@ def a5_statement(o, v):
     if EP.symbolic(v):
         return FP.a5(o, v)
     f = o.hf_update(v.P, v.x, v.beta)
-    rel = Rel(dist(o, f, _pattern(v)), "<=", radius(o, v), "f(ξ) ∈ Sᵢ")
-    if is_display(v) or getattr(v, "assume_hypotheses", False):
-        return [rel]
-    return implies(o, all(holds(o, h) for h in a5_hypotheses(o, v)), [rel])
+    return under(
+        o, v, a5_hypotheses, [Rel(dist(o, f, _pattern(v)), "<=", radius(o, v), "f(ξ) ∈ Sᵢ")]
+    )
 
 
 def a5_hypotheses(o, v):
     """M² > 0, Eq. 142 for pattern i and ξ ∈ Sᵢ (what the derivation assumes)."""
     if EP.symbolic(v):
         return FP.a5_hypotheses(o, v)
-    M2 = _M(o, v) ** 2
-    return [
-        Rel(o.num(0), "<", M2, "M² > 0"),
-        Rel(o.num(0), "<=", eq142_slack(o, v), "Eq. 142"),
-        Rel(dist(o, v.x, _pattern(v)) ** 2, "<=", radius(o, v) ** 2, "ξ ∈ Sᵢ"),
-    ]
+    ball = Rel(dist(o, v.x, _pattern(v)) ** 2, "<=", radius(o, v) ** 2, "ξ ∈ Sᵢ")
+    return [*eq142_hypotheses(o, v), ball]
 
 
 def a6_bound(o, v):
@@ -279,31 +279,24 @@ def a6_statement(o, v):
         Rel(o.hf_jnorm(v.P, v.x, v.beta), "<=", q, "‖J(ξ)‖₂ ≤ q"),
         Rel(q, "<", o.num(1), "q < 1"),
     ]
-    if is_display(v):
-        return rels
-    return implies(o, eq142_slack(o, v) >= 0 and in_ball(o, v, v.x), rels)
+    return under(o, v, a5_hypotheses, rels)
 
 
 def a6_contraction_statement(o, v):
     """Eq. 142 and ξ, y ∈ Sᵢ ⇒ ‖f(ξ) − f(y)‖ ≤ q‖ξ − y‖."""
     lhs = dist(o, o.hf_update(v.P, v.x, v.beta), o.hf_update(v.P, v.y, v.beta))
     rel = Rel(lhs, "<=", a6_bound(o, v) * dist(o, v.x, v.y), "f contracts on Sᵢ")
-    if is_display(v):
-        return [rel]
-    hyp = eq142_slack(o, v) >= 0 and in_ball(o, v, v.x) and in_ball(o, v, v.y)
-    return implies(o, hyp, [rel])
+    return under(o, v, a6_contraction_hypotheses, [rel])
 
 
 def a6_contraction_hypotheses(o, v):
-    """Lemma A5's hypotheses and y ∈ Sᵢ (counted by the search)."""
-    return [
-        *a5_hypotheses(o, v),
-        Rel(dist(o, v.y, _pattern(v)) ** 2, "<=", radius(o, v) ** 2, "y ∈ Sᵢ"),
-    ]
+    """Lemma A5's hypotheses and y ∈ Sᵢ."""
+    far = Rel(dist(o, v.y, _pattern(v)) ** 2, "<=", radius(o, v) ** 2, "y ∈ Sᵢ")
+    return [*a5_hypotheses(o, v), far]
 
 
 def disjoint_hypotheses(o, v):
-    """Eq. 142 for every pattern and 1 < 2(N − 1)NβM² (counted by the search)."""
+    """Eq. 142 for every pattern and 1 < 2(N − 1)NβM²."""
     N = count(o, v.P)
     eqs = [
         Rel(o.num(0), "<=", eq142_slack(o, v, k), f"Eq. 142 for pattern {k + 1}")
@@ -317,9 +310,7 @@ def a7_statement(o, v):
     """Eq. 142 ⇒ the fixed point xᵢ* of f reached from xᵢ lies in Sᵢ (certified enclosure)."""
     star = o.hf_fixed(v.P, _pattern(v), v.beta)
     rel = Rel(dist(o, star, _pattern(v)), "<=", radius(o, v), "xᵢ* ∈ Sᵢ")
-    if is_display(v):
-        return [rel]
-    return implies(o, eq142_slack(o, v) >= 0, [rel])
+    return under(o, v, eq142_hypotheses, [rel])
 
 
 def disjoint_statement(side: bool, hypothesis: bool = True):
@@ -580,7 +571,7 @@ def claims() -> list[Claim]:
             a7_statement,
             lambda: D.separated(),
             display,
-            hypotheses=lambda o, v: a5_hypotheses(o, v)[:2],  # M² > 0, Eq. 142
+            hypotheses=eq142_hypotheses,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(a7_statement(o, v)[0].lhs, ">", a7_statement(o, v)[0].rhs)

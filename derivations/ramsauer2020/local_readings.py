@@ -22,13 +22,12 @@ from derivations.ramsauer2020.common import (
     display,
     dist,
     dshow,
-    holds,
-    implies,
     is_display,
     row,
     rows,
+    under,
 )
-from derivations.ramsauer2020.local import _M, _pattern, a6_bound, eq142_slack, radius
+from derivations.ramsauer2020.local import _M, _pattern, a6_bound, eq142_hypotheses, radius
 
 SECTION = "local"
 
@@ -44,24 +43,14 @@ def _update_gap(o, v):
     return dist(o, o.hf_update(v.P, v.x, v.beta), o.hf_update(v.P, v.y, v.beta))
 
 
-def _under(o, v, hypotheses, rels: list) -> list:
-    """``rels`` on display and where the checker compares the hypotheses on their own
-    (``assume_hypotheses``); in the search, ``rels`` under ``hypotheses(o, v)``."""
-    if is_display(v) or getattr(v, "assume_hypotheses", False):
-        return rels
-    return implies(o, all(holds(o, h) for h in hypotheses(o, v)), rels)
-
-
 def side_hypotheses(o, v):
     """M² > 0, Eq. 142 for pattern i, ξ ∈ Sᵢ and NβM² ≥ 1 (what the derivation assumes)."""
     if EP.symbolic(v):
         return A6.side_hypotheses(o, v)
-    M2 = _M(o, v) ** 2
     return [
-        Rel(o.num(0), "<", M2, "M² > 0"),
-        Rel(o.num(0), "<=", eq142_slack(o, v), "Eq. 142"),
+        *eq142_hypotheses(o, v),
         Rel(dist(o, v.x, _pattern(v)), "<=", radius(o, v), "ξ ∈ Sᵢ"),
-        Rel(o.num(1), "<=", count(o, v.P) * v.beta * M2, "NβM² ≥ 1"),
+        Rel(o.num(1), "<=", count(o, v.P) * v.beta * _M(o, v) ** 2, "NβM² ≥ 1"),
     ]
 
 
@@ -74,7 +63,7 @@ def side_statement(o, v):
         Rel(o.hf_jnorm(v.P, v.x, v.beta), "<=", q, "‖J(ξ)‖₂ ≤ q"),
         Rel(q, "<", o.num(1), "q < 1"),
     ]
-    return _under(o, v, side_hypotheses, rels)
+    return under(o, v, side_hypotheses, rels)
 
 
 def contraction_hypotheses(o, v):
@@ -92,7 +81,7 @@ def contraction_statement(o, v):
         return A6.contraction(o, v)
     lhs = _update_gap(o, v)
     rels = [Rel(lhs, "<=", a6_bound(o, v) * dist(o, v.x, v.y), "f contracts on Sᵢ")]
-    return _under(o, v, contraction_hypotheses, rels)
+    return under(o, v, contraction_hypotheses, rels)
 
 
 def small_beta_hypotheses(o, v):
@@ -112,20 +101,16 @@ def small_beta_statement(o, v):
         Rel(lhs, "<=", c * dist(o, v.x, v.y), "(βNM²/2)-Lipschitz"),
         Rel(c, "<", o.num(0.5), "βNM²/2 < ½"),
     ]
-    return _under(o, v, small_beta_hypotheses, rels)
+    return under(o, v, small_beta_hypotheses, rels)
 
 
 def each_hypotheses(o, v):
     """M² > 0, Eq. 142 for pattern i and 1 < 2(N − 1)NβM²."""
     if EP.symbolic(v):
         return DP.each_hypotheses(o, v)
-    M2 = _M(o, v) ** 2
     N = count(o, v.P)
-    return [
-        Rel(o.num(0), "<", M2, "M² > 0"),
-        Rel(o.num(0), "<=", eq142_slack(o, v), "Eq. 142"),
-        Rel(o.num(1), "<", 2 * (N - 1) * N * v.beta * M2, "1 < 2(N − 1)NβM²"),
-    ]
+    side = Rel(o.num(1), "<", 2 * (N - 1) * N * v.beta * _M(o, v) ** 2, "1 < 2(N − 1)NβM²")
+    return [*eq142_hypotheses(o, v), side]
 
 
 def each_statement(o, v):
@@ -140,7 +125,7 @@ def each_statement(o, v):
     c = v.beta * count(o, v.P) * _M(o, v)
     gap = o.min([c * dist(o, row(v.P, v.i), R[j]) for j in range(len(R)) if j != v.i])
     rels = [Rel(gap, ">", o.num(2), "Sᵢ ∩ Sⱼ = ∅")]
-    return _under(o, v, each_hypotheses, rels)
+    return under(o, v, each_hypotheses, rels)
 
 
 def claims() -> list[Claim]:

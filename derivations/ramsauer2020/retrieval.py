@@ -17,8 +17,8 @@ from derivations.engine import Claim, Computed, Rel
 from derivations.ramsauer2020 import domains as D
 from derivations.ramsauer2020 import retrieval_proofs as RP
 from derivations.ramsauer2020.a1_proofs import symbolic
-from derivations.ramsauer2020.common import count, display, dist, holds, implies, is_display, row
-from derivations.ramsauer2020.local import eq142_slack
+from derivations.ramsauer2020.common import count, display, dist, is_display, row, under
+from derivations.ramsauer2020.local import eq142_hypotheses
 
 SECTION = "retrieval"
 
@@ -51,14 +51,6 @@ def _eps(o, v, M, N, delta, mu):
     return (N - 1) * o.exp(-v.beta * (delta - 2 * mu * M))
 
 
-def _guard(o, v, rels):
-    """Eq. 142 ⇒ ``rels`` (the bare relations where the checker compares the hypotheses on
-    their own, ``assume_hypotheses``)."""
-    if is_display(v) or getattr(v, "assume_hypotheses", False):
-        return rels
-    return implies(o, eq142_slack(o, v) >= 0, rels)
-
-
 def eq6_hypotheses(o, v):
     """M² > 0, Eq. 142 and f(xᵢ*) = xᵢ* coordinate by coordinate (what the derivation of
     Eq. 6 assumes; the search applies Eq. 142, the fixed point equation holds by the
@@ -81,7 +73,9 @@ def thm4_statement(o, v):
     xi, star, f, M, N, delta, mu = _parts(o, v)
     jm = o.hf_jmean_norm(v.P, v.x, star, v.beta)
     rhs = 2 * v.beta * N * M**2 * _eps(o, v, M, N, delta, mu)
-    return _guard(o, v, [Rel(jm, "<=", rhs, "(7) ‖Jᵐ‖₂ ≤ 2βNM²(N − 1)e^{−β(Δᵢ − 2μM)}")])
+    return under(
+        o, v, eq142_hypotheses, [Rel(jm, "<=", rhs, "(7) ‖Jᵐ‖₂ ≤ 2βNM²(N − 1)e^{−β(Δᵢ − 2μM)}")]
+    )
 
 
 def thm4_eq6_statement(to_pattern: bool):
@@ -94,25 +88,16 @@ def thm4_eq6_statement(to_pattern: bool):
         y = xi if to_pattern else star
         jm = o.hf_jmean_norm(v.P, v.x, y, v.beta)
         lab = "‖f(ξ) − xᵢ‖ ≤ ‖Jᵐ‖₂‖ξ − xᵢ‖" if to_pattern else "(6) ‖f(ξ) − xᵢ*‖ ≤ ‖Jᵐ‖₂‖ξ − xᵢ*‖"
-        return _guard(o, v, [Rel(dist(o, f, y), "<=", jm * dist(o, v.x, y), lab)])
+        return under(o, v, eq142_hypotheses, [Rel(dist(o, f, y), "<=", jm * dist(o, v.x, y), lab)])
 
     return statement
-
-
-def _under(o, v, hypotheses, rels):
-    """``hypotheses(o, v)`` ⇒ ``rels`` (the bare relations where the checker compares the
-    hypotheses on their own, ``assume_hypotheses``)."""
-    if is_display(v) or getattr(v, "assume_hypotheses", False):
-        return rels
-    return implies(o, all(holds(o, h) for h in hypotheses(o, v)), rels)
 
 
 def thm5_hypotheses(o, v):
     """M² > 0 and Eq. 142 for pattern i (what makes xᵢ* exist)."""
     if symbolic(v):
         return RP.thm5_hypotheses(o, v)
-    M = o.hf_radius(v.P)
-    return [Rel(o.num(0), "<", M**2, "M² > 0"), Rel(o.num(0), "<=", eq142_slack(o, v), "Eq. 142")]
+    return eq142_hypotheses(o, v)
 
 
 def thm5_statement(to_fixed: bool):
@@ -125,7 +110,7 @@ def thm5_statement(to_fixed: bool):
         y = star if to_fixed else xi
         rhs = 2 * _eps(o, v, M, N, delta, mu) * M
         lab = "‖f(ξ) − xᵢ*‖ ≤ 2εM" if to_fixed else "(8) ‖f(ξ) − xᵢ‖ ≤ 2εM"
-        return _under(o, v, thm5_hypotheses, [Rel(dist(o, f, y), "<=", rhs, lab)])
+        return under(o, v, thm5_hypotheses, [Rel(dist(o, f, y), "<=", rhs, lab)])
 
     return statement
 
@@ -161,7 +146,7 @@ def thm5_eq9_statement(of_update: bool):
         lhs = dist(o, f if of_update else star, xi)
         rhs = 2 * o.exp(o.num(1)) * (N - 1) * M * o.exp(-v.beta * delta)
         rel = Rel(lhs, "<=", rhs, "(9) ≤ 2e(N − 1)M e^{−βΔᵢ}")
-        return _under(o, v, lambda o, v: eq9_hypotheses(False)(o, v), [rel])
+        return under(o, v, lambda o, v: eq9_hypotheses(False)(o, v), [rel])
 
     return statement
 
