@@ -132,9 +132,10 @@ def cauchy_schwarz(ctx, rel, prem):
 @_rule(build=lambda weight: ((), {"weight": weight}))
 def minkowski(ctx, rel, prem, weight):
     """The triangle inequality for a weighted sum of vectors (Minkowski):
-    √(Σ_k (Σᵢ wᵢ aᵢₖ)²) ≤ Σᵢ wᵢ √(Σ_k aᵢₖ²) when the sign rules prove wᵢ > 0 for every i
-    (``weight`` = wᵢ, a term of the step's inner sum being wᵢaᵢₖ; aᵢₖ is that term over wᵢ),
-    the two ranges do not depend on each other's index and neither is reversed
+    √(Σ_k (Σᵢ wᵢ aᵢₖ)²) ≤ Σᵢ wᵢ √(Σ_k aᵢₖ²) when the sign rules prove wᵢ > 0 for every i,
+    and √(Σ_k (Σᵢ wᵢ aᵢₖ)²) ≤ Σᵢ |wᵢ| √(Σ_k aᵢₖ²) when they prove wᵢ real (weights of either
+    sign; ``weight`` = wᵢ, a term of the step's inner sum being wᵢaᵢₖ; aᵢₖ is that term over
+    wᵢ), the two ranges do not depend on each other's index and neither is reversed
     (hi ≥ lo − 1; Karr's convention makes a sum over a reversed range negative)."""
     n = rel.normal()
     lhs = unfold(n.lhs)
@@ -152,15 +153,21 @@ def minkowski(ctx, rel, prem, weight):
     w = sp.sympify(weight)
     if k in w.free_symbols:
         raise NotLicensed("the weight depends on the coordinate index")
-    if not is_pos(unfold(w, "*")):
-        raise NotLicensed(f"cannot show the weight {_show(w)} > 0")
     a = sp.cancel(body / w)
+    norm = sp.sqrt(sp.Sum(a**2, (k, klo, khi)))
+    signed = same(n.rhs, sp.Sum(sp.Abs(w) * norm, (i, lo, hi)))
+    if signed and not is_real(unfold(w, "*")):
+        raise NotLicensed(f"cannot show the weight {_show(w)} is real")
+    if not signed and not is_pos(unfold(w, "*")):
+        raise NotLicensed(f"cannot show the weight {_show(w)} > 0 (with |wᵢ|: real)")
     if not is_real(unfold(a, "*")):
         raise NotLicensed("cannot show the vectors aᵢ are real")
-    want = sp.Sum(w * sp.sqrt(sp.Sum(a**2, (k, klo, khi))), (i, lo, hi))
-    if same(n.rhs, want):
-        return "Minkowski: ‖Σᵢ wᵢaᵢ‖ ≤ Σᵢ wᵢ‖aᵢ‖ for wᵢ ≥ 0"
-    raise NotLicensed(f"the right side is not {_show(want)}")
+    if signed:
+        return "Minkowski: ‖Σᵢ wᵢaᵢ‖ ≤ Σᵢ |wᵢ|‖aᵢ‖ for real wᵢ"
+    want = sp.Sum(w * norm, (i, lo, hi))
+    if not same(n.rhs, want):
+        raise NotLicensed(f"the right side is not {_show(want)} (nor with |wᵢ|)")
+    return "Minkowski: ‖Σᵢ wᵢaᵢ‖ ≤ Σᵢ wᵢ‖aᵢ‖ for wᵢ ≥ 0"
 
 
 @_rule(build=lambda at: ((), {"at": at}), multi=True)

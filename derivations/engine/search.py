@@ -296,28 +296,32 @@ def _target(sides) -> float | None:
 HYPOTHESES_PREC = 128
 
 
-def hypotheses_met(claim: Claim, inst: Instance) -> bool | None:
+def hypotheses_met(claim: Claim, inst: Instance, undecided: list | None = None) -> bool | None:
     """Whether the instance meets every hypothesis of the claim (``Claim.hypotheses``,
     certified in ball arithmetic at :data:`HYPOTHESES_PREC` bits): True, False, or None when
-    one cannot be decided there (or has no ball-arithmetic form). Only counted: the search
-    judges the claim's statement, which applies its own guard."""
+    one cannot be decided there (or has no ball-arithmetic form; then the labels of those
+    not decided are added to ``undecided``, each once). Only counted: the search judges the
+    claim's statement, which applies its own guard."""
     if claim.hypotheses is None:
         return None
     old = flint.ctx.prec
     flint.ctx.prec = HYPOTHESES_PREC
+    labels = []
     try:
-        out: bool | None = True
         for r in claim.hypotheses(ARB, ARB.load(inst)):
             op, d = _diff(r, _arb(r.lhs), _arb(r.rhs))
             st = _decided(op, sign(d))
             if st is False:
                 return False
-            out = out if st else None
-        return out
+            if not st:
+                labels.append(r.label or "a relation")
     except (AttributeError, TypeError, ValueError, ZeroDivisionError, NotCertifiable):
-        return None
+        labels.append("a hypothesis without a ball-arithmetic form")
     finally:
         flint.ctx.prec = old
+    if undecided is not None:
+        undecided.extend(t for t in dict.fromkeys(labels) if t not in undecided)
+    return None if labels else True
 
 
 def search(claim: Claim, examples: int, seed: int, twin: bool = True) -> dict:
@@ -326,7 +330,8 @@ def search(claim: Claim, examples: int, seed: int, twin: bool = True) -> dict:
     ``trials``: instances tried, every one judged (``judged`` counts the judgements on their
     own; a mismatch raises :class:`EngineError`); ``undecided``: instances no precision
     decided (``undecided_reasons``: the first few reasons); ``met`` (for a claim with
-    ``hypotheses``): [instances meeting them, instances where that was not decided].
+    ``hypotheses``): [instances meeting them, instances where that was not decided];
+    ``met_undecided``: the labels of the hypotheses not decided.
     """
     stats = {
         "trials": 0,
@@ -338,6 +343,7 @@ def search(claim: Claim, examples: int, seed: int, twin: bool = True) -> dict:
         "failure": None,
         "twin_failure": None,
         "met": [0, 0] if claim.hypotheses else None,
+        "met_undecided": [],
     }
 
     @settings(
@@ -358,7 +364,7 @@ def search(claim: Claim, examples: int, seed: int, twin: bool = True) -> dict:
         res = judge(claim, inst)
         stats["judged"] += 1
         if stats["met"] is not None:
-            met = hypotheses_met(claim, inst)
+            met = hypotheses_met(claim, inst, stats["met_undecided"])
             if met is not False:  # True: met; None: not decided
                 stats["met"][0 if met else 1] += 1
         t = _target(res["sides"])

@@ -95,7 +95,11 @@ def decide(claim: Claim, checks: dict, statuses: dict) -> dict:
         "derivation_sizes": deriv["sizes"],
     }
     if stats.get("met") is not None:
-        rec["values"]["hypotheses_met"] = {"met": stats["met"][0], "not_decided": stats["met"][1]}
+        rec["values"]["hypotheses_met"] = {
+            "met": stats["met"][0],
+            "not_decided": stats["met"][1],
+            "not_decided_hypotheses": list(stats.get("met_undecided") or ()),
+        }
     finding = _implementation_finding(claim, stats)
     rec["implementation_finding"] = finding
     rec["twin_ok"] = finding is None
@@ -199,7 +203,8 @@ def _met_text(stats: dict) -> str:
     if not met:
         return ""
     yes, unknown = met
-    more = f", {unknown} not decided" if unknown else ""
+    which = ", ".join(stats.get("met_undecided") or ())
+    more = f", {unknown} not decided" + (f" ({which})" if which else "") if unknown else ""
     return f"; {yes} of {stats['trials']} trials met the claim's hypotheses{more}"
 
 

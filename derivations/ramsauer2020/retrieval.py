@@ -16,6 +16,7 @@ import sympy.stats as ss
 from derivations.engine import Claim, Computed, Rel
 from derivations.ramsauer2020 import domains as D
 from derivations.ramsauer2020 import retrieval_proofs as RP
+from derivations.ramsauer2020 import to_fixed_point_proofs as TF
 from derivations.ramsauer2020.a1_proofs import symbolic
 from derivations.ramsauer2020.common import count, display, dist, is_display, row, under
 from derivations.ramsauer2020.local import eq142_hypotheses
@@ -104,8 +105,8 @@ def thm5_statement(to_fixed: bool):
     """(8): ‖f(ξ) − y‖ ≤ 2(N − 1) exp(−β(Δᵢ − 2μM)) M, y = xᵢ (as printed) or y = xᵢ*."""
 
     def statement(o, v):
-        if symbolic(v) and not to_fixed:
-            return RP.thm5(o, v)
+        if symbolic(v):
+            return TF.to_fixed_point(o, v) if to_fixed else RP.thm5(o, v)
         xi, star, f, M, N, delta, mu = _parts(o, v)
         y = star if to_fixed else xi
         rhs = 2 * _eps(o, v, M, N, delta, mu) * M
@@ -285,8 +286,10 @@ def claims() -> list[Claim]:
             thm5_statement(True),
             anyq,
             display,
+            TF.to_fixed_point_derivation,
+            RP.sizes,
             defined=STAR,
-            hypotheses=thm5_hypotheses,
+            hypotheses=eq6_hypotheses,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(

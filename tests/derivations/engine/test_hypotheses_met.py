@@ -33,7 +33,18 @@ def test_each_instance_meets_fails_or_leaves_undecided_its_hypotheses():
     assert hypotheses_met(c, Instance.make(a=1.0)) is True
     assert hypotheses_met(c, Instance.make(a=-1.0)) is False
     eq = _claim(lambda o, v: [Rel(o.exp(o.log(v.a)), "==", v.a, "an equality of balls")])
-    assert hypotheses_met(eq, Instance.make(a=3.0)) is None  # balls cannot certify ==
+    why = []
+    assert hypotheses_met(eq, Instance.make(a=3.0), why) is None  # balls cannot certify ==
+    assert why == ["an equality of balls"]
+    both = _claim(
+        lambda o, v: [
+            Rel(o.exp(o.log(v.a)), "==", v.a, "an equality of balls"),
+            Rel(v.a, ">=", o.num(0), "a ≥ 0"),
+        ]
+    )
+    why = []
+    assert hypotheses_met(both, Instance.make(a=-1.0), why) is False  # a ≥ 0 fails: not
+    assert why == []  # "not decided", so its equality is not named
     assert hypotheses_met(_claim(None), Instance.make(a=1.0)) is None
 
 
@@ -48,3 +59,15 @@ def test_the_evidence_counts_the_trials_that_met_the_hypotheses():
     bare = _claim(None, domain)
     rec = verify_claim(bare, {"t:guarded": bare}, {}, 40, seed=0)
     assert "hypotheses_met" not in rec["values"] and "met the claim" not in rec["evidence"]
+
+
+def test_the_evidence_names_the_hypotheses_not_decided():
+    """An equality (f(xᵢ*) = xᵢ* in the packs) cannot be certified by balls: the trials
+    where it decides the count are "not decided", and the evidence names it."""
+    domain = lambda: st.sampled_from([Instance.make(a=x) for x in (2.0, 3.0, 5.0)])  # noqa: E731
+    c = _claim(lambda o, v: [Rel(o.exp(o.log(v.a)), "==", v.a, "e^{ln a} = a")], domain)
+    rec = verify_claim(c, {"t:guarded": c}, {}, 20, seed=0)
+    met = rec["values"]["hypotheses_met"]
+    assert met["met"] == 0 and met["not_decided"] == rec["trials"] > 0
+    assert met["not_decided_hypotheses"] == ["e^{ln a} = a"]
+    assert f"{rec['trials']} not decided (e^{{ln a}} = a)" in rec["evidence"], rec["evidence"]

@@ -50,7 +50,8 @@ def test_square_roots_of_nonnegative_sums_are_real():
 def test_minkowski():
     """‖Σᵢ wᵢaᵢ‖ ≤ Σᵢ wᵢ‖aᵢ‖ for wᵢ > 0 (aᵢ ∈ ℝᵈ, d symbolic): licensed with the softmax as
     weights; refused with a weight of unknown sign, a wrong right side, a squared left side
-    or a possibly reversed range."""
+    or a possibly reversed range. With |wᵢ| on the right: licensed for real weights of either
+    sign, refused for weights not known real and for a smaller right side."""
     d, k = Size("d"), index("k")
     x = sp.IndexedBase("x", real=True)
     p = INDEXED.softmax(Z, I)
@@ -66,6 +67,13 @@ def test_minkowski():
     assert last([ok]).checked
     signed = Step(Rel(norm_of_sum(Z.body), "<=", sum_of_norms(Z.body)), "", K.minkowski(Z.body))
     assert not last([signed]).checked  # zᵢ may be negative
+    absolute = Rel(norm_of_sum(Z.body), "<=", sum_of_norms(sp.Abs(Z.body)))
+    assert last([Step(absolute, "", K.minkowski(Z.body))]).checked  # |zᵢ|: any real zᵢ
+    u = sp.IndexedBase("u")  # of unknown sign and not known real
+    unreal = Rel(norm_of_sum(u[I]), "<=", sum_of_norms(sp.Abs(u[I])))
+    assert not last([Step(unreal, "", K.minkowski(u[I]))]).checked
+    small = Rel(norm_of_sum(Z.body), "<=", sum_of_norms(sp.Abs(Z.body)) / 2)
+    assert not last([Step(small, "", K.minkowski(Z.body))]).checked
     half = Step(Rel(norm_of_sum(p), "<=", sum_of_norms(p) / 2), "", K.minkowski(p))
     assert not last([half]).checked
     squared = Step(Rel(norm_of_sum(p) ** 2, "<=", sum_of_norms(p)), "", K.minkowski(p))

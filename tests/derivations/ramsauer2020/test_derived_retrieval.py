@@ -1,11 +1,13 @@
 """Theorems 4 and 5 of Ramsauer et al. through the rule kernel for every N ≥ 2 and d
 (:mod:`derivations.ramsauer2020.retrieval_proofs`): Eq. 6 (from Lemma A32 with f(xᵢ*) = xᵢ*),
-Eq. 7 (the mean Jacobian's norm, bounded on the segment and integrated),
-Eq. 8, Eq. 9 as printed and Eq. 9 read as a bound on the retrieval error are derived for
-the first pattern, with the fixed point xᵢ* kept a free vector y (the claims' ``defined``
-quantity), and carried to every pattern by ``relabel``, so they are *proven*; the search
-evaluates them at the computed fixed point. A wrong last step, a maximum bounded the wrong
-way, Eq. 6 and Eq. 9 as printed without f(y) = y, and a searched statement that does not
+Eq. 7 (the mean Jacobian's norm, bounded on the segment and integrated), Eq. 8, Eq. 9 as
+printed, Eq. 9 read as a bound on the retrieval error and Eq. 8's bound read for the error
+to the fixed point (``thm5/to-fixed-point``, Minkowski with weights of either sign) are
+derived for the first pattern, with the fixed point xᵢ* kept a free vector y (the claims'
+``defined`` quantity), and carried to every pattern by ``relabel``, so they are *proven*;
+the search evaluates them at the computed fixed point. A wrong last step, a maximum bounded
+the wrong way, Eq. 6, Eq. 9 as printed and the fixed-point reading without f(y) = y, the
+triangle inequality with signed weights outside |·|, and a searched statement that does not
 read the free vector are not proven."""
 
 from __future__ import annotations
@@ -23,7 +25,14 @@ from derivations.ramsauer2020 import a1_proofs as AP
 from derivations.ramsauer2020 import retrieval_proofs as RP
 
 REG = load_registry(["ramsauer2020"])
-DERIVED = ("thm5", "thm5/eq9", "thm5/eq9/retrieval-error", "thm4/eq6", "thm4")
+DERIVED = (
+    "thm5",
+    "thm5/eq9",
+    "thm5/eq9/retrieval-error",
+    "thm4/eq6",
+    "thm4",
+    "thm5/to-fixed-point",
+)
 
 
 def _claim(cid):
@@ -144,11 +153,30 @@ def test_a_claim_is_cited_only_at_the_sizes_it_was_proven_for():
     assert not out.checked and "N ≥ 2" in out.how, out.how
 
 
-def test_eq6_needs_the_fixed_point_equation():
-    """Eq. 6 bounds ‖f(ξ) − y‖ by the mean Jacobian on [y, ξ]: true for a fixed point y, not
-    for any y; without f(y) = y the derivation's assumption step is refused."""
-    c = _claim("thm4/eq6")
+@pytest.mark.parametrize("cid", ["thm4/eq6", "thm5/to-fixed-point"])
+def test_eq6_and_the_fixed_point_reading_need_the_fixed_point_equation(cid):
+    """Eq. 6 bounds ‖f(ξ) − y‖ by the mean Jacobian on [y, ξ], the fixed-point reading of
+    Eq. 8 by 2(N − 1)e^{−β(Δ₁ − 2μM)}M: true for a fixed point y, not for any y; without
+    f(y) = y the derivation's assumption step is refused."""
+    c = _claim(cid)
     out = check_derivation(dataclasses.replace(c, hypotheses=RP.thm5_hypotheses), REG)
     assert not out["complete"]
     refused = [s for s in out["steps"] if not s["checked"]]
     assert refused[0]["rule"] == "assumption" and "f(xᵢ*) = xᵢ*" in refused[0]["why"]
+
+
+def test_minkowski_with_signed_weights_needs_their_absolute_values():
+    """f(ξ) − y = Σ_{l≥2}(p_l − q_l)(x_l − x₁): the weights p_l − q_l have either sign, so
+    ‖f(ξ) − y‖ ≤ Σ_{l≥2}(p_l − q_l)‖x_l − x₁‖ (no |·|) is refused, with |·| licensed."""
+    c = _claim("thm5/to-fixed-point")
+    steps = _steps("thm5/to-fixed-point")
+    k = next(n for n, s in enumerate(steps) if s.why.startswith("Minkowski"))
+    assert check_derivation(c, REG)["steps"][k]["checked"]
+    rhs = steps[k].rel.rhs.replace(sp.Abs, lambda t: t)
+
+    def unsigned(s):
+        return Step(Rel(s.rel.lhs, "<=", rhs), s.why, s.by)
+
+    out = check_derivation(with_step(c, k, unsigned), REG)
+    assert not out["complete"] and not out["steps"][k]["checked"]
+    assert "weight" in out["steps"][k]["how"], out["steps"][k]["how"]
