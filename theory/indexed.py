@@ -240,6 +240,9 @@ class Named(sp.Function):
     """
 
     nargs = 3
+    #: A scalar: products with it are sorted like any other (SymPy otherwise leaves a
+    #: function of a Tuple argument non-commutative, and a·b and b·a differ).
+    is_commutative = True
 
     @classmethod
     def eval(cls, key, definition, shown):

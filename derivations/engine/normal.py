@@ -376,7 +376,7 @@ def _canonical_sum(body, limits):
         return factor * sp.Mul(*dep)
     level = binders(sp.Mul(*dep)) + 1
     best = None
-    perms = itertools.permutations(used) if len(used) <= 4 else [tuple(used)]
+    perms = itertools.permutations(used) if len(used) <= 5 else [tuple(used)]
     for perm in perms:
         tick()
         ren = {lim[0]: _bound(level, j) for j, lim in enumerate(perm)}

@@ -76,6 +76,7 @@ __all__ = [
     "a3",
     "a3_derivation",
     "jacobian_entries",
+    "variance_steps",
 ]
 
 _SOFT = ("softmaxb",)
@@ -498,13 +499,13 @@ def a3(o, v):
     return [Rel(J, "<=", v.beta * _spread2(v.P), "‖J‖₂ ≤ βm_max²")]
 
 
-def jacobian_entries(o, v, at: int) -> list:
+def jacobian_entries(o, v, at: int, l=None) -> list:  # noqa: E741
     """Steps ``at`` … ``at`` + 2: Σⱼ J_s[i, j]x[j, c] = βpᵢ(x[i, c] − x̄_c) by δ, times
     x[i, r], summed over i: J[r, c] = Σᵢ x[i, r]βpᵢ(x[i, c] − x̄_c) for every r and c (the
-    last step), x̄ = Σ_l p_l x_l."""
+    last step), x̄ = Σ_l p_l x_l (``l`` the index of that sum)."""
     P, beta, s = v.P, v.beta, _soft(v)
     N, d = P.d, P.n
-    i, j, l = index("i"), index("j"), index("l")  # noqa: E741
+    i, j, l = index("i"), index("j"), l or index("l")  # noqa: E741
     r, c, x = _R, _C, P.rho
     pi = _p(o, s.z, beta, i)
     bar_c = _sum(_p(o, s.z, beta, l) * x[l, c], l, N)
@@ -530,43 +531,55 @@ def jacobian_entries(o, v, at: int) -> list:
     ]
 
 
-def a3_derivation(o, v):
-    """The module notes' route (the paper's J = β Var_p[x])."""
+def variance_steps(o, v, l=None) -> tuple:  # noqa: E741
+    """Steps 0 … 7 of Lemma A3's derivation (the paper's J = β Var_p[x]): Σᵢ pᵢ = 1 (step 0),
+    J = YYᵀ entry by entry, ‖YYᵀ‖₂ ≤ its trace = βV (steps 5–7), with
+    V = Σᵢ pᵢ‖xᵢ − x̄‖²; returns (steps, V, x̄ as a function of the coordinate), x̄_t =
+    Σ_l p_l x[l, t] (``l`` the index of that sum)."""
     P, beta, at = v.P, v.beta, _soft(v)
     N, d = P.d, P.n
-    i, k, l = index("i"), index("k"), index("l")  # noqa: E741
+    i, k, l = index("i"), index("k"), l or index("l")  # noqa: E741
     r, c, x = _R, _C, P.rho
     p = lambda t: _p(o, at.z, beta, t)  # noqa: E731
     bar = lambda t: _sum(p(l) * x[l, t], l, N)  # noqa: E731 - x̄_t = Σ_l p_l x[l, t]
-    centre = lambda t: _sum(x[l, t], l, N) / N  # noqa: E731 - m_x[t]
     Y = (sp.Lambda((r, i), sp.sqrt(beta * p(i)) * (x[i, r] - bar(r))), d, N)
     gram = _sum(Y[0](r, i) * Y[0](c, i), i, N)
     G = SpectralNorm(sp.Lambda((r, c), gram), d, d)
     J = a3(o, v)[0].lhs
-    rc = ((r, 1, d), (c, 1, d))
-    mm2 = _spread2(P)
-    dev = lambda a: _sum(p(i) * _sum((x[i, k] - a(k)) ** 2, k, d), i, N)  # noqa: E731
-    A, B = dev(centre), dev(bar)
-    C = _sum((bar(k) - centre(k)) ** 2, k, d)
-    Q = _sum(centre(k) ** 2 - bar(k) ** 2, k, d)
-    sq_i = _sum((x[i, k] - centre(k)) ** 2, k, d)
+    B = _sum(p(i) * _sum((x[i, k] - bar(k)) ** 2, k, d), i, N)
     trace = sp.Sum(Y[0](r, i) ** 2, (r, 1, d), (i, 1, N))  # Σᵢ Σ_r, as B sums
-    return [
+    steps = [
         _sums_to_one(o, at, i, N),  # 0
-        *jacobian_entries(o, v, 1),  # 1 … 3: J[r, c] = Σᵢ x[i, r]βpᵢ(x[i, c] − x̄_c)
+        *jacobian_entries(o, v, 1, l),  # 1 … 3: J[r, c] = Σᵢ x[i, r]βpᵢ(x[i, c] − x̄_c)
         Step(
-            Rel(_j_entry(o, v), "==", gram, over=rc),
+            Rel(_j_entry(o, v), "==", gram, over=((r, 1, d), (c, 1, d))),
             "Σᵢ βpᵢ(x[i, r] − x̄_r)(x[i, c] − x̄_c) = Σᵢ βpᵢx[i, r]x[i, c] − βx̄_r x̄_c (Σᵢ pᵢ = 1)",
             combine((3, 1), (0, -beta * bar(r) * bar(c))),
         ),  # 4
         Step(Rel(J, "==", G), "J = YYᵀ entry by entry", spectral_entries(4)),
         Step(Rel(G, "<=", trace), "‖YYᵀ‖₂ ≤ its trace", gram_trace(Y)),
-        Step(
-            Rel(trace, "==", beta * B),
-            "the trace is βΣᵢ pᵢ‖xᵢ − x̄‖²",
-            algebra(),
-        ),  # 7
-        Step(Rel(0, "<=", C), "‖x̄ − m_x‖² ≥ 0", algebra()),
+        Step(Rel(trace, "==", beta * B), "the trace is βΣᵢ pᵢ‖xᵢ − x̄‖²", algebra()),  # 7
+    ]
+    return steps, B, bar
+
+
+def a3_derivation(o, v):
+    """The module notes' route (the paper's J = β Var_p[x])."""
+    P, beta, at = v.P, v.beta, _soft(v)
+    N, d = P.d, P.n
+    i, k, l = index("i"), index("k"), index("l")  # noqa: E741
+    x = P.rho
+    p = lambda t: _p(o, at.z, beta, t)  # noqa: E731
+    centre = lambda t: _sum(x[l, t], l, N) / N  # noqa: E731 - m_x[t]
+    steps, B, bar = variance_steps(o, v)  # 0 … 7
+    mm2 = _spread2(P)
+    A = _sum(p(i) * _sum((x[i, k] - centre(k)) ** 2, k, d), i, N)
+    C = _sum((bar(k) - centre(k)) ** 2, k, d)
+    Q = _sum(centre(k) ** 2 - bar(k) ** 2, k, d)
+    sq_i = _sum((x[i, k] - centre(k)) ** 2, k, d)
+    return [
+        *steps,
+        Step(Rel(0, "<=", C), "‖x̄ − m_x‖² ≥ 0", algebra()),  # 8
         Step(
             Rel(B, "<=", A),
             "Σᵢ pᵢ‖xᵢ − m_x‖² = Σᵢ pᵢ‖xᵢ − x̄‖² + ‖x̄ − m_x‖² (Σᵢ pᵢ = 1)",

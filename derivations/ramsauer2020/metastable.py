@@ -12,6 +12,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from derivations.engine import Claim, Instance, Rel
+from derivations.ramsauer2020 import a8_proofs as A8
 from derivations.ramsauer2020 import domains as D
 from derivations.ramsauer2020 import metastable_proofs as MP
 from derivations.ramsauer2020.a1_proofs import symbolic
@@ -53,8 +54,17 @@ def eps_bar(o, v):
     return k * o.exp(-v.beta * (dm - 2 * M / (v.beta * mm)))
 
 
+def a8_hypotheses(o, v):
+    """0 ≤ s ≤ 1: ε = γ + s(1 − γ) runs over [γ, 1] (the domain draws s there)."""
+    if symbolic(v):
+        return A8.a8_hypotheses(o, v)
+    return [Rel(o.num(0), "<=", v.s, "0 ≤ s"), Rel(v.s, "<=", o.num(1), "s ≤ 1")]
+
+
 def a8_statement(o, v):
     """‖J‖₂ ≤ β((1 − γ)m_max² + 2γ(2 − γ)M²) ≤ β(m_max² + 2ε(2 − ε)M²), ε ∈ [γ, 1]."""
+    if symbolic(v):
+        return A8.a8(o, v)
     mx, mm, dm, M, k = _parts(o, v)
     if is_display(v):
         g, e = v.eps, v.eps
@@ -201,6 +211,9 @@ def claims() -> list[Claim]:
             a8_statement,
             _meta_any,
             display,
+            A8.a8_derivation,
+            A8.sizes,
+            hypotheses=a8_hypotheses,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(o.hf_jnorm(v.P, v.x, v.beta), "<=", v.beta * o.hf_spread(v.P, v.l) ** 2)

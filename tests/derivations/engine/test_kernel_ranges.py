@@ -311,3 +311,44 @@ def test_combine_takes_a_coefficient_shown_nonnegative_over_the_step_ranges():
     outs = check(steps + [step])
     assert all(o.checked for o in outs), [o.how for o in outs if not o.checked]
     assert not check(steps[:4] + [step])[-1].checked
+
+
+# ------------------------------------------- products of sums in the normal form
+
+
+def test_named_quantities_commute_in_a_product():
+    """p_a·p_b = p_b·p_a for named quantities (softmax entries): SymPy leaves a function of a
+    Tuple argument non-commutative unless told, and a·b and b·a then differ (regression:
+    Lemma A8's ‖x̄‖² = ‖u + w‖² was not confirmed). A wrong product is still refused."""
+    a, b = _soft(I), _soft(J)
+    assert (a * b) == (b * a) and (a * b).is_commutative
+    ok = Step(
+        Rel(sp.Sum(a * b * ZB[I], *BOTH), "==", sp.Sum(b * ZB[I] * a, *BOTH)), "", K.algebra()
+    )
+    assert last([ok]).checked
+    wrong = Step(
+        Rel(sp.Sum(a * b * ZB[I], *BOTH), "==", sp.Sum(a * b * ZB[J] ** 2, *BOTH)), "", K.algebra()
+    )
+    assert not last([wrong]).checked
+
+
+def test_a_five_fold_sum_in_any_order_of_its_indices():
+    """Σ p_a p_e x[b, c] x[d, c] over (a, b, c, d, e) and the same sum with its indices
+    renamed and listed in another order are one sum (the normal form tries every order of
+    up to five indices: Lemma A8's cluster part, in test_derived, needs five); with one range
+    changed it is not."""
+    a, b, c, d, e = (index(t) for t in "abcde")
+    n = Size("n")
+    x = sp.IndexedBase("x", real=True)
+    p = _soft
+    one = sp.Sum(
+        p(a) * p(e) * x[b, c] * x[d, c], (a, 1, M), (b, 1, M), (c, 1, n), (d, 1, M), (e, 1, M)
+    )
+    two = sp.Sum(
+        p(d) * p(e) * x[b, a] * x[c, a], (a, 1, n), (b, 1, M), (c, 1, M), (d, 1, M), (e, 1, M)
+    )
+    assert last([Step(Rel(one, "==", two), "", K.algebra())]).checked
+    other = sp.Sum(
+        p(d) * p(e) * x[b, a] * x[c, a], (a, 1, n), (b, 1, M), (c, 1, n), (d, 1, M), (e, 1, M)
+    )
+    assert not last([Step(Rel(one, "==", other), "", K.algebra())]).checked

@@ -7,7 +7,9 @@ open simplex (:mod:`derivations.ramsauer2020.more_proofs`), 0 ≤ E ≤ 2M² on 
 and its spectral-norm bounds with Lemma A2's first part and Lemma A3's bound
 (:mod:`derivations.ramsauer2020.jacobian_proofs`; Lemma A24's third part and with it Lemma
 A2's second part under A24's hypothesis p_max ≥ 1 − ε ≥ ½, through WLOG z₁ = maxᵢ zᵢ) and
-Lemmas A9 and A10 (the update near a
+Lemma A8 (‖J‖₂ ≤ β((1 − γ)m_max² + 2γ(2 − γ)M²), the variance split into the cluster's,
+the others' and the cross part, :mod:`derivations.ramsauer2020.a8_proofs`), Lemmas A9 and
+A10 (the update near a
 cluster's centre and f(S_m) ⊂ S_m, :mod:`derivations.ramsauer2020.metastable_proofs`), Lemma
 A25, Lemma A3's contraction and Lemma A32 (the mean value inequality and theorem,
 :mod:`derivations.ramsauer2020.lipschitz_proofs`) and Lemma A26 squared (Baillon–Haddad) are
@@ -67,6 +69,7 @@ DERIVED = (
     "lemma-a3/contraction",
     "lemma-a32",
     "lemma-a26/squared",
+    "lemma-a8",
 )
 
 
@@ -448,3 +451,23 @@ def test_a10_the_condition_is_compared_with_the_searched_one():
     out = check_derivation(dataclasses.replace(c, hypotheses=wrong), REG)
     assert not out["complete"]
     assert out["agreement"].startswith("differs in the hypotheses"), out["agreement"]
+
+
+def test_a8_needs_the_division_by_a_positive_alpha_gamma_and_s_at_most_one():
+    """Lemma A8's cross part: from αγC ≤ 4α²γ²M² to C ≤ 4αγM² is a division by αγ > 0; the
+    same step with the coefficient 1/α leaves γC ≤ … unproved. Without the hypothesis s ≤ 1
+    the second bound's ε = γ + s(1 − γ) may exceed 1 and its assumption step is refused."""
+    c = _claim("lemma-a8")
+    steps = c.derivation(INDEXED, c.derivation_sizes()[0])
+    k = next(n for n, s in enumerate(steps) if s.why.startswith("divided by αγ"))
+    v = c.derivation_sizes()[0]
+    alpha = sp.Sum(INDEXED.softmax(EP._scores(v.P, v.x), index("i"), v.beta), (index("i"), 1, v.l))
+    out = check_derivation(
+        _with_step("lemma-a8", k, lambda s: Step(s.rel, s.why, K.combine((k - 1, 1 / alpha)))), REG
+    )
+    assert not out["complete"] and not out["steps"][k]["checked"]
+    fewer = dataclasses.replace(c, hypotheses=lambda o, w: c.hypotheses(o, w)[:1])
+    out = check_derivation(fewer, REG)
+    assert not out["complete"]
+    refused = [s for s in out["steps"] if not s["checked"]]
+    assert refused[0]["rule"] == "assumption" and "s ≤ 1" in refused[0]["why"]
