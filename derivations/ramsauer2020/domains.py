@@ -386,12 +386,20 @@ def _meta_h(beta, dm, M, mm, k):
 
 @st.composite
 def metastable(
-    draw, max_N: int = 6, max_d: int = 3, pair: bool = False, rhos=(1e-3, 1e-2, 0.05, 0.1)
+    draw,
+    max_N: int = 6,
+    max_d: int = 3,
+    pair: bool = False,
+    rhos=(1e-3, 1e-2, 0.05, 0.1),
+    about_origin: bool = False,
 ):
     """A cluster of l ≥ 2 patterns (the first l rows) far from the other N − l, β with
     βm_max² ≤ 1 and the separation hypothesis of Lemmas A10–A12, a state ξ in S_m (radius
     1/(βm_max) around m_x) and, with ``pair``, a second state y in S_m. The cluster's radius
-    is ρR for ρ ∈ ``rhos`` (β ≤ 1/m_max², so a small ρ means a large β)."""
+    is ρR for ρ ∈ ``rhos`` (β ≤ 1/m_max², so a small ρ means a large β). With
+    ``about_origin``: a wide cluster, l points of norm R about the origin (m_x near 0,
+    m_max ≈ M), where the separation hypothesis holds only for small β (βM² of order 1/30
+    and below, drawn on a logarithmic grid) and ε on S_m may exceed 1."""
     d = draw(st.integers(1, max_d))
     n = draw(st.integers(3, max_N))
     l = draw(st.integers(2, n - 1))
@@ -400,7 +408,11 @@ def metastable(
     rho = draw(st.sampled_from(list(rhos)))
     e = rng.standard_normal(d)
     e /= np.linalg.norm(e)
-    cl = R * e + rho * R * rng.standard_normal((l, d)) / math.sqrt(d)
+    if about_origin:
+        cl = rng.standard_normal((l, d))
+        cl *= R / np.linalg.norm(cl, axis=1, keepdims=True)
+    else:
+        cl = R * e + rho * R * rng.standard_normal((l, d)) / math.sqrt(d)
     far = rng.standard_normal((n - l, d))
     far /= np.linalg.norm(far, axis=1, keepdims=True)
     far = np.where((far @ e)[:, None] > 0.3, far - 2 * (far @ e)[:, None] * e, far)
@@ -411,7 +423,8 @@ def metastable(
     M = float(np.linalg.norm(A, axis=1).max())
     dm = float(mx @ mx - (A[l:] @ mx).max())
     assume(mm > 0)
-    grid = [t / mm**2 for t in np.linspace(1e-3, 1 - 1e-3, 400)]
+    ts = np.geomspace(1e-6, 1 - 1e-3, 400) if about_origin else np.linspace(1e-3, 1 - 1e-3, 400)
+    grid = [t / mm**2 for t in ts]
     ok = [b for b in grid if _meta_h(b, dm, M, mm, n - l) > 0]
     assume(ok)
     beta = ok[draw(st.integers(0, len(ok) - 1))]
@@ -426,8 +439,9 @@ def metastable(
     if pair:
         params["y"] = _tup(inside())
     params["beta"] = float(beta)
+    where = "wide, about the origin" if about_origin else f"ρ={rho}"
     return Instance.make(
-        _rows(A), _tup(inside()), regime=f"cluster l={l} of N={n}, ρ={rho}", **params
+        _rows(A), _tup(inside()), regime=f"cluster l={l} of N={n}, {where}", **params
     )
 
 

@@ -127,27 +127,39 @@ def a10_statement(o, v):
     return implies(o, hypothesis_a10(o, v) and bool(dist(o, v.x, mx) <= rad), [rel])
 
 
-def _q(o, v):
+def _q(o, v, capped: bool = False):
+    """β(m_max² + 2ε(2 − ε)M²) at ε = ε̄ (the proof's), or (``capped``) at ε = min{ε̄, 1}:
+    Lemma A8's second bound holds only for γ ≤ ε ≤ 1."""
     mx, mm, dm, M, k = _parts(o, v)
     e = eps_bar(o, v)
+    if capped:
+        e = o.min([e, o.num(1)])
     return v.beta * (mm * mm + 2 * e * (2 - e) * M * M)
 
 
-def a11_statement(o, v):
-    """(A10) and ξ, y ∈ S_m ⇒ ‖f(ξ) − f(y)‖ ≤ q‖ξ − y‖ with q = β(m_max² + 2ε̄(2 − ε̄)M²) < 1
-    (ε̄ the bound of ε on S_m)."""
-    q = _q(o, v)
-    lhs = dist(o, o.hf_update(v.P, v.x, v.beta), o.hf_update(v.P, v.y, v.beta))
-    rels = [
-        Rel(lhs, "<=", q * dist(o, v.x, v.y), "f contracts on S_m"),
-        Rel(q, "<", o.num(1), "q < 1"),
-    ]
-    if is_display(v):
-        return rels
-    mx, mm = o.hf_centre(v.P, v.l), o.hf_spread(v.P, v.l)
-    rad = 1 / (v.beta * mm)
-    inside = bool(dist(o, v.x, mx) <= rad) and bool(dist(o, v.y, mx) <= rad)
-    return implies(o, hypothesis_a10(o, v) and inside, rels)
+def a11_statement_of(capped: bool):
+    """(A10) and ξ, y ∈ S_m ⇒ ‖f(ξ) − f(y)‖ ≤ q‖ξ − y‖ with q = β(m_max² + 2ε(2 − ε)M²) < 1,
+    ε = ε̄ (the bound of ε on S_m; the proof's) or ε = min{ε̄, 1} (``capped``)."""
+
+    def statement(o, v):
+        q = _q(o, v, capped)
+        lhs = dist(o, o.hf_update(v.P, v.x, v.beta), o.hf_update(v.P, v.y, v.beta))
+        name = "q′" if capped else "q"
+        rels = [
+            Rel(lhs, "<=", q * dist(o, v.x, v.y), "f contracts on S_m"),
+            Rel(q, "<", o.num(1), f"{name} < 1"),
+        ]
+        if is_display(v):
+            return rels
+        mx, mm = o.hf_centre(v.P, v.l), o.hf_spread(v.P, v.l)
+        rad = 1 / (v.beta * mm)
+        inside = bool(dist(o, v.x, mx) <= rad) and bool(dist(o, v.y, mx) <= rad)
+        return implies(o, hypothesis_a10(o, v) and inside, rels)
+
+    return statement
+
+
+a11_statement = a11_statement_of(False)
 
 
 def a11_hypotheses(o, v):
@@ -190,6 +202,14 @@ def _meta_any():
 
 def _add_s(inst):
     return Instance.make(inst.patterns, inst.x, regime=inst.regime, **inst.p, s=0.5)
+
+
+def a11_domain():
+    """Pairs ξ, y in S_m under (A10): tight clusters far from the others, and wide clusters
+    about the origin (small β, where ε̄ may exceed 1)."""
+    return st.one_of(
+        D.metastable(pair=True, rhos=_RHOS), D.metastable(pair=True, about_origin=True)
+    )
 
 
 #: Cluster radii ρR for Lemmas A10–A12: ρ = 10⁻³ (β up to 10⁶/R²) leaves the exact fallback
@@ -262,12 +282,34 @@ def claims() -> list[Claim]:
             ineq,
             meta + ", ξ, y ∈ S_m",
             a11_statement,
-            lambda: D.metastable(pair=True, rhos=_RHOS),
+            a11_domain,
             display,
             hypotheses=a11_hypotheses,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(a11_statement(o, v)[0].lhs, "<=", a11_statement(o, v)[0].rhs / 100)
+                ]
+            ),
+        ),
+        Claim(
+            "lemma-a11/eps-capped",
+            "App. A.1.4, Lemma A11",
+            "reading: the proof's factor with ε̄ capped at 1, as Lemma A8's second bound needs "
+            "ε ≤ 1: q′ = β(m_max² + 2ε′(2 − ε′)M²) < 1, ε′ = min{ε̄, 1}, and f contracts on S_m "
+            "with it",
+            ineq,
+            meta + ", ξ, y ∈ S_m",
+            a11_statement_of(True),
+            a11_domain,
+            display,
+            hypotheses=a11_hypotheses,
+            wrong=dict(
+                statement=lambda o, v: [
+                    Rel(
+                        a11_statement_of(True)(o, v)[0].lhs,
+                        "<=",
+                        a11_statement_of(True)(o, v)[0].rhs / 100,
+                    )
                 ]
             ),
         ),

@@ -190,3 +190,47 @@ def test_lemma_a15_is_proven_on_the_whole_interval():
 def test_lambert_w_special_values_exact():
     out = _c("lemma-a30")
     assert out.holds is True and out.exact
+
+
+def test_lemma_a11_proof_factor_fails_where_eps_bar_exceeds_one():
+    """Under (A10) the proof's ε̄ = (N − l)e^{−β(Δ_m − 2M/(βm_max))} can exceed 1 (small β,
+    a wide cluster), where Lemma A8's second bound (for ε ≤ 1) does not apply and
+    q = β(m_max² + 2ε̄(2 − ε̄)M²) is even negative: ‖f(ξ) − f(y)‖ ≤ q‖ξ − y‖ fails.
+    Recomputed in mpmath; with ε̄ capped at 1 the factor holds on the same trials."""
+    with mpmath.workdps(40):
+        rec = _v("lemma-a11", 60)
+        assert rec["status"] == "refuted", rec["evidence"]
+        ce = rec["counterexample"]
+        P = [[mpmath.mpf(t) for t in r] for r in ce["patterns"]]
+        N, d, ell = len(P), len(P[0]), ce["params"]["l"]
+        beta = mpmath.mpf(ce["params"]["beta"])
+        x = [mpmath.mpf(t) for t in ce["x"]]
+        y = [mpmath.mpf(t) for t in ce["params"]["y"]]
+        dot = lambda a, b: mpmath.fsum(s * t for s, t in zip(a, b))  # noqa: E731
+
+        def dist(a, b):
+            return mpmath.sqrt(mpmath.fsum((s - t) ** 2 for s, t in zip(a, b)))
+
+        mx = [mpmath.fsum(P[i][c] for i in range(ell)) / ell for c in range(d)]
+        mm = max(dist(P[i], mx) for i in range(ell))
+        M = mpmath.sqrt(max(dot(r, r) for r in P))
+        dm = dot(mx, mx) - max(dot(mx, P[j]) for j in range(ell, N))
+        A = (1 - beta * mm**2) / (2 * beta * (N - ell) * M * max(mm, 2 * M))
+        assert 1 - beta * mm**2 > 0 and dm >= 2 * M / (beta * mm) - mpmath.log(A) / beta
+        r = 1 / (beta * mm)
+        assert dist(x, mx) <= r and dist(y, mx) <= r
+
+        def f(q):
+            z = [beta * dot(q, p) for p in P]
+            w = [mpmath.exp(t - max(z)) for t in z]
+            return [
+                mpmath.fsum(wi * p[c] for wi, p in zip(w, P)) / mpmath.fsum(w) for c in range(d)
+            ]
+
+        eps = (N - ell) * mpmath.exp(-beta * (dm - 2 * M / (beta * mm)))
+        q = beta * (mm**2 + 2 * eps * (2 - eps) * M**2)
+        assert eps > 1
+        assert dist(f(x), f(y)) > q * dist(x, y)
+        e1 = min(eps, 1)
+        assert dist(f(x), f(y)) <= beta * (mm**2 + 2 * e1 * (2 - e1) * M**2) * dist(x, y)
+    assert _v("lemma-a11/eps-capped", 60)["status"] == "supported"
