@@ -157,3 +157,13 @@ def pattern_softmax(o, v, x=None):
     x = v.x if x is None else x
     z = [o.dot(r, x) for r in rows(v.P)]
     return [o.softmax(z, k, v.beta) for k in range(len(z))]
+
+
+def shrunk(statement, factor):
+    """A wrong variant: the statement's first relation read as lhs ≤ rhs/``factor``."""
+
+    def wrong(o, v):
+        r = statement(o, v)[0]
+        return [Rel(r.lhs, "<=", r.rhs / factor)]
+
+    return wrong

@@ -26,6 +26,7 @@ from derivations.ramsauer2020.common import (
     is_display,
     row,
     rows,
+    shrunk,
     under,
 )
 from derivations.ramsauer2020.common import pattern_softmax as _p
@@ -455,15 +456,7 @@ def claims() -> list[Claim]:
             display,
             LP.a3_contraction_derivation,
             LP.a3_sizes,
-            wrong=dict(
-                statement=lambda o, v: [
-                    Rel(
-                        a3_contraction_statement(o, v)[0].lhs,
-                        "<=",
-                        a3_contraction_statement(o, v)[0].rhs / 4,
-                    )
-                ]
-            ),
+            wrong=dict(statement=shrunk(a3_contraction_statement, 4)),
         ),
         Claim(
             "lemma-a4",
@@ -521,11 +514,7 @@ def claims() -> list[Claim]:
             FP.a5_derivation,
             AP.sizes,
             hypotheses=a5_hypotheses,
-            wrong=dict(
-                statement=lambda o, v: [
-                    Rel(a5_statement(o, v)[0].lhs, "<=", a5_statement(o, v)[0].rhs / 1000)
-                ]
-            ),
+            wrong=dict(statement=shrunk(a5_statement, 1000)),
         ),
         Claim(
             "lemma-a6",

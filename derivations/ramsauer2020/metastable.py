@@ -9,6 +9,7 @@ S_m = {ξ : ‖ξ − m_x‖ ≤ 1/(βm_max)} (Definition 4). Hypothesis of A10�
 from __future__ import annotations
 
 import numpy as np
+import sympy as sp
 from hypothesis import strategies as st
 
 from derivations.engine import Claim, Instance, Rel
@@ -16,7 +17,15 @@ from derivations.ramsauer2020 import a8_proofs as A8
 from derivations.ramsauer2020 import domains as D
 from derivations.ramsauer2020 import metastable_proofs as MP
 from derivations.ramsauer2020.a1_proofs import symbolic
-from derivations.ramsauer2020.common import count, display, dist, implies, is_display, rows
+from derivations.ramsauer2020.common import (
+    count,
+    display,
+    dist,
+    implies,
+    is_display,
+    rows,
+    shrunk,
+)
 
 SECTION = "metastable"
 
@@ -67,9 +76,10 @@ def a8_statement(o, v):
         return A8.a8(o, v)
     mx, mm, dm, M, k = _parts(o, v)
     if is_display(v):
-        g, e = v.eps, v.eps
+        g, e = sp.Symbol(r"\gamma", nonnegative=True), v.eps
         mid = v.beta * ((1 - g) * mm**2 + 2 * g * (2 - g) * M**2)
-        return [Rel(o.hf_jnorm(v.P, v.x, v.beta), "<=", mid)]
+        top = v.beta * (mm**2 + 2 * e * (2 - e) * M**2)
+        return [Rel(o.hf_jnorm(v.P, v.x, v.beta), "<=", mid), Rel(mid, "<=", top)]
     R = rows(v.P)
     z = [o.dot(r, v.x) for r in R]
     p = [o.softmax(z, i, v.beta) for i in range(len(R))]
@@ -204,11 +214,11 @@ def _add_s(inst):
     return Instance.make(inst.patterns, inst.x, regime=inst.regime, **inst.p, s=0.5)
 
 
-def a11_domain():
-    """Pairs ξ, y in S_m under (A10): tight clusters far from the others, and wide clusters
-    about the origin (small β, where ε̄ may exceed 1)."""
+def meta_domain(pair: bool = False):
+    """A state ξ (with ``pair`` also y) in S_m under (A10): tight clusters far from the
+    others, and wide clusters about the origin (small β, where ε̄ may exceed 1)."""
     return st.one_of(
-        D.metastable(pair=True, rhos=_RHOS), D.metastable(pair=True, about_origin=True)
+        D.metastable(pair=pair, rhos=_RHOS), D.metastable(pair=pair, about_origin=True)
     )
 
 
@@ -264,7 +274,7 @@ def claims() -> list[Claim]:
             meta + ", ξ ∈ S_m (derivation: for every cluster size l ≥ 2, K = N − l ≥ 1 other "
             "patterns and dimension d, from Lemma A9)",
             a10_statement,
-            lambda: D.metastable(rhos=_RHOS),
+            meta_domain,
             display,
             MP.a10_derivation,
             MP.a10_sizes,
@@ -282,14 +292,10 @@ def claims() -> list[Claim]:
             ineq,
             meta + ", ξ, y ∈ S_m",
             a11_statement,
-            a11_domain,
+            lambda: meta_domain(pair=True),
             display,
             hypotheses=a11_hypotheses,
-            wrong=dict(
-                statement=lambda o, v: [
-                    Rel(a11_statement(o, v)[0].lhs, "<=", a11_statement(o, v)[0].rhs / 100)
-                ]
-            ),
+            wrong=dict(statement=shrunk(a11_statement, 100)),
         ),
         Claim(
             "lemma-a11/eps-capped",
@@ -300,18 +306,10 @@ def claims() -> list[Claim]:
             ineq,
             meta + ", ξ, y ∈ S_m",
             a11_statement_of(True),
-            a11_domain,
+            lambda: meta_domain(pair=True),
             display,
             hypotheses=a11_hypotheses,
-            wrong=dict(
-                statement=lambda o, v: [
-                    Rel(
-                        a11_statement_of(True)(o, v)[0].lhs,
-                        "<=",
-                        a11_statement_of(True)(o, v)[0].rhs / 100,
-                    )
-                ]
-            ),
+            wrong=dict(statement=shrunk(a11_statement_of(True), 100)),
         ),
         Claim(
             "lemma-a12",
@@ -321,7 +319,7 @@ def claims() -> list[Claim]:
             ineq,
             meta,
             a12_statement,
-            lambda: D.metastable(rhos=_RHOS),
+            meta_domain,
             display,
             hypotheses=a12_hypotheses,
             wrong=dict(

@@ -18,7 +18,15 @@ from derivations.ramsauer2020 import domains as D
 from derivations.ramsauer2020 import retrieval_proofs as RP
 from derivations.ramsauer2020 import to_fixed_point_proofs as TF
 from derivations.ramsauer2020.a1_proofs import symbolic
-from derivations.ramsauer2020.common import count, display, dist, is_display, row, under
+from derivations.ramsauer2020.common import (
+    count,
+    display,
+    dist,
+    is_display,
+    row,
+    shrunk,
+    under,
+)
 from derivations.ramsauer2020.local import eq142_hypotheses
 
 SECTION = "retrieval"
@@ -208,11 +216,7 @@ def claims() -> list[Claim]:
             defined=STAR,
             hypotheses=thm5_hypotheses,
             aliases=("thm-a8",),
-            wrong=dict(
-                statement=lambda o, v: [
-                    Rel(thm4_statement(o, v)[0].lhs, "<=", thm4_statement(o, v)[0].rhs / 1e6)
-                ]
-            ),
+            wrong=dict(statement=shrunk(thm4_statement, 1e6)),
         ),
         Claim(
             "thm4/eq6",
@@ -227,15 +231,7 @@ def claims() -> list[Claim]:
             RP.sizes,
             defined=STAR,
             hypotheses=eq6_hypotheses,
-            wrong=dict(
-                statement=lambda o, v: [
-                    Rel(
-                        thm4_eq6_statement(False)(o, v)[0].lhs,
-                        "<=",
-                        thm4_eq6_statement(False)(o, v)[0].rhs / 2,
-                    )
-                ]
-            ),
+            wrong=dict(statement=shrunk(thm4_eq6_statement(False), 2)),
         ),
         Claim(
             "thm4/eq6/to-pattern",
@@ -266,15 +262,7 @@ def claims() -> list[Claim]:
             defined=STAR,
             hypotheses=thm5_hypotheses,
             aliases=("thm-a9",),
-            wrong=dict(
-                statement=lambda o, v: [
-                    Rel(
-                        thm5_statement(False)(o, v)[0].lhs,
-                        "<=",
-                        thm5_statement(False)(o, v)[0].rhs / 1e6,
-                    )
-                ]
-            ),
+            wrong=dict(statement=shrunk(thm5_statement(False), 1e6)),
         ),
         Claim(
             "thm5/to-fixed-point",
@@ -290,15 +278,7 @@ def claims() -> list[Claim]:
             RP.sizes,
             defined=STAR,
             hypotheses=eq6_hypotheses,
-            wrong=dict(
-                statement=lambda o, v: [
-                    Rel(
-                        thm5_statement(True)(o, v)[0].lhs,
-                        "<=",
-                        thm5_statement(True)(o, v)[0].rhs / 1e6,
-                    )
-                ]
-            ),
+            wrong=dict(statement=shrunk(thm5_statement(True), 1e6)),
         ),
         Claim(
             "thm5/eq9",
@@ -313,15 +293,7 @@ def claims() -> list[Claim]:
             RP.sizes,
             defined=STAR,
             hypotheses=eq9_hypotheses(True),
-            wrong=dict(
-                statement=lambda o, v: [
-                    Rel(
-                        thm5_eq9_statement(False)(o, v)[0].lhs,
-                        "<=",
-                        thm5_eq9_statement(False)(o, v)[0].rhs / 1e6,
-                    )
-                ]
-            ),
+            wrong=dict(statement=shrunk(thm5_eq9_statement(False), 1e6)),
         ),
         Claim(
             "thm5/eq9/retrieval-error",
@@ -337,15 +309,7 @@ def claims() -> list[Claim]:
             RP.sizes,
             defined=STAR,
             hypotheses=eq9_hypotheses(False),
-            wrong=dict(
-                statement=lambda o, v: [
-                    Rel(
-                        thm5_eq9_statement(True)(o, v)[0].lhs,
-                        "<=",
-                        thm5_eq9_statement(True)(o, v)[0].rhs / 1e6,
-                    )
-                ]
-            ),
+            wrong=dict(statement=shrunk(thm5_eq9_statement(True), 1e6)),
         ),
         Claim(
             "eq398",

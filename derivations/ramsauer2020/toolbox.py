@@ -19,7 +19,7 @@ from derivations.ramsauer2020 import domains as D
 from derivations.ramsauer2020 import jacobian_proofs as JP
 from derivations.ramsauer2020 import lipschitz_proofs as LP
 from derivations.ramsauer2020 import toolbox_proofs as TP
-from derivations.ramsauer2020.common import display, dshow, is_display, sub, vec
+from derivations.ramsauer2020.common import display, dshow, is_display, shrunk, sub, vec
 from derivations.ramsauer2020.common import softmax_vec as _p
 from derivations.ramsauer2020.pmax_bounds import a24_eps_hypotheses, a24_eps_statement, searched_eps
 from theory.indexed import PatternSet, Vec
@@ -562,10 +562,6 @@ def claims() -> list[Claim]:
             display,
             LP.a32_derivation,
             LP.a3_sizes,
-            wrong=dict(
-                statement=lambda o, v: [
-                    Rel(a32_statement(o, v)[0].lhs, "<=", a32_statement(o, v)[0].rhs / 2)
-                ]
-            ),
+            wrong=dict(statement=shrunk(a32_statement, 2)),
         ),
     ]
