@@ -32,6 +32,25 @@ def _version() -> str:
         return __version__
 
 
+#: The libraries whose releases can change what a verdict document records: the search's
+#: draws (Hypothesis: another release may reach the same counterexample after a different
+#: number of trials), the exact and certified arithmetic, the torch twin.
+LIBRARIES = ("hypothesis", "sympy", "mpmath", "python-flint", "numpy", "torch")
+
+
+def library_versions() -> dict:
+    """{distribution: installed version, or None when absent} for :data:`LIBRARIES`."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for name in LIBRARIES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = None
+    return out
+
+
 def _progress(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
@@ -73,6 +92,7 @@ def run_verify(
     used = {c["paper"] for c in claims}
     return {
         "tool_version": _version(),
+        "libraries": library_versions(),
         "seed": seed,
         "examples": examples,
         "seconds": round(time.perf_counter() - t0, 2),

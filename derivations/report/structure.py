@@ -5,7 +5,7 @@ records of :func:`derivations.figures.render_figures`. Nothing is recomputed; no
 
 Verdicts schema (fields read here; others are kept in ``verdicts.json``)::
 
-    {"tool_version", "seed", "examples",
+    {"tool_version", "libraries", "seed", "examples",
      "papers": [{"id", "title", "authors", "ref", "sections": [{"key", "title"}], ...}],
      "claims": [{"paper", "id", "qid", "section", "ref", "reading", "kind", "status",
                  "evidence", "trials", "seconds", "statement_latex", "assumptions",

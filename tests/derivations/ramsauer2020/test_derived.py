@@ -453,6 +453,7 @@ def test_a10_the_condition_is_compared_with_the_searched_one():
     assert out["agreement"].startswith("differs in the hypotheses"), out["agreement"]
 
 
+@pytest.mark.slow  # two checks of A8's 50-step derivation (about 25 s)
 def test_a8_needs_the_division_by_a_positive_alpha_gamma_and_s_at_most_one():
     """Lemma A8's cross part: from αγC ≤ 4α²γ²M² to C ≤ 4αγM² is a division by αγ > 0; the
     same step with the coefficient 1/α leaves γC ≤ … unproved. Without the hypothesis s ≤ 1

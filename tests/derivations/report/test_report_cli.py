@@ -22,6 +22,9 @@ def test_engine_verdicts_all_appear_in_the_report(tmp_path):
     for c in doc["claims"]:
         assert c["id"] in md and c["id"] in html
         assert c["status"] in md
+    # provenance: the releases of the libraries the verdicts depend on
+    assert saved["libraries"]["hypothesis"] and saved["libraries"]["sympy"]
+    assert set(saved["libraries"]) >= {"hypothesis", "sympy", "mpmath", "python-flint"}
     prop3 = next(c for c in saved["claims"] if c["id"] == "prop3")
     assert prop3["status"] == "refuted"
     # the counterexample's sides are in the report as the engine wrote them
