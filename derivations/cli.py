@@ -15,6 +15,8 @@ import textwrap
 import time
 from pathlib import Path
 
+from derivations.versions import VERDICT_LIBRARIES, library_versions
+
 DEFAULT_EXAMPLES = 60
 
 #: the published `bench` results the README's table is rendered from, one column each
@@ -30,25 +32,6 @@ def _version() -> str:
         from derivations import __version__
 
         return __version__
-
-
-#: The libraries whose releases can change what a verdict document records: the search's
-#: draws (Hypothesis: another release may reach the same counterexample after a different
-#: number of trials), the exact and certified arithmetic, the torch twin.
-LIBRARIES = ("hypothesis", "sympy", "mpmath", "python-flint", "numpy", "torch")
-
-
-def library_versions() -> dict:
-    """{distribution: installed version, or None when absent} for :data:`LIBRARIES`."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {}
-    for name in LIBRARIES:
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = None
-    return out
 
 
 def _progress(msg: str) -> None:
@@ -92,7 +75,7 @@ def run_verify(
     used = {c["paper"] for c in claims}
     return {
         "tool_version": _version(),
-        "libraries": library_versions(),
+        "libraries": library_versions(VERDICT_LIBRARIES),
         "seed": seed,
         "examples": examples,
         "seconds": round(time.perf_counter() - t0, 2),

@@ -20,6 +20,7 @@ from pathlib import Path
 from derivations.figures.spec import Figure
 from derivations.figures.style import plt
 from derivations.jsonio import jsonable
+from derivations.versions import library_versions
 
 __all__ = [
     "tool_version",
@@ -30,6 +31,7 @@ __all__ = [
 ]
 
 _REPO_ROOT = Path(__file__).resolve().parents[2]
+_FIGURE_LIBRARIES = ("torch", "sympy", "mpmath", "numpy", "matplotlib")
 
 
 def tool_version() -> str:
@@ -56,16 +58,6 @@ def git_revision() -> str | None:
     return rev if out.returncode == 0 and rev else None
 
 
-def _library_versions() -> dict[str, str]:
-    versions = {}
-    for lib in ("torch", "sympy", "mpmath", "numpy", "matplotlib"):
-        try:
-            versions[lib] = metadata.version(lib)
-        except metadata.PackageNotFoundError:
-            versions[lib] = "unknown"
-    return versions
-
-
 def provenance(seed: int, constants: dict | None = None, paper: str = "") -> dict:
     """What produced a figure: paper, tool version, git revision, seed, constants, libraries."""
     return {
@@ -75,7 +67,7 @@ def provenance(seed: int, constants: dict | None = None, paper: str = "") -> dic
         "git_revision": git_revision(),
         "seed": int(seed),
         "constants": jsonable(constants or {}),
-        "libraries": _library_versions(),
+        "libraries": library_versions(_FIGURE_LIBRARIES, missing="unknown"),
     }
 
 

@@ -24,8 +24,6 @@ D* = ‖y − x₁‖, μ = max{D, D*}, f(ξ)_k = Σ_l p_l x[l, k].
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import sympy as sp
 
 from derivations.engine import Rel, Step
@@ -53,11 +51,6 @@ _SOFT = ("softmaxb",)
 _ROOT = RP._ROOT
 
 
-def _at(v, x):
-    """The instance with the query replaced by the vector ``x``."""
-    return SimpleNamespace(**{**vars(v), "x": x})
-
-
 def to_fixed_point(o, v):
     """‖f(ξ) − y‖ ≤ 2(N − 1)e^{−β(Δ₁ − 2μM)}M (Eq. 8's bound, to the fixed point y)."""
     D, Ds, mu, Q, delta = RP._parts(o, v)
@@ -66,14 +59,13 @@ def to_fixed_point(o, v):
     return [Rel(RP._to_star(v, _update(o, v)), "<=", rhs, "‖f(ξ) − xᵢ*‖ ≤ 2εM")]
 
 
-def _weight_bound(o, v, x, at: int) -> list:
-    """Steps ``at`` … ``at`` + 27 for the state ``x`` (ξ or y): p_l(x) ≤ e^{−β(Δ₁ − 2μM)} for
-    every l ≥ 2 (the last step), from ‖x − x₁‖ ≤ μ, p_l ≤ e^{β(z_l − z₁)} ≤ e^{−βc(x)} and
-    the gap c(x) ≥ Δ₁ − 2M‖x − x₁‖."""
-    P, beta = v.P, v.beta
+def _weight_bound(o, v, w, at: int) -> list:
+    """Steps ``at`` … ``at`` + 27 for the state x = ``w.x`` (ξ, or y at the instance with y
+    as its query): p_l(x) ≤ e^{−β(Δ₁ − 2μM)} for every l ≥ 2 (the last step), from
+    ‖x − x₁‖ ≤ μ, p_l ≤ e^{β(z_l − z₁)} ≤ e^{−βc(x)} and the gap c(x) ≥ Δ₁ − 2M‖x − x₁‖."""
+    P, beta, x = v.P, v.beta, w.x
     N, one, j, l = P.d, sp.Integer(1), _J, _L
     D, Ds, mu, Q, delta = RP._parts(o, v)
-    w = _at(v, x)
     z = _scores(P, x)
     E = lambda i: sp.exp(beta * z[i])  # noqa: E731
     S, T = sp.Sum(E(j), (j, 1, N)), sp.Sum(E(j), (j, 2, N))
@@ -167,9 +159,9 @@ def to_fixed_point_derivation(o, v):
         ),
     ]
     f = len(steps)  # 11: p_l ≤ B at ξ (f … f + 27), then q_l ≤ B at y
-    steps += _weight_bound(o, v, v.x, f)
+    steps += _weight_bound(o, v, v, f)
     h = len(steps)
-    steps += _weight_bound(o, v, v.star, h)
+    steps += _weight_bound(o, v, RP._at_fixed_point(v), h)
     b = len(steps)
     steps += [
         Step(Rel(0, "<=", p, over=later), "a probability", algebra(unfold=_SOFT)),  # b
