@@ -14,7 +14,8 @@ form applies only identities, each valid for all values of the symbols:
   bound indices renamed canonically (Σ_i fᵢ = Σ_j f_j), multiple sums in either order;
 * integrals over one variable are linear alike (∫_a^b c dt = (b − a)·c);
 * max/min over a non-empty range: max(c + f) = c + max f, max(−f) = −min f, max(a·f) =
-  a·max f for a number a > 0 (min alike); |−t| = |t|;
+  a·max f for a number a > 0 (min alike); |−t| = |t|; |t| = t when the sign rules prove
+  t ≥ 0 (e.g. a maximum of norms), |t| = −t when they prove −t ≥ 0;
 * LSE_{i}(f) = log Σᵢ exp f; transparent named quantities (notation such as LSE(z), ‖x‖²)
   replaced by their definitions; other named quantities only when a step says so.
 
@@ -224,6 +225,9 @@ def _nf_raw(e):
     if isinstance(e, (MaxOver, MinOver)):
         return _nf_extremum(type(e), _nf(e.body), e.var, _nf(e.args[2]), _nf(e.args[3]))
     if isinstance(e, sp.Abs):
+        for t in (e.args[0], -e.args[0]):  # signs before normalising (expanded, lost)
+            if is_nonneg(t):
+                return _nf(t)
         return _nf_abs(_nf(e.args[0]))
     if isinstance(e, sp.Derivative):
         return sp.Derivative(_nf(e.expr), *e.variable_count, evaluate=False)

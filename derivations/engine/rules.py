@@ -210,11 +210,50 @@ def _nonneg(e, ctx: Context, over: tuple = ()) -> bool:
 
 
 def _establish(r: Rel, ctx: Context) -> bool:
-    """``r`` holds by the sign rules or is implied by an earlier checked step."""
+    """``r`` holds by the sign rules (with :func:`_signs_with_steps`) or is implied by an
+    earlier checked step."""
     n = r.normal()
-    if n.op != "==" and (is_pos if n.op == "<" else is_nonneg)(normal_form(_slack(n))):
-        return True
+    if n.op != "==":
+        strict = n.op == "<"
+        if (is_pos if strict else is_nonneg)(normal_form(_slack(n))):
+            return True
+        if not n.ranges and _signs_with_steps(_slack(n), ctx, strict):
+            return True
     return any(o.checked and implies(s.rel, r) for s, o in zip(ctx.steps, ctx.outcomes))
+
+
+def _proved_positive(ctx: Context) -> list:
+    """The quantities e that an earlier checked step without ranges proves > 0 (0 < e)."""
+    out = []
+    for s, o in zip(ctx.steps, ctx.outcomes):
+        n = s.rel.normal()
+        if o.checked and not n.ranges and n.op == "<" and sp.sympify(n.lhs) == 0:
+            e = sp.sympify(n.rhs)
+            if not e.is_Number and not isinstance(e, sp.Symbol):
+                out.append(e)
+    return out
+
+
+def _signs_with_steps(e, ctx: Context, strict: bool) -> bool:
+    """e > 0 (``strict``) or e ≥ 0 by the sign rules once every quantity an earlier checked
+    step proves > 0 (:func:`_proved_positive`, e.g. m_max from 0 < m_max) is read as a
+    positive atom: replaced by a fresh positive symbol. Sound: a sign proved for every
+    positive value of the symbol holds at the quantity's value. (The sign rules alone are
+    structural: 1/m_max is not even real to them, m_max being a maximum of norms.)"""
+    atoms = _proved_positive(ctx)
+    if not atoms:
+        return False
+    e = sp.sympify(e)
+    sub = {}
+    for a in atoms:
+        p = sp.Dummy("p", positive=True)
+        for form in (a, normal_form(a)):
+            if e.has(form) or normal_form(e).has(form):
+                sub[form] = p
+    if not sub:
+        return False
+    prove = is_pos if strict else is_nonneg
+    return any(prove(c.xreplace(sub)) for c in (e, normal_form(e)))
 
 
 # --------------------------------------------------------------------------------- rules
@@ -225,7 +264,8 @@ def algebra(ctx, rel, prem, unfold=()):
     """An identity or a sign fact. lhs = rhs when both sides have the same normal form
     (:mod:`derivations.engine.normal`: ring laws, exp/log on positive arguments, linearity of
     finite sums, max/min of shifted terms; at fixed sizes also SymPy ``simplify`` giving 0);
-    lhs ≤ rhs (<) when the sign rules prove rhs − lhs ≥ 0 (> 0). Every denominator and log
+    lhs ≤ rhs (<) when the sign rules prove rhs − lhs ≥ 0 (> 0), a quantity an earlier checked
+    step proves > 0 (0 < e, no ranges) read as a positive atom. Every denominator and log
     argument must be provably > 0 (by the sign rules or earlier checked steps). ``unfold``
     names quantities replaced by their definitions."""
     _guard(rel, unfold, ctx)
@@ -242,6 +282,12 @@ def algebra(ctx, rel, prem, unfold=()):
     for cand in (s, normal_form(s, unfold)):
         if prove(cand):
             return "the sign rules prove rhs − lhs " + ("> 0" if n.op == "<" else "≥ 0")
+    if not n.ranges and _signs_with_steps(s, ctx, n.op == "<"):
+        return (
+            "the sign rules prove rhs − lhs "
+            + ("> 0" if n.op == "<" else "≥ 0")
+            + ", with quantities earlier steps prove > 0 as positive atoms"
+        )
     if _no_binders(s) and sp.count_ops(s) <= SIMPLIFY_OPS:
         N.tick(SIMPLIFY_OPS * 20)
         simp = sp.simplify(N.unfold(sp.sympify(s), "*"))
@@ -332,11 +378,11 @@ def _size_bounds_met(cited: Claim, v) -> None:
 )
 def combine(ctx, rel, prem, coeffs):
     """A linear combination: slack(step) = Σₖ cₖ·slack(premise k) + r, with r = 0 or r ≥ 0
-    by the sign rules; cₖ ≥ 0 for inequality premises, by the sign rules or an earlier
-    checked step 0 ≤ cₖ, over the step's ranges (any sign for equalities; the cₖ may be
-    expressions, e.g.
-    t^{n−1} ≥ 0). The step may be strict when a strict premise has
-    cₖ > 0 (or r > 0 is proved)."""
+    by the sign rules (quantities earlier checked steps prove > 0 read as positive atoms);
+    cₖ ≥ 0 for inequality premises, by the sign rules or an earlier checked step 0 ≤ cₖ, over
+    the step's ranges (any sign for equalities; the cₖ may be expressions, e.g.
+    t^{n−1} ≥ 0). The step may be strict when a strict premise has cₖ > 0 (by the sign
+    rules, or for a step without ranges by earlier checked steps) or r > 0 is proved."""
     if len(coeffs) != len(prem):
         raise NotLicensed("one coefficient per premise")
     n = rel.normal()
@@ -345,7 +391,7 @@ def combine(ctx, rel, prem, coeffs):
         a = _align(r, rel)
         c = sp.sympify(c)
         if a.op != "==":
-            if is_pos(c):
+            if is_pos(c) or not rel.over and _positive(c, ctx):
                 strict = strict or a.op == "<"
             elif not _nonneg(c, ctx, rel.over):
                 raise NotLicensed(
@@ -361,6 +407,12 @@ def combine(ctx, rel, prem, coeffs):
         return "a positive combination of the premises"
     if (n.op == "<=" or strict) and is_nonneg(rest) or n.op == "<" and is_pos(rest):
         return "a positive combination of the premises plus a term the sign rules prove ≥ 0"
+    if not n.ranges and _signs_with_steps(rest, ctx, n.op == "<" and not strict):
+        return (
+            "a positive combination of the premises plus a term the sign rules prove "
+            + ("> 0" if n.op == "<" and not strict else "≥ 0")
+            + " (quantities earlier steps prove > 0 read as positive atoms)"
+        )
     raise NotLicensed(
         f"the combination leaves {_show(rest)}, not proved "
         + ("> 0" if n.op == "<" and not strict else "≥ 0")
