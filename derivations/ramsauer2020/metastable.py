@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from derivations.engine import Claim, Instance, Rel
 from derivations.ramsauer2020 import a8_proofs as A8
+from derivations.ramsauer2020 import a11_proofs as A11
 from derivations.ramsauer2020 import domains as D
 from derivations.ramsauer2020 import metastable_proofs as MP
 from derivations.ramsauer2020.a1_proofs import symbolic
@@ -152,6 +153,8 @@ def a11_statement_of(capped: bool):
     ε = ε̄ (the bound of ε on S_m; the proof's) or ε = min{ε̄, 1} (``capped``)."""
 
     def statement(o, v):
+        if capped and symbolic(v):
+            return A11.a11_capped(o, v)
         q = _q(o, v, capped)
         lhs = dist(o, o.hf_update(v.P, v.x, v.beta), o.hf_update(v.P, v.y, v.beta))
         name = "q′" if capped else "q"
@@ -159,7 +162,7 @@ def a11_statement_of(capped: bool):
             Rel(lhs, "<=", q * dist(o, v.x, v.y), "f contracts on S_m"),
             Rel(q, "<", o.num(1), f"{name} < 1"),
         ]
-        if is_display(v):
+        if is_display(v) or getattr(v, "assume_hypotheses", False):
             return rels
         mx, mm = o.hf_centre(v.P, v.l), o.hf_spread(v.P, v.l)
         rad = 1 / (v.beta * mm)
@@ -173,7 +176,9 @@ a11_statement = a11_statement_of(False)
 
 
 def a11_hypotheses(o, v):
-    """Lemma A10's hypotheses and y ∈ S_m (counted by the search; no derivation yet)."""
+    """Lemma A10's hypotheses and y ∈ S_m (what the capped reading's derivation assumes)."""
+    if symbolic(v):
+        return A11.hypotheses(o, v)
     mx, mm, *_ = _parts(o, v)
     return [*a10_hypotheses(o, v), Rel(dist(o, v.y, mx), "<=", 1 / (v.beta * mm), "y ∈ S_m")]
 
@@ -304,10 +309,13 @@ def claims() -> list[Claim]:
             "ε ≤ 1: q′ = β(m_max² + 2ε′(2 − ε′)M²) < 1, ε′ = min{ε̄, 1}, and f contracts on S_m "
             "with it",
             ineq,
-            meta + ", ξ, y ∈ S_m",
+            meta + ", ξ, y ∈ S_m (derivation: for every cluster size l ≥ 2, K = N − l ≥ 1 "
+            "other patterns and dimension d, from Lemmas A8 and A9's steps)",
             a11_statement_of(True),
             lambda: meta_domain(pair=True),
             display,
+            A11.derivation,
+            A11.sizes,
             hypotheses=a11_hypotheses,
             wrong=dict(statement=shrunk(a11_statement_of(True), 100)),
         ),

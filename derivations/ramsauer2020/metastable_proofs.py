@@ -151,9 +151,76 @@ def _far(o, v, at: int) -> list:
     ]
 
 
+def gamma_steps(o, v, at: int) -> list:
+    """Steps ``at`` … ``at`` + 14 at v's state ξ: γ ≤ ε = (N − l)e^{−βc} (``at`` + 13) and
+    0 ≤ γ (``at`` + 14), γ = Σ_{i>l} pᵢ: every e^{βzᵢ}, i ≤ l, is a term of S, so βzᵢ ≤ ln S
+    and, averaged over the cluster, βξᵀm_x ≤ ln S; pᵢ = e^{βzᵢ}/S ≤ e^{−βc} for i > l."""
+    P, beta, ell = v.P, v.beta, v.l
+    i, k, N = P.i, P.k, P.d
+    m, D, mmax, Q, p, f, z, S, c, eps = _parts(o, v)
+    cluster, others, every = (i, 1, ell), (i, ell + 1, N), (i, 1, N)
+    tp = sp.Dummy("t", positive=True)
+    gamma = sp.Sum(p, others)
+    zm = sp.Sum(v.x.body * m.body, (k, 1, P.n))  # ξᵀm_x
+    E = sp.exp(beta * z[i])
+    return [
+        Step(Rel(E, "<=", S, over=every), "a term of S", sum_bound()),  # at
+        Step(Rel(E, "<=", S, over=cluster), "for i ≤ l", instance(at, i)),
+        Step(
+            Rel(beta * z[i], "<=", sp.log(S), over=cluster),
+            "log is increasing",
+            monotone(at + 1, sp.Lambda(tp, sp.log(tp)), "positive"),
+        ),  # at + 2
+        Step(
+            Rel(sp.Sum(beta * z[i], cluster), "<=", sp.Sum(sp.log(S), cluster)),
+            "summed over i ≤ l",
+            termwise(at + 2),
+        ),
+        Step(
+            Rel(beta * zm, "<=", sp.log(S)), "βξᵀm_x = (1/l)Σ_{i≤l} βzᵢ", combine((at + 3, 1 / ell))
+        ),
+        Step(
+            Rel(sp.exp(beta * zm), "<=", S), "exp is increasing", monotone(at + 4, sp.exp)
+        ),  # at + 5
+        Step(
+            Rel(-1 / sp.exp(beta * zm), "<=", -1 / S),
+            "t ↦ −1/t is increasing on t > 0",
+            monotone(at + 5, sp.Lambda(tp, -1 / tp), "positive"),
+        ),
+        Step(Rel(p, "==", E / S, over=others), "the softmax", algebra(unfold=_SOFT)),  # at + 7
+        Step(
+            Rel(z[i], "<=", MaxOver(z[i], i, ell + 1, N), over=others),
+            "zᵢ ≤ max_{i>l} zᵢ",
+            term_bound(),
+        ),  # at + 8
+        Step(
+            Rel(beta * z[i], "<=", beta * MaxOver(z[i], i, ell + 1, N), over=others),
+            "times β > 0",
+            combine((at + 8, beta)),
+        ),
+        Step(
+            Rel(E, "<=", sp.exp(beta * MaxOver(z[i], i, ell + 1, N)), over=others),
+            "exp is increasing",
+            monotone(at + 9, sp.exp),
+        ),  # at + 10
+        Step(
+            Rel(p, "<=", sp.exp(-beta * c), over=others),
+            "pᵢ = e^{βzᵢ}/S ≤ e^{β(zᵢ − ξᵀm_x)} ≤ e^{−βc}",
+            combine((at + 7, 1), (at + 6, E), (at + 10, sp.exp(-beta * zm))),
+        ),
+        Step(
+            Rel(gamma, "<=", sp.Sum(sp.exp(-beta * c), others)),
+            "summed over i > l",
+            termwise(at + 11),
+        ),  # at + 12
+        Step(Rel(gamma, "<=", eps), "N − l equal terms: γ ≤ ε", combine((at + 12, 1))),
+        Step(Rel(0, "<=", gamma), "a sum of probabilities", algebra()),  # at + 14
+    ]
+
+
 def a9_derivation(o, v):
     """The module notes' route."""
-    P, beta, ell = v.P, v.beta, v.l
+    P, ell = v.P, v.l
     i, k, N, x = P.i, P.k, P.d, P.rho
     m, D, mmax, Q, p, f, z, S, c, eps = _parts(o, v)
     M = sp.sqrt(Q)
@@ -163,13 +230,10 @@ def a9_derivation(o, v):
     root = sp.Lambda(t, sp.sqrt(t))
     tr = sp.Dummy("t", real=True)
     square = sp.Lambda(tr, tr**2)
-    tp = sp.Dummy("t", positive=True)
     gap = m.body - x[i, k]  # (m_x − xᵢ)_k
     w = sp.Sum(p * gap, every)  # (Σᵢ pᵢ(m_x − xᵢ))_k
     Dm = sp.sqrt(sk(gap**2))  # ‖m_x − xᵢ‖ = Dᵢ
     gamma, ones = sp.Sum(p, others), sp.Sum(p, cluster)
-    zm = sk(v.x.body * m.body)  # ξᵀm_x
-    E = sp.exp(beta * z[i])
     (goal,) = a9(o, v)
     return [
         # the update's distance to m_x as a weighted sum (Minkowski)
@@ -213,54 +277,7 @@ def a9_derivation(o, v):
             "summed over i > l",
             termwise(22),
         ),
-        # γ ≤ ε
-        Step(Rel(E, "<=", S, over=every), "a term of S", sum_bound()),  # 24
-        Step(Rel(E, "<=", S, over=cluster), "for i ≤ l", instance(24, i)),
-        Step(
-            Rel(beta * z[i], "<=", sp.log(S), over=cluster),
-            "log is increasing",
-            monotone(25, sp.Lambda(tp, sp.log(tp)), "positive"),
-        ),  # 26
-        Step(
-            Rel(sp.Sum(beta * z[i], cluster), "<=", sp.Sum(sp.log(S), cluster)),
-            "summed over i ≤ l",
-            termwise(26),
-        ),
-        Step(Rel(beta * zm, "<=", sp.log(S)), "βξᵀm_x = (1/l)Σ_{i≤l} βzᵢ", combine((27, 1 / ell))),
-        Step(Rel(sp.exp(beta * zm), "<=", S), "exp is increasing", monotone(28, sp.exp)),  # 29
-        Step(
-            Rel(-1 / sp.exp(beta * zm), "<=", -1 / S),
-            "t ↦ −1/t is increasing on t > 0",
-            monotone(29, sp.Lambda(tp, -1 / tp), "positive"),
-        ),
-        Step(Rel(p, "==", E / S, over=others), "the softmax", algebra(unfold=_SOFT)),  # 31
-        Step(
-            Rel(z[i], "<=", MaxOver(z[i], i, ell + 1, N), over=others),
-            "zᵢ ≤ max_{i>l} zᵢ",
-            term_bound(),
-        ),  # 32
-        Step(
-            Rel(beta * z[i], "<=", beta * MaxOver(z[i], i, ell + 1, N), over=others),
-            "times β > 0",
-            combine((32, beta)),
-        ),
-        Step(
-            Rel(E, "<=", sp.exp(beta * MaxOver(z[i], i, ell + 1, N)), over=others),
-            "exp is increasing",
-            monotone(33, sp.exp),
-        ),  # 34
-        Step(
-            Rel(p, "<=", sp.exp(-beta * c), over=others),
-            "pᵢ = e^{βzᵢ}/S ≤ e^{β(zᵢ − ξᵀm_x)} ≤ e^{−βc}",
-            combine((31, 1), (30, E), (34, sp.exp(-beta * zm))),
-        ),
-        Step(
-            Rel(gamma, "<=", sp.Sum(sp.exp(-beta * c), others)),
-            "summed over i > l",
-            termwise(35),
-        ),  # 36
-        Step(Rel(gamma, "<=", eps), "N − l equal terms: γ ≤ ε", combine((36, 1))),
-        Step(Rel(0, "<=", gamma), "a sum of probabilities", algebra()),  # 38
+        *gamma_steps(o, v, 24),  # 24 … 38: γ ≤ ε (37), 0 ≤ γ (38)
         Step(
             goal,
             "‖m_x − f(ξ)‖ ≤ m_max(1 − γ) + 2Mγ ≤ m_max + 2Mε",
@@ -322,23 +339,72 @@ def a10(o, v):
     return [Rel(lhs, "<=", _a10_parts(o, v)[0], "f(ξ) ∈ S_m")]
 
 
+def gap_steps(o, v, at: int, far: int) -> list:
+    """Steps ``at`` … ``at`` + 7 at v's state w: the gap c = wᵀm_x − max_{i>l} wᵀxᵢ is at
+    least Δ_m − 2M‖w − m_x‖, written −βc ≤ −β(Δ_m − 2M‖w − m_x‖) (``at`` + 7), as
+    wᵀ(xᵢ − m_x) = m_xᵀ(xᵢ − m_x) + (w − m_x)ᵀ(xᵢ − m_x) ≤ m_xᵀxᵢ − m_xᵀm_x + 2M‖w − m_x‖
+    for i > l (Cauchy–Schwarz and step ``far``: ‖m_x − xᵢ‖ ≤ 2M for i > l)."""
+    P, beta, ell = v.P, v.beta, v.l
+    i, k, N = P.i, P.k, P.d
+    m, D, mmax, Q, p, f, z, S, c, eps = _parts(o, v)
+    dm = _a10_parts(o, v)[3]
+    M = sp.sqrt(Q)
+    others = (i, ell + 1, N)
+    sk = lambda e: sp.Sum(e, (k, 1, P.n))  # noqa: E731
+    a, b = v.x.body - m.body, P.rho[i, k] - m.body  # (w − m_x)_k, (xᵢ − m_x)_k
+    to_centre = sp.sqrt(sk(a**2))
+    zm, mx_i = sk(v.x.body * m.body), sk(m.body * P.rho[i, k])
+    bound = zm - dm + 2 * M * to_centre  # of every zᵢ, i > l
+    return [
+        Step(
+            Rel(sk(a * b), "<=", to_centre * sp.sqrt(sk(b**2)), over=others),
+            "Cauchy–Schwarz: (w − m_x)ᵀ(xᵢ − m_x) ≤ ‖w − m_x‖‖xᵢ − m_x‖",
+            cauchy_schwarz(),
+        ),  # at
+        Step(
+            Rel(sk(a * b), "<=", 2 * M * to_centre, over=others),
+            "‖xᵢ − m_x‖ ≤ 2M, times ‖w − m_x‖ ≥ 0",
+            combine((at, 1), (far, to_centre)),
+        ),
+        Step(
+            Rel(z[i] - zm, "==", mx_i - sk(m.body**2) + sk(a * b), over=others),
+            "wᵀ(xᵢ − m_x) = m_xᵀ(xᵢ − m_x) + (w − m_x)ᵀ(xᵢ − m_x)",
+            algebra(),
+        ),  # at + 2
+        Step(
+            Rel(mx_i, "<=", MaxOver(mx_i, i, ell + 1, N), over=others),
+            "m_xᵀxᵢ ≤ max_{i>l} m_xᵀxᵢ",
+            term_bound(),
+        ),
+        Step(
+            Rel(z[i], "<=", bound, over=others),
+            "wᵀxᵢ ≤ wᵀm_x − Δ_m + 2M‖w − m_x‖",
+            combine((at + 1, 1), (at + 2, 1), (at + 3, 1)),
+        ),  # at + 4
+        Step(
+            Rel(MaxOver(z[i], i, ell + 1, N), "<=", MaxOver(bound, i, ell + 1, N)),
+            "the maximum term by term",
+            termwise(at + 4),
+        ),
+        Step(Rel(MaxOver(bound, i, ell + 1, N), "==", bound), "a constant's maximum", algebra()),
+        Step(
+            Rel(-beta * c, "<=", -beta * (dm - 2 * M * to_centre)),
+            "c ≥ Δ_m − 2M‖w − m_x‖, times β > 0",
+            combine((at + 5, beta), (at + 6, beta)),
+        ),  # at + 7
+    ]
+
+
 def a10_derivation(o, v):
     """Lemma A9 (cited), with ε ≤ (N − l)e^{−β(Δ_m − 2M/(βm_max))} on S_m (as
     ξᵀ(xᵢ − m_x) = m_xᵀ(xᵢ − m_x) + (ξ − m_x)ᵀ(xᵢ − m_x) ≤ m_xᵀxᵢ − m_xᵀm_x + r·2M for i > l), which
     (A10) makes ≤ A, so 2εM ≤ (1 − βm_max²)/(β max{m_max, 2M}) ≤ (1 − βm_max²)/(βm_max)
     and ‖m_x − f(ξ)‖ ≤ m_max + (1 − βm_max²)/(βm_max) = 1/(βm_max)."""
     P, beta, ell = v.P, v.beta, v.l
-    i, k, N = P.i, P.k, P.d
+    N = P.d
     m, D, mmax, Q, p, f, z, S, c, eps = _parts(o, v)
     r, top, A, dm = _a10_parts(o, v)
     M = sp.sqrt(Q)
-    others = (i, ell + 1, N)
-    sk = lambda e: sp.Sum(e, (k, 1, P.n))  # noqa: E731
-    a, b = v.x.body - m.body, P.rho[i, k] - m.body  # (ξ − m_x)_k, (xᵢ − m_x)_k
-    to_centre = sp.sqrt(sk(a**2))
-    zm, mx_i = sk(v.x.body * m.body), sk(m.body * P.rho[i, k])
-    bound = zm - dm + 2 * M * r  # of every zᵢ, i > l
-    top_z = MaxOver(z[i], i, ell + 1, N)
     tp = sp.Dummy("t", positive=True)
     hyps = a10_hypotheses(o, v)
     (goal,) = a10(o, v)
@@ -356,46 +422,11 @@ def a10_derivation(o, v):
     ]
     b0 = len(steps)  # 19
     steps += [
-        Step(
-            Rel(sk(a * b), "<=", to_centre * sp.sqrt(sk(b**2)), over=others),
-            "Cauchy–Schwarz: (ξ − m_x)ᵀ(xᵢ − m_x) ≤ ‖ξ − m_x‖‖xᵢ − m_x‖",
-            cauchy_schwarz(),
-        ),  # b0
-        Step(
-            Rel(sk(a * b), "<=", 2 * M * to_centre, over=others),
-            "‖xᵢ − m_x‖ ≤ 2M, times ‖ξ − m_x‖ ≥ 0",
-            combine((b0, 1), (far + 10, to_centre)),
-        ),
-        Step(
-            Rel(sk(a * b), "<=", 2 * M * r, over=others),
-            "‖ξ − m_x‖ ≤ r (ξ ∈ S_m), times 2M ≥ 0",
-            combine((b0 + 1, 1), (6, 2 * M)),
-        ),  # b0 + 2
-        Step(
-            Rel(z[i] - zm, "==", mx_i - sk(m.body**2) + sk(a * b), over=others),
-            "ξᵀ(xᵢ − m_x) = m_xᵀ(xᵢ − m_x) + (ξ − m_x)ᵀ(xᵢ − m_x)",
-            algebra(),
-        ),
-        Step(
-            Rel(mx_i, "<=", MaxOver(mx_i, i, ell + 1, N), over=others),
-            "m_xᵀxᵢ ≤ max_{i>l} m_xᵀxᵢ",
-            term_bound(),
-        ),  # b0 + 4
-        Step(
-            Rel(z[i], "<=", bound, over=others),
-            "ξᵀxᵢ ≤ ξᵀm_x − Δ_m + 2Mr",
-            combine((b0 + 2, 1), (b0 + 3, 1), (b0 + 4, 1)),
-        ),
-        Step(
-            Rel(top_z, "<=", MaxOver(bound, i, ell + 1, N)),
-            "the maximum term by term",
-            termwise(b0 + 5),
-        ),  # b0 + 6
-        Step(Rel(MaxOver(bound, i, ell + 1, N), "==", bound), "a constant's maximum", algebra()),
+        *gap_steps(o, v, b0, far + 10),  # b0 … b0 + 7: −βc ≥ … with ‖ξ − m_x‖
         Step(
             Rel(-beta * c, "<=", -beta * (dm - 2 * M * r)),
-            "c ≥ Δ_m − 2Mr, times β > 0",
-            combine((b0 + 6, beta), (b0 + 7, beta)),
+            "‖ξ − m_x‖ ≤ r (ξ ∈ S_m), times 2βM ≥ 0",
+            combine((b0 + 7, 1), (6, 2 * beta * M)),
         ),  # b0 + 8
         Step(
             Rel(sp.exp(-beta * c), "<=", sp.exp(-beta * (dm - 2 * M * r))),

@@ -403,15 +403,18 @@ def eq6_derivation(o, v):
 # ----------------------------------------------------------------- Theorem 4, Eq. 7
 
 
-def segment_square(v, y, lam, at: int) -> list:
+def segment_square(v, y, lam, at: int, centre=None) -> list:
     """Steps ``at`` … ``at`` + 6 for the point q = y + λ(ξ − y), λ ∈ [0, 1]:
-    ‖q − x₁‖² ≤ (λ‖ξ − x₁‖ + (1 − λ)‖y − x₁‖)² (the last step), from q − x₁ =
-    λ(ξ − x₁) + (1 − λ)(y − x₁) and Cauchy–Schwarz; steps ``at``, ``at`` + 2 are 0 ≤ λ and
-    0 ≤ 1 − λ."""
+    ‖q − c‖² ≤ (λ‖ξ − c‖ + (1 − λ)‖y − c‖)² (the last step), from q − c =
+    λ(ξ − c) + (1 − λ)(y − c) and Cauchy–Schwarz; steps ``at``, ``at`` + 2 are 0 ≤ λ and
+    0 ≤ 1 − λ. The centre c is x₁, or ``centre`` (a :class:`~theory.indexed.Vec` of ℝᵈ)."""
     P, k, one, seg = v.P, v.P.k, sp.Integer(1), (lam, 0, 1)
-    D, Ds = _dist(v, v.x), _dist(v, y)
-    Dq = _dist(v, _segment(SimpleNamespace(**{**vars(v), "y": y}), lam).x)
-    a, b = v.x.body - P.rho[one, k], y.body - P.rho[one, k]
+    c = P.rho[one, k] if centre is None else centre.body
+    name = "x₁" if centre is None else sp.pretty(centre.shown)
+    dist = lambda a: sp.sqrt(_sk(v, (a[k] - c) ** 2))  # noqa: E731
+    D, Ds = dist(v.x), dist(y)
+    Dq = dist(_segment(SimpleNamespace(**{**vars(v), "y": y}), lam).x)
+    a, b = v.x.body - c, y.body - c
     s = lam * D + (1 - lam) * Ds
     t = sp.pretty(lam)  # its name in the reasons
     return [
@@ -422,12 +425,12 @@ def segment_square(v, y, lam, at: int) -> list:
         Step(Rel(0, "<=", 2 * lam * (1 - lam), over=seg), "", combine((at, 2 - 2 * lam))),
         Step(
             Rel(_sk(v, a * b), "<=", D * Ds),
-            "Cauchy–Schwarz: (ξ − x₁)ᵀ(y − x₁) ≤ ‖ξ − x₁‖‖y − x₁‖",
+            f"Cauchy–Schwarz: (ξ − {name})ᵀ(y − {name}) ≤ ‖ξ − {name}‖‖y − {name}‖",
             cauchy_schwarz(),
         ),  # at + 5
         Step(
             Rel(Dq**2, "<=", s**2, over=seg),
-            f"q − x₁ = {t}(ξ − x₁) + (1 − {t})(y − x₁)",
+            f"q − {name} = {t}(ξ − {name}) + (1 − {t})(y − {name})",
             combine((at + 5, 2 * lam * (1 - lam))),
         ),
     ]
