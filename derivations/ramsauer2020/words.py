@@ -309,7 +309,7 @@ def _radius(o, P):
         return sp.sqrt(m)
     if o.name == "mpmath":
         return mpmath.sqrt(m)
-    return m.sqrt()
+    return m.nonnegative_part().sqrt() if o.name == "arb" else m.sqrt()
 
 
 def _centre(o, P, l):
@@ -403,7 +403,9 @@ WORDS = (
         _norm_sym,
         lambda o, a: mpmath.sqrt(mpmath.fsum(t * t for t in a)),
         _norm_torch,
-        lambda o, a: sum((t * t for t in a[1:]), a[0] * a[0]).sqrt(),
+        # a sum of squares is ≥ 0: its ball's negative part is discarded (a difference of two
+        # equal balls, e.g. xᵢ* − xᵢ for identical patterns, straddles 0, and √ gave NaN)
+        lambda o, a: sum((t * t for t in a[1:]), a[0] * a[0]).nonnegative_part().sqrt(),
     ),
     Word(
         "hf_update",

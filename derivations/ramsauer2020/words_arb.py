@@ -85,7 +85,7 @@ def spectral_norm(A, bounds: bool = False) -> flint.arb:
         a, b, c = arb(A[0][0]), arb(A[0][1]), arb(A[1][1])
         r = (((a - c) / 2) ** 2 + b * b).nonnegative_part().sqrt()  # the true value is ≥ 0
         return abs((a + c) / 2 + r).max(abs((a + c) / 2 - r))
-    fro = sum((arb(t) * t for r in A for t in r), arb(0)).sqrt()
+    fro = sum((arb(t) * t for r in A for t in r), arb(0)).nonnegative_part().sqrt()
     try:
         ev = flint.arb_mat(A).eig(multiple=True)
     except ValueError:

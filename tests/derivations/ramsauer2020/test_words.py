@@ -197,3 +197,26 @@ def test_mean_value_jacobian_is_decided_where_the_softmax_saturates():
         ref = MP.hf_jmean_norm([list(r) for r in P], list(x), [float(t.mid()) for t in star], beta)
     assert abs(float(ball.mid()) - float(ref)) <= 1e-6 * float(ref)
     flint.ctx.prec = 64
+
+
+def test_the_norm_of_a_ball_about_zero_is_a_ball_not_nan():
+    """Regression: ‖a‖ was √(Σ aₖ²) in ball arithmetic, and aₖ² of a ball about 0 straddles 0
+    (Arb squares it as a product of two independent balls), so √ gave NaN: for three identical
+    patterns xᵢ* − xᵢ is such a ball, and Eq. 9's hypothesis ‖xᵢ − xᵢ*‖ ≤ 1/(2βM) read as
+    failing (the instance vacuous, the torch twin "disagreeing" on half of seed 1's trials).
+    M = maxᵢ‖xᵢ‖ alike (and the spectral norm's Frobenius fallback, changed the same way)."""
+    from derivations.engine.instance import Instance
+    from derivations.ramsauer2020.common import holds
+    from derivations.registry import all_claims
+
+    flint.ctx.prec = 64
+    tiny = [flint.arb(0, 1e-18), flint.arb(0, 2e-18)]
+    n = ARB.hf_norm(tiny)
+    assert n.is_finite() and n.contains(0) and n.contains(flint.arb("2e-18"))
+    assert ARB.hf_radius([tiny]).is_finite()
+    c = all_claims()["ramsauer2020:thm5/eq9"]
+    inst = Instance.make(
+        [[75.88131992425953]] * 3, (299.79343812956444,), beta=7.3569454855352795e-06, i=0
+    )
+    hyps = {h.label: holds(ARB, h) for h in c.hypotheses(ARB, ARB.load(inst))}
+    assert hyps["‖xᵢ − xᵢ*‖ ≤ 1/(2βM)"], hyps
