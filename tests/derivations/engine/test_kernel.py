@@ -38,6 +38,14 @@ def last(steps, **kw):
     return check(steps, **kw)[-1]
 
 
+def assuming(hypotheses) -> Claim:
+    """A claim with nothing to state but ``hypotheses(ops, v)`` (for the rule
+    ``assumption``)."""
+    return Claim(
+        "h", "r", "r", "inequality", "", lambda o, v: [], lse_instances, ns, hypotheses=hypotheses
+    )
+
+
 V = ns()
 Z, I = V.z, V.z.var
 EVERY = (I, 1, M)
@@ -304,17 +312,7 @@ def test_abs_rules():
     s2 = Step(Rel(-x, "<=", c + x**2), "", K.algebra())
     prem = [Step(Rel(x, "<=", c), "h", K.assumption()), Step(Rel(-x, "<=", c), "h", K.assumption())]
     _ = (s1, s2)
-    hyp = Claim(
-        "h",
-        "r",
-        "r",
-        "inequality",
-        "",
-        lambda o, v: [],
-        lambda: lse_instances(),
-        ns,
-        hypotheses=lambda o, v: [Rel(x, "<=", c), Rel(-x, "<=", c)],
-    )
+    hyp = assuming(lambda o, v: [Rel(x, "<=", c), Rel(-x, "<=", c)])
     ok = Step(Rel(sp.Abs(x), "<=", c), "", K.abs_bound(0, 1))
     assert check(prem + [ok], claim=hyp)[2].checked
     bad = Step(Rel(sp.Abs(x), "<=", c), "", K.abs_bound(0, 0))  # only one side
@@ -327,17 +325,7 @@ def test_abs_rules():
 def test_holder():
     v = ns(lam=True)
     z, y, lam = v.z, v.y, v.lam
-    hyp = Claim(
-        "h",
-        "r",
-        "r",
-        "inequality",
-        "",
-        lambda o, w: [],
-        lambda: lse_instances(),
-        ns,
-        hypotheses=lambda o, w: [Rel(0, "<=", w.lam), Rel(w.lam, "<=", 1)],
-    )
+    hyp = assuming(lambda o, w: [Rel(0, "<=", w.lam), Rel(w.lam, "<=", 1)])
     prem = [
         Step(Rel(0, "<=", lam), "", K.assumption()),
         Step(Rel(lam, "<=", 1), "", K.assumption()),
@@ -612,17 +600,7 @@ def test_a_quantity_an_earlier_step_proves_positive_is_a_positive_atom():
     ]
 
     def claim(h):
-        return Claim(
-            "h",
-            "r",
-            "r",
-            "inequality",
-            "",
-            lambda o, v: [],
-            lambda: lse_instances(),
-            ns,
-            hypotheses=lambda o, v: [h],
-        )
+        return assuming(lambda o, v: [h])
 
     pos = Rel(0, "<", m)
     out = check(steps(Step(pos, "h", K.assumption())), claim=claim(pos))
