@@ -38,7 +38,7 @@ def test_plateau_end_to_end(tmp_path, qf_dir):
     res = run_plateau("tiny", tmp_path / "p", qf_dir, progress=False)
     _check_result(res, tmp_path / "p", "lab/plateau")
     names = {c["name"] for c in res["conditions"]}
-    assert names == {"grammar", "grammar-double", "mccoy"}
+    assert names == {"grammar", "grammar-echo", "mccoy"}
     assert all(len(c["runs"]) == 2 for c in res["conditions"])
     again = run_plateau("tiny", tmp_path / "p", qf_dir, progress=False)
     assert all(r["cached"] for r in again["runs"].values())
