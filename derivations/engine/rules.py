@@ -243,17 +243,17 @@ def _signs_with_steps(e, ctx: Context, strict: bool) -> bool:
     atoms = _proved_positive(ctx)
     if not atoms:
         return False
-    e = sp.sympify(e)
+    forms = (sp.sympify(e), normal_form(e))
     sub = {}
     for a in atoms:
         p = sp.Dummy("p", positive=True)
         for form in (a, normal_form(a)):
-            if e.has(form) or normal_form(e).has(form):
+            if any(c.has(form) for c in forms):
                 sub[form] = p
     if not sub:
         return False
     prove = is_pos if strict else is_nonneg
-    return any(prove(c.xreplace(sub)) for c in (e, normal_form(e)))
+    return any(prove(c.xreplace(sub)) for c in forms)
 
 
 # --------------------------------------------------------------------------------- rules
