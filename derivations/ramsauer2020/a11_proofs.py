@@ -112,7 +112,7 @@ def derivation(o, v):
     steps = list(LP._jacobian_steps(o, v))  # 0 … 4: the Jacobian of f at every u
     steps += [Step(h, f"{h.label} (hypothesis)", assumption()) for h in hypotheses(o, v)]
     # 5: 0 < 1 − βm_max², 6: 0 < m_max, 7: 0 < M², 8: (A10), 9: ξ ∈ S_m, 10: y ∈ S_m
-    inball = A6.in_ball_steps(v, t, steps, 9, 10, beta * mmax, m)  # βm_max‖q(t) − m_x‖ ≤ 1
+    inball = A6.in_ball_steps(v, t, steps, 9, 10, beta * mmax, m, "βm_max")  # q(t) ∈ S_m
     g = len(steps)
     steps += MP.gamma_steps(o, w, g)  # g + 13: γ(q) ≤ ε(q), g + 14: 0 ≤ γ(q)
     far = len(steps)

@@ -215,25 +215,27 @@ def contraction(o, v):
     return [Rel(lhs, "<=", goal.rhs * dist, "f contracts on Sᵢ")]
 
 
-def in_ball_steps(v, t, steps: list, near_x: int, near_y: int, R, centre=None) -> int:
+def in_ball_steps(
+    v, t, steps: list, near_x: int, near_y: int, R, centre=None, r_name: str = "βNM"
+) -> int:
     """Append R‖q(t) − c‖ ≤ 1 (q(t) in the ball of radius 1/R about c) for every t ∈ [0, 1],
     q(t) = y + t(ξ − y), from steps ``near_x`` (‖ξ − c‖ ≤ 1/R) and ``near_y`` (the same for
     y): q(t) − c = t(ξ − c) + (1 − t)(y − c) and Cauchy–Schwarz. The centre c is x₁ (Sᵢ,
-    R = βNM) or ``centre`` (a Vec; e.g. m_x for S_m, R = βm_max); R ≥ 0 by the sign rules.
+    R = βNM) or ``centre`` (a Vec; e.g. m_x for S_m, R = βm_max, named ``r_name`` in the
+    reasons); R ≥ 0 by the sign rules.
     The radius is multiplied out (√ of its square would not normalise back to it). Returns
     the index of the last step."""
     seg = (t, 0, 1)
     c = v.P.rho[sp.Integer(1), v.P.k] if centre is None else centre.body
-    name = "x₁" if centre is None else sp.pretty(centre.shown)
+    name = "x₁" if centre is None else str(centre.shown)
     dist = lambda a: sp.sqrt(RP._sk(v, (a[v.P.k] - c) ** 2))  # noqa: E731
     D, Ds, Dq = dist(v.x), dist(v.y), dist(LP._segment(v, t).x)
     s = t * D + (1 - t) * Ds
-    r = "βNM" if centre is None else sp.pretty(R)
     at = len(steps)
     steps += [
         *RP.segment_square(v, v.y, t, at, centre),  # at … at + 6
-        Step(Rel(R * D, "<=", 1), f"{r}‖ξ − {name}‖ ≤ 1", combine((near_x, R))),
-        Step(Rel(R * Ds, "<=", 1), f"{r}‖y − {name}‖ ≤ 1", combine((near_y, R))),  # at + 8
+        Step(Rel(R * D, "<=", 1), f"{r_name}‖ξ − {name}‖ ≤ 1", combine((near_x, R))),
+        Step(Rel(R * Ds, "<=", 1), f"{r_name}‖y − {name}‖ ≤ 1", combine((near_y, R))),  # at + 8
         Step(Rel(R * s, "<=", 1, over=seg), "", combine((at + 7, t), (at + 8, 1 - t))),
         Step(Rel(0, "<=", R * s, over=seg), "", combine((at, R * D), (at + 2, R * Ds))),  # at + 10
         Step(Rel(0, "<=", 1 + R * s, over=seg), "", combine((at + 10, 1))),

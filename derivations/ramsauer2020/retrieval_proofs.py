@@ -410,7 +410,7 @@ def segment_square(v, y, lam, at: int, centre=None) -> list:
     0 ≤ 1 − λ. The centre c is x₁, or ``centre`` (a :class:`~theory.indexed.Vec` of ℝᵈ)."""
     P, k, one, seg = v.P, v.P.k, sp.Integer(1), (lam, 0, 1)
     c = P.rho[one, k] if centre is None else centre.body
-    name = "x₁" if centre is None else sp.pretty(centre.shown)
+    name = "x₁" if centre is None else str(centre.shown)
     dist = lambda a: sp.sqrt(_sk(v, (a[k] - c) ** 2))  # noqa: E731
     D, Ds = dist(v.x), dist(y)
     Dq = dist(_segment(SimpleNamespace(**{**vars(v), "y": y}), lam).x)

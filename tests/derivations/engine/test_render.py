@@ -79,6 +79,14 @@ def test_no_step_shows_identical_sides_unless_it_says_so(derivations):
     assert niu and not [s["text"] for s in niu if s["lhs_latex"] == s["rhs_latex"]]
 
 
+def test_every_step_reason_is_one_line(derivations):
+    """Regression: a reason built with ``sp.pretty`` of a product with a maximum of square
+    roots came out as several lines of ASCII art (lemma-a11/eps-capped's βm_max)."""
+    for q, d in derivations.items():
+        for s in d["steps"]:
+            assert "\n" not in s["why"], (q, s["why"])
+
+
 def test_every_step_formula_converts_to_mathml(derivations):
     for q, d in derivations.items():
         if not q.startswith("niu2024:"):

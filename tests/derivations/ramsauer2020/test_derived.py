@@ -98,7 +98,13 @@ def _strengthened(s: Step) -> Step:
     return Step(Rel(r.lhs, r.op, r.rhs + d, r.label, r.over), s.why, s.by)
 
 
-@pytest.mark.parametrize("cid", DERIVED)
+#: the wrong last step of Lemma A8 takes about 14 s to refuse: in the slow run only
+_SLOW_WRONG = ("lemma-a8",)
+
+
+@pytest.mark.parametrize(
+    "cid", [pytest.param(c, marks=pytest.mark.slow) if c in _SLOW_WRONG else c for c in DERIVED]
+)
 def test_a_wrong_last_step_is_rejected(cid):
     c = _claim(cid)
     n = len(c.derivation(INDEXED, c.derivation_sizes()[0]))
