@@ -5,7 +5,7 @@ exp of a real, squares and even powers, sums and products of signed terms, sums 
 non-empty range, |t| ± t ≥ 0, log t with t ≥ 1; a named quantity by its definition. Each
 answer is True only when proved (False means "not proved"). (The rules consult them also
 with the quantities earlier checked steps prove > 0 read as positive atoms:
-:func:`derivations.engine.rules._signs_with_steps`.)
+:func:`derivations.engine.facts._signs_with_steps`.)
 """
 
 from __future__ import annotations
