@@ -54,6 +54,7 @@ from derivations.engine.model import (
     Combine,
     Computed,
     EngineError,
+    IterationLimit,
     Monotone,
     Rel,
     Step,
@@ -73,6 +74,7 @@ from derivations.engine.search import judge, search
 from derivations.engine.verdict import decide
 
 __all__ = [
+    "IterationLimit",
     "STATUSES",
     "RELATIONS",
     "EngineError",

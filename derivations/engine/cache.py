@@ -18,6 +18,7 @@ moves the cache; ``--recheck`` bypasses it.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import functools
 import hashlib
 import importlib.util
@@ -125,6 +126,8 @@ def _callables_modules(objs: Iterable) -> set[str]:
         stack += list(getattr(f, "__defaults__", None) or ())
         if isinstance(f, (list, tuple)):
             stack += list(f)
+        if dataclasses.is_dataclass(f) and not isinstance(f, type):  # e.g. an IterationLimit
+            stack += [getattr(f, x.name) for x in dataclasses.fields(f)]
     return mods
 
 

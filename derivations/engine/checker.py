@@ -35,7 +35,7 @@ import sympy as sp
 
 from derivations.engine.indexed_ops import INDEXED, ops_for, symbolic
 from derivations.engine.kernel import WORK_BUDGET, check_step, run_budgeted, run_steps
-from derivations.engine.model import Claim, Rel, _cited_id
+from derivations.engine.model import Claim, IterationLimit, Rel, _cited_ids
 from derivations.engine.render import latex, rel_latex, rel_text
 from derivations.engine.rules import implies
 from theory.indexed import PatternSet, Size, Vec, expand_sizes, sizes_in, subst
@@ -63,7 +63,7 @@ def size_text(v: SimpleNamespace) -> str:
 def _step_record(k: int, step, outcome, claim: Claim | None, registry, where: str) -> dict:
     r = step.rel
     lhs, rhs = latex(r.lhs), latex(r.rhs)
-    cid = _cited_id(step.by)
+    cids = [claim.resolve(c, registry) if claim else c for c in _cited_ids(step.by)]
     identity = lhs == rhs
     how = outcome.how + ("; both sides print alike: an identity" if identity else "")
     return {
@@ -75,7 +75,7 @@ def _step_record(k: int, step, outcome, claim: Claim | None, registry, where: st
         "why": step.why,
         "rule": outcome.rule,
         "premises": [p + 1 for p in outcome.premises],
-        "cites": (claim.resolve(cid, registry) if claim else cid) if cid else None,
+        "cites": ", ".join(cids) or None,
         "checked": outcome.checked,
         "status": outcome.status,
         "how": how,
@@ -146,9 +146,7 @@ def check_derivation(claim: Claim, registry: dict, budget: int | None = None) ->
             work += o.work
             finished = finished and o.status != "not decided within budget"
             all_ok = all_ok and o.checked
-            cid = _cited_id(s.by)
-            if cid:
-                cites.add(claim.resolve(cid, registry))
+            cites |= {claim.resolve(c, registry) for c in _cited_ids(s.by)}
             if si == 0:
                 shown.append(_step_record(k, s, o, claim, registry, where))
             elif k < len(shown):
@@ -384,6 +382,11 @@ def statement_agreement(claim: Claim, ns: SimpleNamespace, relabel: tuple | None
     statement the search evaluates there (mpmath, 30 digits, both sides, at random rational
     entries): "agrees … at …" or "differs at …".
 
+    A quantity the claim defines as an iteration's limit (an
+    :class:`~derivations.engine.model.IterationLimit` in ``claim.defined``) has its start x₀
+    and its map F (at the instance's state ``x``) compared the same way ("differs in the
+    definition …"): the F a derivation reads is the one the search iterates.
+
     A claim's ``hypotheses`` (what its derivation may assume) are compared the same way with
     their numeric form on the written-out instance ("differs in the hypotheses …"); the
     statement is then evaluated on that instance with the attribute ``assume_hypotheses`` =
@@ -404,10 +407,20 @@ def statement_agreement(claim: Claim, ns: SimpleNamespace, relabel: tuple | None
     shown = []
     sym_rels = claim.statement(INDEXED, ns)
     if claim.hypotheses and claim.hypotheses(INDEXED, ns):  # the derivation may assume them
-        as_statement = dataclasses.replace(claim, statement=claim.hypotheses, hypotheses=None)
+        as_statement = dataclasses.replace(  # already filled: ``defined`` checked below
+            claim, statement=claim.hypotheses, hypotheses=None, defined=None
+        )
         msg = statement_agreement(as_statement, ns, relabel)
         if msg.startswith("differs"):
             return msg.replace("differs", "differs in the hypotheses", 1)
+    for name, lim in (claim.defined or {}).items():  # an iteration's map and start, as read
+        if isinstance(lim, IterationLimit):  # by the kernel's banach rule
+            as_def = dataclasses.replace(
+                claim, statement=lim.relations, hypotheses=None, defined=None
+            )
+            msg = statement_agreement(as_def, ns, relabel)
+            if msg.startswith("differs"):
+                return msg.replace("differs", f"differs in the definition of {name} (x₀, F)", 1)
     numeric = not any(sp.sympify(x).has(sp.Derivative) for r in sym_rels for x in (r.lhs, r.rhs))
     scalars = [x for x in vars(ns).values() if isinstance(x, sp.Symbol) and not isinstance(x, Size)]
     for values in trials:

@@ -28,6 +28,7 @@ The rules (public constructors; ``premises`` are indices of earlier steps, 0-bas
 ``mean_value(k1, k2, a, b, t)``, ``mean_value_matrix(k, a, b, t)``, ``integral_norm(k)``,
 ``baillon_haddad(k1, k2, F, G, u, v, a, b)``,
 ``instance(k, at, index=None)``, ``unchecked(reason)``,
+``banach(limit, into, contracts, radius, centre=None, states=("x", "y"))``,
 ``in_range()``, ``integral_bound(k)``, ``integrate()``, ``relabel(k, patterns="P", which="i")``.
 
 The spectral-norm rules (:mod:`derivations.engine.rules_matrix`; ‖·‖₂ at symbolic size is
@@ -44,6 +45,13 @@ read alike and relabelled with it (the hypotheses for pattern i imply the statem
 pattern i). The step's relation is step k's; the checker then compares the
 statement for every pattern i, written out at small sizes, with the searched statement for
 that i (:func:`derivations.engine.checker.statement_agreement`).
+
+``banach(limit, into, contracts, radius)`` (:mod:`derivations.engine.rules_limit`)
+licenses x* ∈ B for a quantity the claim defines as an iteration's limit x* = lim Fᵗ(x₀)
+(an :class:`~derivations.engine.model.IterationLimit` in ``Claim.defined``): B the closed
+ball of radius ``radius`` about x₀ contains x₀, the cited claim ``into`` says F maps B into
+B and the cited claims ``contracts`` say F contracts on B with q < 1 (two of them may split
+the cases), read at the instance's free states ξ and y (Banach's fixed point theorem).
 
 Relations over several index ranges (``Rel(..., over=((i, 1, m), (j, 1, m)))``: for every i
 and every j; e.g. the m² entries of a Jacobian ∂pᵢ/∂zⱼ, checked once for symbolic i and j, the
@@ -78,6 +86,7 @@ from derivations.engine.rules import (
     antisymmetry,
     assumption,
     baillon_haddad,
+    banach,
     cases_first,
     cauchy_schwarz,
     cites,
@@ -151,6 +160,7 @@ __all__ = [
     "mean_value_matrix",
     "integral_norm",
     "baillon_haddad",
+    "banach",
     "instance",
     "unchecked",
     "in_range",

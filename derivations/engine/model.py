@@ -36,6 +36,7 @@ __all__ = [
     "Wlog",
     "Claim",
     "Computed",
+    "IterationLimit",
     "qualify",
     "resolve_in",
     "split_qid",
@@ -163,12 +164,23 @@ class Rel:
 
 
 def _cited_id(by) -> str | None:
-    """The claim id a justification cites (a ``Cites`` or the kernel rule ``cites``)."""
+    """The claim id a justification cites (a ``Cites`` or the kernel rule ``cites``; the
+    first of several for ``banach``, :func:`_cited_ids`)."""
+    ids = _cited_ids(by)
+    return ids[0] if ids else None
+
+
+def _cited_ids(by) -> tuple[str, ...]:
+    """Every claim id a justification cites: a ``Cites``, the kernel rule ``cites``, or the
+    kernel rule ``banach`` (its invariance claim, then its contraction claims)."""
     if isinstance(by, Cites):
-        return by.claim_id
-    if getattr(by, "rule", None) == "cites":
-        return dict(by.args).get("claim_id")
-    return None
+        return (by.claim_id,)
+    rule, args = getattr(by, "rule", None), dict(getattr(by, "args", ()))
+    if rule == "cites":
+        return (args["claim_id"],) if args.get("claim_id") else ()
+    if rule == "banach":
+        return (args["into"], *(cid for cid, _ in args["contracts"]))
+    return ()
 
 
 @dataclass(frozen=True)
@@ -263,6 +275,39 @@ class Computed:
 _KINDS = ("inequality", "identity", "computation", "empirical")
 #: A claim id a shell passes through unquoted (old ids stay usable as ``aliases``).
 _SHELL_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+/-]*")
+
+
+@dataclass(frozen=True)
+class IterationLimit:
+    """A ``defined`` quantity (:attr:`Claim.defined`) that is the limit of iterating a map,
+    x* = lim_{t→∞} Fᵗ(x₀) (e.g. the fixed point of an update reached from a pattern).
+
+    ``compute(ops, v)`` is what the search evaluates (e.g. a certified enclosure of the
+    fixed point reached from x₀); ``map(ops, v, x)`` is F at the state x and
+    ``start(ops, v)`` is x₀, on every back end (a :class:`~theory.indexed.Vec` at symbolic
+    size, a list of numbers otherwise). The kernel's ``banach`` rule reads the map and the
+    start, never ``compute``; the checker compares both, written out at small sizes, with
+    their numeric forms (:meth:`relations`, in
+    :func:`derivations.engine.checker.statement_agreement`), so that the F of a derivation
+    is the searched one."""
+
+    compute: Callable
+    map: Callable
+    start: Callable
+
+    def __call__(self, ops, v):
+        return self.compute(ops, v)
+
+    def relations(self, ops, v) -> list[Rel]:
+        """x₀ and F(ξ) at the instance's state ``x``, coordinate by coordinate, as relations
+        ``t == 0`` (one over the coordinate index at symbolic size)."""
+        out = []
+        for name, vec in (("x₀", self.start(ops, v)), ("F(ξ)", self.map(ops, v, v.x))):
+            if hasattr(vec, "body") and hasattr(vec, "var"):  # a Vec of symbolic length
+                out.append(Rel(vec.body, "==", 0, name, over=(vec.var, 1, vec.length)))
+            else:
+                out += [Rel(t, "==", 0, f"{name}_{k + 1}") for k, t in enumerate(vec)]
+        return out
 
 
 def _filling(f: Callable | None, defined: dict) -> Callable | None:
@@ -371,7 +416,7 @@ class Claim:
         if not sizes:
             return []
         steps = self.derivation(ops_for(sizes[0]), sizes[0])
-        return sorted({self.resolve(_cited_id(s.by), registry) for s in steps if _cited_id(s.by)})
+        return sorted({self.resolve(c, registry) for s in steps for c in _cited_ids(s.by)})
 
     def display_relations(self) -> list[Rel]:
         """The statement on the display namespace (symbolic size when it has one)."""

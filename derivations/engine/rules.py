@@ -505,3 +505,9 @@ spectral_bound, spectral_congruence = _matrix.spectral_bound, _matrix.spectral_c
 gram_trace, spectral_entries = _matrix.gram_trace, _matrix.spectral_entries
 mean_value, mean_value_matrix = _matrix.mean_value, _matrix.mean_value_matrix
 integral_norm = _matrix.integral_norm
+
+# Banach's fixed point theorem (for a quantity defined as an iteration's limit) lives in
+# rules_limit.py; importing it registers it here.
+from derivations.engine import rules_limit as _limit  # noqa: E402
+
+banach = _limit.banach

@@ -21,7 +21,11 @@ index, no unknown symbol). The claim's hypotheses H, under which the steps hold,
 the same way: the derivation proves H(X) ⇒ S(X) for every X, so H(π_i X) ⇒ S(π_i X), i.e.
 the hypotheses for pattern i imply the statement for pattern i (hypotheses about the
 patterns only through reductions over j = 1 … N are invariant, H(π_i X) = H(X)); the
-checker compares the hypotheses for every pattern i with their numeric form too. A WLOG
+checker compares the hypotheses for every pattern i with their numeric form too. A quantity
+the claim defines as an iteration's limit x* = lim Fᵗ(x₀) (an ``IterationLimit``, which the
+``banach`` rule reads through its definition rather than as a free vector) has its start x₀
+and map F read alike: then x*(π_i X) is the limit from π_i's x₀ under π_i's F, the quantity
+for pattern i (the checker compares x₀ and F for every pattern i too). A WLOG
 step elsewhere in the derivation (another symmetry argument) is refused with it. The step's
 relation is the premise; the checker then compares the statement, written out on π_i X at
 small sizes, with the searched statement for each pattern i
@@ -35,7 +39,7 @@ from types import SimpleNamespace
 import sympy as sp
 
 from derivations.engine import normal as N
-from derivations.engine.model import Wlog
+from derivations.engine.model import IterationLimit, Wlog
 from derivations.engine.normal import same, unfold
 from derivations.engine.rules import NotLicensed, _rule, _show, algebra, implies
 from theory.indexed import MaxOver, MinOver, PatternSet, Size, Vec, _Over
@@ -90,12 +94,22 @@ def relabel(ctx, rel, prem, patterns="P", which="i"):
             _read_rel(reader, h.normal())
         except NotLicensed as exc:
             raise NotLicensed(f"the hypothesis {h.text()} does not relabel: {exc}") from exc
+    limits = []
+    for name, lim in (c.defined or {}).items() if c is not None else ():
+        if isinstance(lim, IterationLimit):  # its start and map relabel with the statement
+            limits.append(name)
+            try:
+                for rel_ in lim.relations(ctx.ops, ctx.ns):
+                    _read_rel(reader, rel_.normal())
+            except NotLicensed as exc:
+                raise NotLicensed(f"the definition of {name} does not relabel: {exc}") from exc
     x = _show(P.rho)
     hyps = (
         "the claim's hypotheses read alike, relabelled with it"
         if c is not None and c.hypotheses
         else "no hypotheses"
     )
+    hyps += "".join(f", the start and map of {n} read alike" for n in limits)
     return (
         f"for every pattern i by relabelling (checked: {x}₁ only as rows {x}[1, ·], the other "
         f"patterns only in Σ/max/min/LSE over j = 2…N or 1…N with terms depending on j only "

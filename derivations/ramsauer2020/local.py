@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from derivations.engine import Claim, Rel
 from derivations.ramsauer2020 import a1_proofs as AP
+from derivations.ramsauer2020 import banach_proofs as BP
 from derivations.ramsauer2020 import domains as D
 from derivations.ramsauer2020 import energy_proofs as EP
 from derivations.ramsauer2020 import fixed_point_proofs as FP
@@ -308,10 +309,17 @@ def disjoint_hypotheses(o, v):
 
 
 def a7_statement(o, v):
-    """Eq. 142 ⇒ the fixed point xᵢ* of f reached from xᵢ lies in Sᵢ (certified enclosure)."""
-    star = o.hf_fixed(v.P, _pattern(v), v.beta)
-    rel = Rel(dist(o, star, _pattern(v)), "<=", radius(o, v), "xᵢ* ∈ Sᵢ")
-    return under(o, v, eq142_hypotheses, [rel])
+    """Eq. 142 ⇒ the fixed point xᵢ* of f reached from xᵢ (the claim's defined ``star``, a
+    certified enclosure in the search) lies in Sᵢ."""
+    if EP.symbolic(v):
+        return BP.a7(o, v)
+    rel = Rel(dist(o, v.star, _pattern(v)), "<=", radius(o, v), "xᵢ* ∈ Sᵢ")
+    return under(o, v, a7_hypotheses, [rel])
+
+
+def a7_hypotheses(o, v):
+    """M² > 0 and Eq. 142 for pattern i."""
+    return BP.a7_hypotheses(o, v) if EP.symbolic(v) else eq142_hypotheses(o, v)
 
 
 def disjoint_statement(side: bool, hypothesis: bool = True):
@@ -556,11 +564,15 @@ def claims() -> list[Claim]:
             "Eq. 142 ⇒ f has a fixed point xᵢ* in Sᵢ "
             "(the one reached from xᵢ, enclosed with certainty)",
             ineq,
-            sep.rstrip("; "),
+            sep.rstrip("; ") + " (derivation: for every N ≥ 2 and d, for the first pattern, and "
+            "for every pattern i by relabelling)",
             a7_statement,
             lambda: D.separated(),
             display,
-            hypotheses=eq142_hypotheses,
+            BP.a7_derivation,
+            BP.a7_sizes,
+            hypotheses=a7_hypotheses,
+            defined=BP.A7_STAR,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(a7_statement(o, v)[0].lhs, ">", a7_statement(o, v)[0].rhs)

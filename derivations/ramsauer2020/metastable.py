@@ -8,13 +8,16 @@ S_m = {ξ : ‖ξ − m_x‖ ≤ 1/(βm_max)} (Definition 4). Hypothesis of A10�
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import sympy as sp
 from hypothesis import strategies as st
 
-from derivations.engine import Claim, Instance, Rel
+from derivations.engine import Claim, Instance, Rel, VectorSymbol
 from derivations.ramsauer2020 import a8_proofs as A8
 from derivations.ramsauer2020 import a11_proofs as A11
+from derivations.ramsauer2020 import banach_proofs as BP
 from derivations.ramsauer2020 import domains as D
 from derivations.ramsauer2020 import metastable_proofs as MP
 from derivations.ramsauer2020.a1_proofs import symbolic
@@ -184,16 +187,24 @@ def a11_hypotheses(o, v):
 
 
 def a12_hypotheses(o, v):
-    """Lemma A10's hypotheses without ξ ∈ S_m (counted by the search; no derivation yet)."""
-    return a10_hypotheses(o, v)[:4]
+    """Lemma A10's hypotheses without ξ ∈ S_m (what the derivation assumes)."""
+    return BP.a12_hypotheses(o, v) if symbolic(v) else a10_hypotheses(o, v)[:4]
+
+
+def _a12_display():
+    """The display namespace with the fixed point reached from m_x shown as x* (not xᵢ*)."""
+    return SimpleNamespace(**{**vars(display()), "star": VectorSymbol("x^*", real=True)})
 
 
 def a12_statement(o, v):
-    """(A10) ⇒ the fixed point reached from m_x lies in S_m (certified enclosure)."""
+    """(A10) ⇒ the fixed point reached from m_x (the claim's defined ``star``, a certified
+    enclosure in the search) lies in S_m (the bare relation where the checker compares the
+    hypotheses on their own, ``assume_hypotheses``)."""
+    if symbolic(v):
+        return BP.a12(o, v)
     mx, mm, dm, M, k = _parts(o, v)
-    star = o.hf_fixed(v.P, mx, v.beta)
-    rel = Rel(dist(o, star, mx), "<=", 1 / (v.beta * mm), "x* ∈ S_m")
-    if is_display(v):
+    rel = Rel(dist(o, v.star, mx), "<=", 1 / (v.beta * mm), "x* ∈ S_m")
+    if is_display(v) or getattr(v, "assume_hypotheses", False):
         return [rel]
     return implies(o, hypothesis_a10(o, v), [rel])
 
@@ -325,11 +336,15 @@ def claims() -> list[Claim]:
             "(A10) ⇒ f has a fixed point in S_m (the "
             "one reached from m_x, enclosed with certainty)",
             ineq,
-            meta,
+            meta + " (derivation: for every cluster size l ≥ 2, K = N − l ≥ 1 other patterns "
+            "and dimension d, from Lemmas A10 and A11 (ε̄ capped))",
             a12_statement,
             meta_domain,
-            display,
+            _a12_display,
+            BP.a12_derivation,
+            BP.a12_sizes,
             hypotheses=a12_hypotheses,
+            defined=BP.A12_STAR,
             wrong=dict(
                 statement=lambda o, v: [
                     Rel(a12_statement(o, v)[0].lhs, ">", a12_statement(o, v)[0].rhs)

@@ -14,6 +14,7 @@ import sympy as sp
 import sympy.stats as ss
 
 from derivations.engine import Claim, Computed, Rel
+from derivations.ramsauer2020 import banach_proofs as BP
 from derivations.ramsauer2020 import domains as D
 from derivations.ramsauer2020 import retrieval_proofs as RP
 from derivations.ramsauer2020 import to_fixed_point_proofs as TF
@@ -32,14 +33,9 @@ from derivations.ramsauer2020.local import eq142_hypotheses
 SECTION = "retrieval"
 
 
-def fixed_point(o, v):
-    """xᵢ*: the fixed point of f reached from xᵢ (certified where the back end is; the
-    claims' ``defined`` quantity ``star``)."""
-    return o.hf_fixed(v.P, row(v.P, v.i), v.beta)
-
-
-#: The claims' quantity the search computes and a derivation keeps free (Claim.defined).
-STAR = {"star": fixed_point}
+#: The claims' quantity xᵢ*, the fixed point of f reached from xᵢ (Lemma A7's; certified
+#: where the back end is): the search computes it, a derivation keeps it free (Claim.defined).
+STAR = BP.A7_STAR
 
 
 def _parts(o, v):

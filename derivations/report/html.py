@@ -131,6 +131,11 @@ def _link(q: str, lay: Layout) -> str:
     return f'<a href="#{anchor(q)}">{_h(q)}</a>' if q in lay.known else _h(q)
 
 
+def _links(qs: str, lay: Layout) -> str:
+    """A step's cited claims ("a, b": ids never contain ", "), each linked."""
+    return ", ".join(_link(q, lay) for q in qs.split(", "))
+
+
 def _claim(c: dict, k: int, lay: Layout) -> list[str]:
     q, st = qid(c), status(c)
     out = [f'<section class="claim {_h(st)}" id="{anchor(q)}">']
@@ -177,7 +182,7 @@ def _claim(c: dict, k: int, lay: Layout) -> list[str]:
             st = s.get("status") or ("checked" if ok else "not confirmed")
             mark = "✔ checked" if ok else "✘ " + ("not confirmed" if st == "checked" else st)
             facts = " · ".join(
-                f"{k} " + (_link(v, lay) if k == "cites" else _h(v)) for k, v in step_facts(s)
+                f"{k} " + (_links(v, lay) if k == "cites" else _h(v)) for k, v in step_facts(s)
             )
             out.append(
                 f'<li><div class="math">{_html_math(s.get("latex", ""), False)}</div>'

@@ -163,6 +163,11 @@ def _link(q: str, lay: Layout) -> str:
     return f"[{_md(q)}](#{anchor(q)})" if q in lay.known else _md(q)
 
 
+def _links(qs: str, lay: Layout) -> str:
+    """A step's cited claims ("a, b": ids never contain ", "), each linked."""
+    return ", ".join(_link(q, lay) for q in qs.split(", "))
+
+
 def _claim(c: dict, k: int, lay: Layout, out_dir: Path) -> list[str]:
     q = qid(c)
     L = [f'<a id="{anchor(q)}"></a>', "", f"### {k}. {_md(q)}: {_md(c.get('ref', ''))}", ""]
@@ -197,7 +202,7 @@ def _claim(c: dict, k: int, lay: Layout, out_dir: Path) -> list[str]:
         L += ["**Derivation** (each step re-checked by the rule kernel):", ""]
         for j, s in enumerate(steps, 1):
             facts = "; ".join(
-                f"{k} {_link(v, lay) if k == 'cites' else _md(v)}" for k, v in step_facts(s)
+                f"{k} {_links(v, lay) if k == 'cites' else _md(v)}" for k, v in step_facts(s)
             )
             L.append(
                 f"{j}. {_md_math(str(s.get('latex', '')), False)} — "

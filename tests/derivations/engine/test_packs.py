@@ -144,9 +144,9 @@ def test_a_defined_quantity_is_computed_for_the_statement_and_the_hypotheses():
     assert c.statement(MP, SimpleNamespace(x=MP.num(3), t=MP.num(1)))[0].rhs == 1
     assert c.wrong_variant().statement(MP, v)[0].lhs == 6
     assert seen == [3, 3, 3]
-    from derivations.ramsauer2020.retrieval import fixed_point
+    from derivations.ramsauer2020.banach_proofs import A7_STAR
 
-    elsewhere = Claim(
+    elsewhere = Claim(  # an IterationLimit's functions are reached through its fields
         "defined-demo2",
         "test",
         "",
@@ -154,6 +154,9 @@ def test_a_defined_quantity_is_computed_for_the_statement_and_the_hypotheses():
         "",
         c.statement,
         lambda: None,
-        defined={"t": fixed_point},
+        defined=A7_STAR,
     )
-    assert "derivations.ramsauer2020.retrieval" in reached_modules(elsewhere)
+    assert "derivations.ramsauer2020.banach_proofs" in reached_modules(elsewhere)
+    from derivations.engine.cache import _callables_modules
+
+    assert "derivations.ramsauer2020.banach_proofs" in _callables_modules(A7_STAR.values())
