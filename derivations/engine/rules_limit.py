@@ -109,8 +109,10 @@ def banach(ctx, rel, prem, limit, into, contracts, radius, centre=None, states=(
             f"the states {states[0]}, {states[1]} are not free: the claim's hypotheses, the "
             "ball or the start mention them"
         )
-    if _mentions(radius, {star.base()}) or _mentions(cen[k], {star.base()}):
-        raise NotLicensed(f"the ball mentions the limit {limit}")
+    if any(_mentions(e, {star.base()}) for e in (radius, cen[k], x0[k])):
+        raise NotLicensed(f"the ball or the start mentions the limit {limit}")
+    if not all(isinstance(u, Vec) and same(u.length, n) for u in (x0, cen)):
+        raise NotLicensed("the start and the centre must be vectors of the limit's length")
     for u in (xi, y):
         if _mentions(F[u.base()][k], others(u)):
             raise NotLicensed(f"F({u.shown or u.base()}) mentions another state or the limit")

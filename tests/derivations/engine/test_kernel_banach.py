@@ -143,13 +143,22 @@ def test_the_squared_form_of_the_ball_is_concluded_too():
             ),
             "into does not say that F maps the ball into itself",
         ),
+        (
+            dict(defined={"star": IterationLimit(LIMIT.compute, scaled, lambda o, v: v.star)}),
+            "the start mentions the limit",
+        ),
+        (
+            dict(defined={"star": IterationLimit(LIMIT.compute, scaled, lambda o, v: Y)}),
+            "the states x, y are not free",
+        ),
     ],
 )
 def test_refused_when_a_condition_fails(kwargs, why):
     """A smaller ball, q = 1, a factor the claim does not state, a hypothesis of the cited
     claim not established, a state the claim's hypotheses restrict, a defined quantity
     without its iteration, another radius, a start outside the ball (‖(r, …, r)‖ = r√d, the
-    ball's centre kept at 0), another map: each refused, for that reason."""
+    ball's centre kept at 0), another map, a start that is the limit itself or a state: each
+    refused, for that reason."""
     out = run(**kwargs, centre=ZERO(None, None))
     assert not out.checked and why in out.how, out.how
 
