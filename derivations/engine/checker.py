@@ -397,7 +397,10 @@ def statement_agreement(claim: Claim, ns: SimpleNamespace, relabel: tuple | None
     rule: the statement names the first pattern of the pattern set ``ns.<patterns>``): at
     each size and for every pattern i, the statement written out on the patterns with rows 1
     and i swapped is compared with the searched statement for pattern i (the instance's
-    attribute ``which`` = i − 1, 0-based), on the same random entries."""
+    attribute ``which`` = i − 1, 0-based), on the same random entries. For a claim whose
+    statement is the conjunction over every pattern (:attr:`Claim.every_pattern`), the
+    written-out statements for patterns 1, 2, … in turn are compared, as one list, with the
+    searched statement (its hypotheses likewise)."""
     import mpmath
 
     P, which = (getattr(ns, relabel[0]), relabel[1]) if relabel else (None, None)
@@ -438,13 +441,17 @@ def statement_agreement(claim: Claim, ns: SimpleNamespace, relabel: tuple | None
             except Exception as exc:  # noqa: BLE001 - reported, never assumed
                 return f"differs: cannot write the statement out ({type(exc).__name__}: {exc})"
             patterns = range(int(values[P.d])) if P is not None else [None]
+            if P is not None and claim.every_pattern:  # one conjunction over the patterns
+                patterns = [tuple(patterns)]
             for i in patterns:
-                where = at if i is None else f"{at}, pattern i = {i + 1}"
+                where = at if i is None or isinstance(i, tuple) else f"{at}, pattern i = {i + 1}"
                 msg = _agree_at(claim, conc, sym_rels, {**values, **point}, entries, which, i, P)
                 if msg:
                     return f"differs at {where}: {msg}"
         shown.append(at)
     every = " for every pattern i (the patterns relabelled)" if P is not None else ""
+    if P is not None and claim.every_pattern:
+        every = ", the conjunction of the statements for every pattern i (the patterns relabelled)"
     return f"agrees with the searched statement (mpmath, random entries){every} at " + "; ".join(
         shown
     )
@@ -452,19 +459,27 @@ def statement_agreement(claim: Claim, ns: SimpleNamespace, relabel: tuple | None
 
 def _agree_at(claim, conc, sym_rels, values, entries, which, i, P) -> str:
     """What differs between the searched statement on ``conc`` (for pattern i + 1 when i is
-    not None) and the symbolic one written out (on the patterns with rows 1 and i + 1
-    swapped); the empty string when they agree."""
+    an int) and the symbolic one written out (on the patterns with rows 1 and i + 1
+    swapped; for a tuple of patterns, a claim whose statement is the conjunction over every
+    pattern, :attr:`Claim.every_pattern`: the written-out statements for each pattern of the
+    tuple in turn, compared with the searched statement once); the empty string when they
+    agree."""
     import mpmath
 
     from derivations.engine.backends import MP
 
     try:
-        here = conc if i is None else SimpleNamespace(**{**vars(conc), which: i})
+        each = isinstance(i, int) and not isinstance(i, bool)
+        here = SimpleNamespace(**{**vars(conc), which: i}) if each else conc
         if claim.hypotheses:  # the statement under hypotheses compared on their own
             here = SimpleNamespace(**vars(here), assume_hypotheses=True)
-        on = entries if not i else _Relabelled(entries, P.rho, 1, i + 1)
+        on = lambda j: entries if not j else _Relabelled(entries, P.rho, 1, j + 1)  # noqa: E731
         want = [r.normal() for r in claim.statement(MP, here)]
-        got = _written_out(sym_rels, values, on)
+        got = [
+            g
+            for j in (i if isinstance(i, tuple) else (i,))
+            for g in _written_out(sym_rels, values, on(j))
+        ]
     except Exception as exc:  # noqa: BLE001 - reported, never assumed
         return f"cannot write the statement out ({type(exc).__name__}: {exc})"
     if len(want) != len(got) or any(a.op != b.op for a, b in zip(want, got)):

@@ -350,6 +350,14 @@ class Claim:
     quantity (a vector symbol): the statement proved for every value holds at the computed
     one, and the checker compares the two statements at the same random value.
 
+    ``every_pattern``: the statement (and the hypotheses) is the conjunction, over every
+    pattern i of the instance's pattern set, of a statement for pattern i — the search
+    evaluates the relations for pattern 1, then for pattern 2, … (e.g. "Eq. 142 for every i
+    ⇒ the balls Sᵢ are pairwise disjoint"). At symbolic size the claim states them for the
+    first pattern, a derivation carries them to every pattern with the kernel's ``relabel``
+    rule (H(i) ⇒ S(i) for every i, so ∧ᵢH(i) ⇒ ∧ᵢS(i)), and the checker compares the
+    written-out statements for every pattern, in turn, with the searched list.
+
     ``wrong`` holds the fields of the claim's *wrong variant*: a deliberately broken
     statement (or computation) next to the claim, which the mutation test must see refuted
     by the same engine (``wrong_variant()``). ``uses`` lists claims this one rests on without
@@ -380,6 +388,7 @@ class Claim:
     size_names: tuple[str, str] = ("d", "n")
     hypotheses: Callable | None = None
     defined: dict | None = None
+    every_pattern: bool = False
 
     def __post_init__(self):
         if self.defined:

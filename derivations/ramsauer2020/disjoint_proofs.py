@@ -28,6 +28,7 @@ from derivations.engine.kernel import (
     algebra,
     assumption,
     cauchy_schwarz,
+    cites,
     combine,
     instance,
     monotone,
@@ -39,7 +40,7 @@ from derivations.ramsauer2020 import a1_proofs as AP
 from derivations.ramsauer2020 import fixed_point_proofs as FP
 from theory.indexed import MaxOver, MinOver, index
 
-__all__ = ["sizes", "each_hypotheses", "each", "each_derivation"]
+__all__ = ["sizes", "each_hypotheses", "each", "each_derivation", "every_derivation"]
 
 _J = index("j")
 _TP = sp.Dummy("t", positive=True)
@@ -122,4 +123,17 @@ def each_derivation(o, v):
         Step(Rel(MinOver(2, j, 2, N), "==", 2), "a constant's minimum", algebra()),  # 14
         Step(goal, "", combine((13, 1), (14, 1))),  # 15
         Step(goal, "for every other pattern i: relabel the patterns", relabel(15)),
+    ]
+
+
+def every_derivation(o, v):
+    """Eq. 142 for every i ⇒ pairwise disjoint balls (the claim ``eq302/disjoint``, the
+    conjunction over every pattern): ``eq302/disjoint/each`` for the first pattern under its
+    hypotheses, then every pattern by relabelling."""
+    hyps = each_hypotheses(o, v)
+    (goal,) = each(o, v)
+    return [
+        *(Step(h, f"{h.label} (hypothesis)", assumption()) for h in hyps),  # 0 … 2
+        Step(goal, "Sᵢ is disjoint from every other Sⱼ", cites("eq302/disjoint/each", v)),
+        Step(goal, "for every pattern i: relabel the patterns so that i comes first", relabel(3)),
     ]

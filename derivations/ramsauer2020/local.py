@@ -22,8 +22,6 @@ from derivations.ramsauer2020.common import (
     display,
     dist,
     dshow,
-    holds,
-    implies,
     is_display,
     row,
     rows,
@@ -297,17 +295,6 @@ def a6_contraction_hypotheses(o, v):
     return [*a5_hypotheses(o, v), far]
 
 
-def disjoint_hypotheses(o, v):
-    """Eq. 142 for every pattern and 1 < 2(N − 1)NβM²."""
-    N = count(o, v.P)
-    eqs = [
-        Rel(o.num(0), "<=", eq142_slack(o, v, k), f"Eq. 142 for pattern {k + 1}")
-        for k in range(len(rows(v.P)))
-    ]
-    side = 2 * (N - 1) * N * v.beta * _M(o, v) ** 2
-    return [*eqs, Rel(o.num(1), "<", side, "1 < 2(N − 1)NβM²")]
-
-
 def a7_statement(o, v):
     """Eq. 142 ⇒ the fixed point xᵢ* of f reached from xᵢ (the claim's defined ``star``, a
     certified enclosure in the search) lies in Sᵢ."""
@@ -320,24 +307,6 @@ def a7_statement(o, v):
 def a7_hypotheses(o, v):
     """M² > 0 and Eq. 142 for pattern i."""
     return BP.a7_hypotheses(o, v) if EP.symbolic(v) else eq142_hypotheses(o, v)
-
-
-def disjoint_statement(side: bool, hypothesis: bool = True):
-    """Eq. 142 for every i (and, with ``side``, 1 < 2(N − 1)NβM²) ⇒ the balls Sᵢ are
-    pairwise disjoint: minᵢ<ⱼ ‖xᵢ − xⱼ‖ > 2/(βNM) (without ``hypothesis``: unconditionally)."""
-
-    def statement(o, v):
-        if is_display(v):
-            gap = dshow("MinGap", r"\min_{i<j}\left\|x_i - x_j\right\|")
-            return [Rel(gap, ">", 2 * radius(o, v))]
-        R = rows(v.P)
-        N = len(R)
-        gap = o.min([dist(o, R[i], R[j]) for i in range(N) for j in range(i + 1, N)])
-        hyps = disjoint_hypotheses(o, v)[: None if side else -1]
-        hyp = all(holds(o, h) for h in hyps) if hypothesis else None
-        return implies(o, hyp, [Rel(gap, ">", 2 * radius(o, v), "Sᵢ ∩ Sⱼ = ∅")])
-
-    return statement
 
 
 def claims() -> list[Claim]:
@@ -578,17 +547,5 @@ def claims() -> list[Claim]:
                     Rel(a7_statement(o, v)[0].lhs, ">", a7_statement(o, v)[0].rhs)
                 ]
             ),
-        ),
-        Claim(
-            "eq302/disjoint",
-            "App. A.1.5, before Eq. (307)",
-            "Eq. 142 for every i and 1 < 2(N − 1)NβM² ⇒ the balls Sᵢ are pairwise disjoint",
-            ineq,
-            "patterns with Eq. 142 for every i, β",
-            disjoint_statement(True),
-            lambda: D.all_separated(),
-            display,
-            hypotheses=disjoint_hypotheses,
-            wrong=dict(statement=disjoint_statement(False, hypothesis=False), domain=H2),
         ),
     ]

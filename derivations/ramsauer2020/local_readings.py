@@ -11,6 +11,8 @@ q = 1 − 2(N − 1)²βNM²e^{−2β(Δᵢ + 2/(βN))}.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from derivations.engine import Claim, Rel
 from derivations.ramsauer2020 import a6_proofs as A6
 from derivations.ramsauer2020 import disjoint_proofs as DP
@@ -128,6 +130,39 @@ def each_statement(o, v):
     return under(o, v, each_hypotheses, rels)
 
 
+def _per_pattern(v, **extra) -> list:
+    """The instance once per pattern i = 0, 1, … (0-based), with ``extra`` attributes."""
+    return [SimpleNamespace(**{**vars(v), "i": i, **extra}) for i in range(len(rows(v.P)))]
+
+
+def every_hypotheses(o, v):
+    """M² > 0, Eq. 142 and 1 < 2(N − 1)NβM² for pattern 1, then for pattern 2, … (those of
+    ``eq302/disjoint/each`` for every pattern)."""
+    if EP.symbolic(v):
+        return DP.each_hypotheses(o, v)
+    return [h for w in _per_pattern(v) for h in each_hypotheses(o, w)]
+
+
+def disjoint_statement(o, v):
+    """Eq. 142 for every i and 1 < 2(N − 1)NβM² ⇒ the balls Sᵢ are pairwise disjoint:
+    min_{j≠i} βNM‖xᵢ − xⱼ‖ > 2 for every i (``eq302/disjoint/each`` for every pattern, in
+    turn), shown as min_{i<j}‖xᵢ − xⱼ‖ > 2/(βNM) — the same."""
+    if EP.symbolic(v):
+        return DP.each(o, v)
+    if is_display(v):
+        gap = dshow("MinGap", r"\min_{i<j}\left\|x_i - x_j\right\|")
+        return [Rel(gap, ">", 2 * radius(o, v))]
+    rels = [r for w in _per_pattern(v, assume_hypotheses=True) for r in each_statement(o, w)]
+    return under(o, v, every_hypotheses, rels)
+
+
+def _unconditional_gap(o, v):
+    """The wrong variant: minᵢ<ⱼ ‖xᵢ − xⱼ‖ > 2/(βNM) with no hypothesis."""
+    R = rows(v.P)
+    gap = o.min([dist(o, R[i], R[j]) for i in range(len(R)) for j in range(i + 1, len(R))])
+    return [Rel(gap, ">", 2 * radius(o, v), "Sᵢ ∩ Sⱼ = ∅")]
+
+
 def claims() -> list[Claim]:
     return [
         Claim(
@@ -214,6 +249,27 @@ def claims() -> list[Claim]:
                         8 * radius(o, v),
                     )
                 ]
+            ),
+        ),
+        Claim(
+            "eq302/disjoint",
+            "App. A.1.5, before Eq. (307)",
+            "Eq. 142 for every i and 1 < 2(N − 1)NβM² ⇒ the balls Sᵢ are pairwise disjoint "
+            "(searched as ‖xᵢ − xⱼ‖ > 2/(βNM) for every i and every j ≠ i, i.e. "
+            "eq302/disjoint/each for every pattern in turn)",
+            "inequality",
+            "patterns with Eq. 142 for every i, β (derivation: for every N ≥ 2 and d, "
+            "eq302/disjoint/each for the first pattern, carried to every pattern by the "
+            "kernel's relabel rule: the conjunction over the patterns)",
+            disjoint_statement,
+            lambda: D.all_separated(),
+            display,
+            DP.every_derivation,
+            DP.sizes,
+            hypotheses=every_hypotheses,
+            every_pattern=True,
+            wrong=dict(
+                statement=_unconditional_gap, domain=lambda: D.hopfield(min_N=2, max_N=5, max_d=3)
             ),
         ),
     ]

@@ -287,3 +287,38 @@ def test_a_statement_only_partly_relabelled_is_incomplete():
     assert not out["complete"]
     (miss,) = [s for s in out["steps"] if s["rule"] == "conclusion"]
     assert "first pattern only" in miss["how"]
+
+
+def _conjunction(drop_last=False, each=True):
+    """xᵢ₁ + Σ_{j≠i} xⱼ₁ = Σ_j xⱼ₁ for every i at once (Claim.every_pattern): derived for
+    i = 1 and relabelled; the searched statement lists the relation for pattern 1, 2, …
+    (``drop_last``: all but the last; ``each=False``: a claim not marked every_pattern)."""
+
+    def statement(o, v):
+        if isinstance(v.P, PatternSet):
+            return [Rel(X[1, 1] + sp.Sum(X[J, 1], (J, 2, N)), "==", sp.Sum(X[J, 1], (J, 1, N)))]
+        R = v.P
+        n = len(R) - 1 if drop_last else len(R)
+        total = sum(r[0] for r in R)
+        return [
+            Rel(R[i][0] + sum(R[j][0] for j in range(len(R)) if j != i), "==", total)
+            for i in range(n)
+        ]
+
+    def derivation(o, v):
+        (rel,) = statement(o, v)
+        return [Step(rel, "", K.split_first()), Step(rel, "", K.relabel(0))]
+
+    c = _claim(statement=statement)
+    return dataclasses.replace(
+        c, derivation=derivation, derivation_sizes=lambda: [space()], every_pattern=each
+    )
+
+
+def test_a_conjunction_over_every_pattern_is_compared_as_one_list():
+    out = check_derivation(_conjunction(), {})
+    assert out["complete"] and out["scope"] == "all sizes", out["steps"]
+    assert "the conjunction of the statements for every pattern" in out["agreement"]
+    for bad in (_conjunction(drop_last=True), _conjunction(each=False)):
+        out = check_derivation(bad, {})
+        assert not out["complete"] and out["agreement"].startswith("differs"), out["agreement"]

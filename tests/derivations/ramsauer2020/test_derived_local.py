@@ -5,7 +5,8 @@ NβM² ≥ 1 the kernel refuses the proof's step ε ≤ ½ (as it must: ``lemma-
 on Eq. 142's lower branch), and without y ∈ Sᵢ the segment leaves the ball. The case
 NβM² < 1 is covered apart: there f is a (βNM²/2)-contraction on all of ℝᵈ. The separation
 behind the disjointness of the balls Sᵢ, per pattern (:mod:`derivations.ramsauer2020.
-disjoint_proofs`), is proven, and refused without 1 < 2(N − 1)NβM²."""
+disjoint_proofs`), is proven, and refused without 1 < 2(N − 1)NβM²; with it, for every pattern
+at once (``eq302/disjoint``, a conjunction over the patterns)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from derivations.engine.indexed_ops import INDEXED
 
 REG = load_registry(["ramsauer2020"])
 SIDE = ("lemma-a6/side", "lemma-a6/contraction/side")
-DERIVED = (*SIDE, "lemma-a6/small-beta", "eq302/disjoint/each")
+DERIVED = (*SIDE, "lemma-a6/small-beta", "eq302/disjoint/each", "eq302/disjoint")
 
 
 def _claim(cid):
