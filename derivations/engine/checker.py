@@ -397,10 +397,12 @@ def statement_agreement(claim: Claim, ns: SimpleNamespace, relabel: tuple | None
     rule: the statement names the first pattern of the pattern set ``ns.<patterns>``): at
     each size and for every pattern i, the statement written out on the patterns with rows 1
     and i swapped is compared with the searched statement for pattern i (the instance's
-    attribute ``which`` = i − 1, 0-based), on the same random entries. For a claim whose
-    statement is the conjunction over every pattern (:attr:`Claim.every_pattern`), the
-    written-out statements for patterns 1, 2, … in turn are compared, as one list, with the
-    searched statement (its hypotheses likewise)."""
+    attribute ``which`` = i − 1, 0-based), on the same random entries. For a claim about
+    every pattern at once (:attr:`Claim.over_patterns`): with ``"all"``, the written-out
+    statements for patterns 1, 2, … in turn are compared, as one list, with the searched
+    statement (its hypotheses likewise); with ``"min"``, each searched relation with the
+    minima over the patterns of the written-out sides (its hypotheses with those for every
+    pattern i, one by one: they must not depend on i)."""
     import mpmath
 
     P, which = (getattr(ns, relabel[0]), relabel[1]) if relabel else (None, None)
@@ -413,6 +415,8 @@ def statement_agreement(claim: Claim, ns: SimpleNamespace, relabel: tuple | None
         as_statement = dataclasses.replace(  # already filled: ``defined`` checked below
             claim, statement=claim.hypotheses, hypotheses=None, defined=None
         )
+        if claim.over_patterns == "min":  # the same for every pattern: compared one by one
+            as_statement = dataclasses.replace(as_statement, over_patterns=None)
         msg = statement_agreement(as_statement, ns, relabel)
         if msg.startswith("differs"):
             return msg.replace("differs", "differs in the hypotheses", 1)
@@ -441,7 +445,7 @@ def statement_agreement(claim: Claim, ns: SimpleNamespace, relabel: tuple | None
             except Exception as exc:  # noqa: BLE001 - reported, never assumed
                 return f"differs: cannot write the statement out ({type(exc).__name__}: {exc})"
             patterns = range(int(values[P.d])) if P is not None else [None]
-            if P is not None and claim.every_pattern:  # one conjunction over the patterns
+            if P is not None and claim.over_patterns:  # every pattern at once
                 patterns = [tuple(patterns)]
             for i in patterns:
                 where = at if i is None or isinstance(i, tuple) else f"{at}, pattern i = {i + 1}"
@@ -450,8 +454,11 @@ def statement_agreement(claim: Claim, ns: SimpleNamespace, relabel: tuple | None
                     return f"differs at {where}: {msg}"
         shown.append(at)
     every = " for every pattern i (the patterns relabelled)" if P is not None else ""
-    if P is not None and claim.every_pattern:
-        every = ", the conjunction of the statements for every pattern i (the patterns relabelled)"
+    if P is not None and claim.over_patterns:
+        every = {
+            "all": ", the conjunction of the statements for every pattern i",
+            "min": ", the minima over every pattern i of the sides of the statement for i",
+        }[claim.over_patterns] + " (the patterns relabelled)"
     return f"agrees with the searched statement (mpmath, random entries){every} at " + "; ".join(
         shown
     )
@@ -460,14 +467,15 @@ def statement_agreement(claim: Claim, ns: SimpleNamespace, relabel: tuple | None
 def _agree_at(claim, conc, sym_rels, values, entries, which, i, P) -> str:
     """What differs between the searched statement on ``conc`` (for pattern i + 1 when i is
     an int) and the symbolic one written out (on the patterns with rows 1 and i + 1
-    swapped; for a tuple of patterns, a claim whose statement is the conjunction over every
-    pattern, :attr:`Claim.every_pattern`: the written-out statements for each pattern of the
-    tuple in turn, compared with the searched statement once); the empty string when they
-    agree."""
+    swapped; for a tuple of patterns, a claim about every pattern at once,
+    :attr:`Claim.over_patterns`: the written-out statements for each pattern of the tuple
+    in turn, or the minima over them of each relation's sides, compared with the searched
+    statement once); the empty string when they agree."""
     import mpmath
 
     from derivations.engine.backends import MP
 
+    js = i if isinstance(i, tuple) else (i,)
     try:
         each = isinstance(i, int) and not isinstance(i, bool)
         here = SimpleNamespace(**{**vars(conc), which: i}) if each else conc
@@ -475,26 +483,31 @@ def _agree_at(claim, conc, sym_rels, values, entries, which, i, P) -> str:
             here = SimpleNamespace(**vars(here), assume_hypotheses=True)
         on = lambda j: entries if not j else _Relabelled(entries, P.rho, 1, j + 1)  # noqa: E731
         want = [r.normal() for r in claim.statement(MP, here)]
-        got = [
-            g
-            for j in (i if isinstance(i, tuple) else (i,))
-            for g in _written_out(sym_rels, values, on(j))
-        ]
+        per = [_written_out(sym_rels, values, on(j)) for j in js]
     except Exception as exc:  # noqa: BLE001 - reported, never assumed
         return f"cannot write the statement out ({type(exc).__name__}: {exc})"
-    if len(want) != len(got) or any(a.op != b.op for a, b in zip(want, got)):
-        return "other relations"
     pt = entries.point()
+    try:
+        want = [(a.op, mpmath.mpf(a.lhs), mpmath.mpf(a.rhs)) for a in want]
+        per = [[(g.op, _value(g.lhs, pt), _value(g.rhs, pt)) for g in rels] for rels in per]
+    except (TypeError, ValueError) as exc:
+        return f"cannot evaluate both sides ({exc})"
+    if isinstance(i, tuple) and claim.over_patterns == "min":  # sides' minima over patterns
+        got = [(rs[0][0], min(r[1] for r in rs), min(r[2] for r in rs)) for rs in zip(*per)]
+    else:
+        got = [g for rels in per for g in rels]
+    if len(want) != len(got) or any(a[0] != b[0] for a, b in zip(want, got)):
+        return "other relations"
     for a, b in zip(want, got):
-        for x, y in ((a.lhs, b.lhs), (a.rhs, b.rhs)):
-            try:
-                vy = _mp(sp.sympify(y).xreplace(pt).doit() if pt else y)
-                vx = mpmath.mpf(x)
-            except (TypeError, ValueError) as exc:
-                return f"cannot evaluate both sides ({exc})"
+        for vx, vy in zip(a[1:], b[1:]):
             if abs(vx - vy) > mpmath.mpf(10) ** -20 * (1 + abs(vx) + abs(vy)):
                 return f"{mpmath.nstr(vx, 12)} vs {mpmath.nstr(vy, 12)}"
     return ""
+
+
+def _value(e, pt):
+    """A written-out side at the random point, as an mpmath number."""
+    return _mp(sp.sympify(e).xreplace(pt).doit() if pt else e)
 
 
 # ------------------------------------------------ exact zero test used by the search

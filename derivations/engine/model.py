@@ -350,13 +350,17 @@ class Claim:
     quantity (a vector symbol): the statement proved for every value holds at the computed
     one, and the checker compares the two statements at the same random value.
 
-    ``every_pattern``: the statement (and the hypotheses) is the conjunction, over every
-    pattern i of the instance's pattern set, of a statement for pattern i — the search
-    evaluates the relations for pattern 1, then for pattern 2, … (e.g. "Eq. 142 for every i
-    ⇒ the balls Sᵢ are pairwise disjoint"). At symbolic size the claim states them for the
-    first pattern, a derivation carries them to every pattern with the kernel's ``relabel``
-    rule (H(i) ⇒ S(i) for every i, so ∧ᵢH(i) ⇒ ∧ᵢS(i)), and the checker compares the
-    written-out statements for every pattern, in turn, with the searched list.
+    ``over_patterns`` says how a statement about every pattern i at once is made of the
+    statement for pattern i (at symbolic size the claim states it for the first pattern and
+    a derivation carries it to every pattern with the kernel's ``relabel`` rule, so
+    H(i) ⇒ S(i) for every i): ``"all"`` — the conjunction: the search evaluates the
+    relations (and the hypotheses) for pattern 1, then for pattern 2, … (e.g. "Eq. 142 for
+    every i ⇒ the balls Sᵢ are pairwise disjoint"); ``"min"`` — each searched relation
+    relates the minima over the patterns of the two sides (A_i ≤ B_i, < or = for every i
+    gives min A ≤ min B, < or =), under hypotheses that are the same for every pattern
+    (e.g. Δ_min = M²(1 − cos α_min) from Δᵢ = M²(1 − max_{j≠i} cos αᵢⱼ)). The checker
+    compares the written-out statements for every pattern, so combined, with the searched
+    ones.
 
     ``wrong`` holds the fields of the claim's *wrong variant*: a deliberately broken
     statement (or computation) next to the claim, which the mutation test must see refuted
@@ -388,7 +392,7 @@ class Claim:
     size_names: tuple[str, str] = ("d", "n")
     hypotheses: Callable | None = None
     defined: dict | None = None
-    every_pattern: bool = False
+    over_patterns: str | None = None
 
     def __post_init__(self):
         if self.defined:
@@ -396,6 +400,11 @@ class Claim:
             self.hypotheses = _filling(self.hypotheses, self.defined)
         if self.compute is None and (self.statement is None or self.domain is None):
             raise ValueError(f"claim {self.id}: needs statement and domain, or compute")
+        if self.over_patterns not in (None, "all", "min"):
+            raise ValueError(
+                f"claim {self.id}: over_patterns must be None, 'all' or 'min'; "
+                f"got {self.over_patterns!r}"
+            )
         if self.kind not in _KINDS:
             raise ValueError(f"claim {self.id}: kind must be one of {_KINDS}; got {self.kind!r}")
         if not _SHELL_SAFE.fullmatch(self.id or ""):

@@ -69,6 +69,9 @@ __all__ = [
     "equal_norms_hypotheses",
     "eq5_equal",
     "eq5_equal_derivation",
+    "angle_hypotheses",
+    "eq5_angle",
+    "eq5_angle_derivation",
 ]
 
 _J, _K, _L = index("j"), index("k"), index("l")
@@ -209,6 +212,56 @@ def eq5_equal_derivation(o, v):
         Step(Rel(T, "==", H), "both ways", antisymmetry(10, 11)),  # 12
         Step(goal, "Δ₁ = Eq. 140 = ½ min_{j≥2}‖x₁ − xⱼ‖²", combine((0, 1), (12, 1))),
         _relabelled(13, goal),
+    ]
+
+
+def angle_hypotheses(o, v):
+    """maxᵢ‖xᵢ‖² = minᵢ‖xᵢ‖² and M² > 0 (the cosines divide by M²)."""
+    return [*equal_norms_hypotheses(o, v), Rel(0, "<", o.max_sqnorm(v.P), "M² > 0")]
+
+
+def eq5_angle(o, v):
+    """Δ₁ = M²(1 − max_{j=2…N} cos α₁ⱼ), cos α₁ⱼ = x₁ᵀxⱼ/M² (all norms M): Eq. 311 for the
+    first pattern; its minimum over the patterns is Δ_min = M²(1 − cos α_min)."""
+    P, one = v.P, _first(v)
+    Q = o.max_sqnorm(P)
+    cos = MaxOver(_dot(P, one, _J) / Q, _J, 2, P.d)
+    return [Rel(_sep(v), "==", Q * (1 - cos), "Δᵢ = M²(1 − max_{j≠i} cos αᵢⱼ)")]
+
+
+def eq5_angle_derivation(o, v):
+    """‖x₁‖² = M² (between min and max, which are equal), so Δ₁ = M² − max_{j≥2} x₁ᵀxⱼ, and
+    max_{j≥2} x₁ᵀxⱼ = M² max_{j≥2} cos α₁ⱼ (M² > 0); then every pattern by relabelling."""
+    P, one = v.P, _first(v)
+    i, N = P.i, P.d
+    top, low = o.max_sqnorm(P), o.min_sqnorm(P)
+    (goal,) = eq5_angle(o, v)
+    d_j = _dot(P, one, _J)
+    c_j = d_j / top
+    dots, cos = MaxOver(d_j, _J, 2, N), MaxOver(c_j, _J, 2, N)
+    every_j = (_J, 2, N)
+    return [
+        *(Step(h, f"{h.label} (hypothesis)", assumption()) for h in angle_hypotheses(o, v)),
+        Step(Rel(_sq(P, i), "<=", top, over=(i, 1, N)), "‖xᵢ‖² ≤ max", term_bound()),  # 2
+        Step(Rel(low, "<=", _sq(P, i), over=(i, 1, N)), "min ≤ ‖xᵢ‖²", term_bound()),
+        Step(Rel(_sq(P, one), "<=", top), "at i = 1", instance(2, one)),  # 4
+        Step(Rel(low, "<=", _sq(P, one)), "at i = 1", instance(3, one)),
+        Step(Rel(top, "<=", _sq(P, one)), "max = min ≤ ‖x₁‖²", combine((5, 1), (0, 1))),  # 6
+        Step(Rel(_sq(P, one), "==", top), "both ways", antisymmetry(4, 6)),
+        # M² > 0 comes out of the maximum: each way term by term
+        Step(Rel(c_j, "<=", cos, over=every_j), "cos α₁ⱼ ≤ max", term_bound()),  # 8
+        Step(Rel(d_j, "<=", top * cos, over=every_j), "times M² > 0", combine((8, top))),
+        Step(Rel(dots, "<=", MaxOver(top * cos, _J, 2, N)), "", termwise(9)),  # 10
+        Step(Rel(MaxOver(top * cos, _J, 2, N), "==", top * cos), "a constant's", algebra()),
+        Step(Rel(d_j, "<=", dots, over=every_j), "x₁ᵀxⱼ ≤ max", term_bound()),  # 12
+        Step(Rel(c_j, "<=", dots / top, over=every_j), "divided by M² > 0", combine((12, 1 / top))),
+        Step(Rel(cos, "<=", MaxOver(dots / top, _J, 2, N)), "", termwise(13)),  # 14
+        Step(Rel(MaxOver(dots / top, _J, 2, N), "==", dots / top), "a constant's", algebra()),
+        Step(Rel(dots, "<=", top * cos), "", combine((10, 1), (11, 1))),  # 16
+        Step(Rel(top * cos, "<=", dots), "", combine((14, top), (15, top))),
+        Step(Rel(top * cos, "==", dots), "both ways", antisymmetry(17, 16)),  # 18
+        Step(goal, "Δ₁ = ‖x₁‖² − max_{j≥2} x₁ᵀxⱼ = M² − M² max cos α₁ⱼ", combine((7, 1), (18, 1))),
+        _relabelled(19, goal),
     ]
 
 

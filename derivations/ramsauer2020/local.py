@@ -121,8 +121,18 @@ def equal_norms_hypotheses(o, v):
     return [Rel(o.max(sq), "==", o.min(sq), "all norms equal")]
 
 
+def angle_hypotheses(o, v):
+    """All norms equal and M² > 0 (the same for every pattern)."""
+    if AP.symbolic(v):
+        return AP.angle_hypotheses(o, v)
+    return [*equal_norms_hypotheses(o, v), Rel(o.num(0), "<", _M(o, v) ** 2, "M² > 0")]
+
+
 def eq5_angle_statement(o, v):
-    """All norms equal M: Δ_min = M²(1 − cos α_min) (App. A.1.5, Eq. 311)."""
+    """All norms equal M: Δ_min = M²(1 − cos α_min) (App. A.1.5, Eq. 311); at symbolic size
+    Δ₁ = M²(1 − max_{j≥2} cos α₁ⱼ), whose minimum over the patterns this is."""
+    if AP.symbolic(v):
+        return AP.eq5_angle(o, v)
     if is_display(v):
         return [
             Rel(
@@ -356,10 +366,16 @@ def claims() -> list[Claim]:
             "with all norms equal to M: Δ_min = M²(1 − cos α_min), α_min the smallest angle "
             "between two patterns",
             "identity",
-            "N ≥ 2 patterns on one sphere (exact integer points)",
+            "N ≥ 2 patterns on one sphere (exact integer points; derivation: for every N ≥ 2 "
+            "and d, for the first pattern, and for every pattern i by the kernel's relabel "
+            "rule; Δ_min and cos α_min are the minima over the patterns of the two sides)",
             eq5_angle_statement,
             lambda: D.equal_norms(),
             display,
+            AP.eq5_angle_derivation,
+            AP.sizes,
+            hypotheses=angle_hypotheses,
+            over_patterns="min",
             wrong=dict(statement=_halved(eq5_angle_statement)),
         ),
         Claim(

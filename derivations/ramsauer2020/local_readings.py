@@ -267,7 +267,7 @@ def claims() -> list[Claim]:
             DP.every_derivation,
             DP.sizes,
             hypotheses=every_hypotheses,
-            every_pattern=True,
+            over_patterns="all",
             wrong=dict(
                 statement=_unconditional_gap, domain=lambda: D.hopfield(min_N=2, max_N=5, max_d=3)
             ),

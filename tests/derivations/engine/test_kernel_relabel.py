@@ -290,9 +290,9 @@ def test_a_statement_only_partly_relabelled_is_incomplete():
 
 
 def _conjunction(drop_last=False, each=True):
-    """xᵢ₁ + Σ_{j≠i} xⱼ₁ = Σ_j xⱼ₁ for every i at once (Claim.every_pattern): derived for
+    """xᵢ₁ + Σ_{j≠i} xⱼ₁ = Σ_j xⱼ₁ for every i at once (Claim.over_patterns = "all"): derived for
     i = 1 and relabelled; the searched statement lists the relation for pattern 1, 2, …
-    (``drop_last``: all but the last; ``each=False``: a claim not marked every_pattern)."""
+    (``drop_last``: all but the last; ``each=False``: a claim not so marked)."""
 
     def statement(o, v):
         if isinstance(v.P, PatternSet):
@@ -311,7 +311,10 @@ def _conjunction(drop_last=False, each=True):
 
     c = _claim(statement=statement)
     return dataclasses.replace(
-        c, derivation=derivation, derivation_sizes=lambda: [space()], every_pattern=each
+        c,
+        derivation=derivation,
+        derivation_sizes=lambda: [space()],
+        over_patterns="all" if each else None,
     )
 
 
@@ -322,3 +325,39 @@ def test_a_conjunction_over_every_pattern_is_compared_as_one_list():
     for bad in (_conjunction(drop_last=True), _conjunction(each=False)):
         out = check_derivation(bad, {})
         assert not out["complete"] and out["agreement"].startswith("differs"), out["agreement"]
+
+
+def _minimum(outer=min):
+    """min_i min_{j≠i}(‖xᵢ‖² − xᵢᵀxⱼ) = min_i(‖xᵢ‖² − max_{j≠i} xᵢᵀxⱼ) (Claim.over_patterns
+    = "min"): the identity for i = 1, relabelled; ``outer=max``: the searched right side
+    is a maximum over i, not the minimum of the relabelled sides."""
+
+    def statement(o, v):
+        if isinstance(v.P, PatternSet):
+            return [Rel(MinOver(sq(1) - SEP, J, 2, N), "==", sq(1) - MaxOver(SEP, J, 2, N))]
+        R = v.P
+
+        def d(a, b):
+            return sum(s * t for s, t in zip(R[a], R[b]))
+
+        others = lambda i: [j for j in range(len(R)) if j != i]  # noqa: E731
+        lhs = min(min(d(i, i) - d(i, j) for j in others(i)) for i in range(len(R)))
+        rhs = outer(d(i, i) - max(d(i, j) for j in others(i)) for i in range(len(R)))
+        return [Rel(lhs, "==", rhs)]
+
+    def derivation(o, v):
+        (rel,) = statement(o, v)
+        return [Step(rel, "", K.algebra()), Step(rel, "", K.relabel(0))]
+
+    c = _claim(statement=statement)
+    return dataclasses.replace(
+        c, derivation=derivation, derivation_sizes=lambda: [space()], over_patterns="min"
+    )
+
+
+def test_minima_over_every_pattern_are_compared_with_the_searched_sides():
+    out = check_derivation(_minimum(), {})
+    assert out["complete"] and out["scope"] == "all sizes", out["steps"]
+    assert "the minima over every pattern i" in out["agreement"]
+    out = check_derivation(_minimum(outer=max), {})
+    assert not out["complete"] and out["agreement"].startswith("differs"), out["agreement"]

@@ -11,7 +11,9 @@ searched statement that is not the relabelled one). The proof of Lemma A1 (a), E
 E ≥ ½‖ξ − xᵢ‖² − (maxⱼ ξᵀxⱼ − ξᵀxᵢ), which holds for every pattern i and is the paper's
 at its argmax. Lemma A5 (f maps Sᵢ into itself under Eq. 142) is derived for the first
 pattern under its hypotheses for the first pattern, which the relabelling carries along, and
-Eq. 140 with all norms equal (Δᵢ = ½ min_{j≠i}‖xᵢ − xⱼ‖²) under maxᵢ‖xᵢ‖² = minᵢ‖xᵢ‖²."""
+Eq. 140 with all norms equal (Δᵢ = ½ min_{j≠i}‖xᵢ − xⱼ‖²) under maxᵢ‖xᵢ‖² = minᵢ‖xᵢ‖², and
+Eq. 311 (Δ_min = M²(1 − cos α_min), the minimum over the patterns of the relabelled
+Δᵢ = M²(1 − max_{j≠i} cos αᵢⱼ))."""
 
 from __future__ import annotations
 
@@ -348,3 +350,24 @@ def test_eq5_equal_norms_needs_its_hypothesis():
         and "not among the claim's hypotheses" in out["steps"][1]["how"]
     )
     assert not out["steps"][8]["checked"] and not out["steps"][-1]["checked"]
+
+
+# ------------------------------------------------------------------------- Eq. 311
+
+
+def test_eq311_is_proven_as_the_minimum_over_the_patterns():
+    """Δᵢ = M²(1 − max_{j≠i} cos αᵢⱼ) for the first pattern, relabelled; the searched
+    Δ_min = M²(1 − cos α_min) is the minimum of both sides over the patterns. Without the
+    relabel step it is the first pattern's statement only, which is not the searched one."""
+    cid = "eq5/equal-norms/angle"
+    rec = {r["qid"]: r for r in verify(REG, [f"ramsauer2020:{cid}"], examples=8)}
+    rec = rec[f"ramsauer2020:{cid}"]
+    assert rec["status"] == "proven", rec["evidence"]
+    out = check_derivation(_claim(cid), REG)
+    assert out["complete"] and "the minima over every pattern i" in out["agreement"]
+    n = _first_relabel(cid)
+    c = _claim(cid)
+    out = check_derivation(
+        dataclasses.replace(c, derivation=lambda o, v: c.derivation(o, v)[:n]), REG
+    )
+    assert not out["complete"] and out["agreement"].startswith("differs")
