@@ -15,6 +15,7 @@ import textwrap
 import time
 from pathlib import Path
 
+from derivations.interrupt import checkpoint, guarded
 from derivations.versions import VERDICT_LIBRARIES, library_versions
 
 DEFAULT_EXAMPLES = 60
@@ -331,8 +332,10 @@ def cmd_report(args) -> int:
             jobs=args.jobs,
             papers=args.paper,
         )
+        checkpoint()
         _progress("rendering figures ...")
         figs = render_figures(staging, seed=args.seed, progress=_progress, papers=args.paper)
+        checkpoint()
         lab, lab_figs = _lab_claims(out, staging)
         if lab:
             doc["claims"].extend(lab)
@@ -568,7 +571,8 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     _hypothesis_home()
     try:
-        return args.func(args)
+        with guarded():  # a Ctrl-C a callback swallows still stops the command
+            return args.func(args)
     except ValueError as exc:
         print(f"beyond-scaling: error: {exc}", file=sys.stderr)
         return 2

@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 
 from derivations.figures.spec import Figure, check_data
+from derivations.interrupt import checkpoint
 
 __all__ = ["Figure", "figures", "figure_names", "get_figure", "render_figures"]
 
@@ -102,6 +103,7 @@ def render_figures(
     say = progress or (lambda _line: None)
     records = []
     for k, name in enumerate(names, 1):
+        checkpoint()  # a Ctrl-C that something swallowed stops before the next figure
         paper, spec = reg[name]
         ref = installed_papers()[paper].ref
         t0 = time.perf_counter()

@@ -18,6 +18,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from derivations.interrupt import checkpoint
 from derivations.jsonio import dumps
 from derivations.report.html import render_html
 from derivations.report.markdown import render_markdown
@@ -113,6 +114,7 @@ def write_report(verdicts: dict, figures: list[dict], out_dir, staging=None) -> 
         for name, text in texts.items():
             (tmp / name).write_text(text, encoding="utf-8")
         (tmp / MARKER).write_text("written by beyond-scaling report\n", encoding="utf-8")
+        checkpoint()  # a Ctrl-C that something swallowed: do not replace the old report
         old = None
         if out.exists():
             old = out.with_name(f".{out.name}.old-{os.getpid()}")
