@@ -377,7 +377,9 @@ class _Relabelled:
         return lambda j, *rest: get(self._swap.get(j, j), *rest)
 
 
-def statement_agreement(claim: Claim, ns: SimpleNamespace, relabel: tuple | None = None) -> str:
+def statement_agreement(
+    claim: Claim, ns: SimpleNamespace, relabel: tuple | None = None, same_for_all: bool = False
+) -> str:
     """Whether the statement at symbolic size, written out at two numeric sizes, equals the
     statement the search evaluates there (mpmath, 30 digits, both sides, at random rational
     entries): "agrees … at …" or "differs at …".
@@ -402,7 +404,8 @@ def statement_agreement(claim: Claim, ns: SimpleNamespace, relabel: tuple | None
     statements for patterns 1, 2, … in turn are compared, as one list, with the searched
     statement (its hypotheses likewise); with ``"min"``, each searched relation with the
     minima over the patterns of the written-out sides (its hypotheses with those for every
-    pattern i, one by one: they must not depend on i)."""
+    pattern i, one by one: ``same_for_all``, the searched hypotheses evaluated once, on the
+    instance's own pattern, so they must not depend on i)."""
     import mpmath
 
     P, which = (getattr(ns, relabel[0]), relabel[1]) if relabel else (None, None)
@@ -415,9 +418,10 @@ def statement_agreement(claim: Claim, ns: SimpleNamespace, relabel: tuple | None
         as_statement = dataclasses.replace(  # already filled: ``defined`` checked below
             claim, statement=claim.hypotheses, hypotheses=None, defined=None
         )
-        if claim.over_patterns == "min":  # the same for every pattern: compared one by one
+        same = claim.over_patterns == "min"  # the same for every pattern: one by one
+        if same:
             as_statement = dataclasses.replace(as_statement, over_patterns=None)
-        msg = statement_agreement(as_statement, ns, relabel)
+        msg = statement_agreement(as_statement, ns, relabel, same_for_all=same)
         if msg.startswith("differs"):
             return msg.replace("differs", "differs in the hypotheses", 1)
     for name, lim in (claim.defined or {}).items():  # an iteration's map and start, as read
@@ -449,7 +453,8 @@ def statement_agreement(claim: Claim, ns: SimpleNamespace, relabel: tuple | None
                 patterns = [tuple(patterns)]
             for i in patterns:
                 where = at if i is None or isinstance(i, tuple) else f"{at}, pattern i = {i + 1}"
-                msg = _agree_at(claim, conc, sym_rels, {**values, **point}, entries, which, i, P)
+                pick = None if same_for_all else which  # else: the instance's own pattern
+                msg = _agree_at(claim, conc, sym_rels, {**values, **point}, entries, pick, i, P)
                 if msg:
                     return f"differs at {where}: {msg}"
         shown.append(at)
@@ -477,7 +482,7 @@ def _agree_at(claim, conc, sym_rels, values, entries, which, i, P) -> str:
 
     js = i if isinstance(i, tuple) else (i,)
     try:
-        each = isinstance(i, int) and not isinstance(i, bool)
+        each = isinstance(i, int) and not isinstance(i, bool) and which is not None
         here = SimpleNamespace(**{**vars(conc), which: i}) if each else conc
         if claim.hypotheses:  # the statement under hypotheses compared on their own
             here = SimpleNamespace(**vars(here), assume_hypotheses=True)

@@ -327,7 +327,7 @@ def test_a_conjunction_over_every_pattern_is_compared_as_one_list():
         assert not out["complete"] and out["agreement"].startswith("differs"), out["agreement"]
 
 
-def _minimum(outer=min):
+def _minimum(outer=min, per_pattern_hypothesis=False):
     """min_i min_{j≠i}(‖xᵢ‖² − xᵢᵀxⱼ) = min_i(‖xᵢ‖² − max_{j≠i} xᵢᵀxⱼ) (Claim.over_patterns
     = "min"): the identity for i = 1, relabelled; ``outer=max``: the searched right side
     is a maximum over i, not the minimum of the relabelled sides."""
@@ -349,7 +349,13 @@ def _minimum(outer=min):
         (rel,) = statement(o, v)
         return [Step(rel, "", K.algebra()), Step(rel, "", K.relabel(0))]
 
-    c = _claim(statement=statement)
+    def hypotheses(o, v):  # ‖x₁‖² ≥ 0 for the first pattern: not the same for every i
+        if isinstance(v.P, PatternSet):
+            return [Rel(0, "<=", sq(1))] if per_pattern_hypothesis else []
+        i = int(v.i)
+        return [Rel(0, "<=", sum(t * t for t in v.P[i]))] if per_pattern_hypothesis else []
+
+    c = _claim(statement=statement, hypotheses=hypotheses)
     return dataclasses.replace(
         c, derivation=derivation, derivation_sizes=lambda: [space()], over_patterns="min"
     )
@@ -361,3 +367,6 @@ def test_minima_over_every_pattern_are_compared_with_the_searched_sides():
     assert "the minima over every pattern i" in out["agreement"]
     out = check_derivation(_minimum(outer=max), {})
     assert not out["complete"] and out["agreement"].startswith("differs"), out["agreement"]
+    # a hypothesis about pattern i guards only pattern i's relation, not the minimum over all
+    out = check_derivation(_minimum(per_pattern_hypothesis=True), {})
+    assert not out["complete"] and out["agreement"].startswith("differs in the hypotheses")
