@@ -163,13 +163,6 @@ class Rel:
 # ----------------------------------------------------------------- derivation justifications
 
 
-def _cited_id(by) -> str | None:
-    """The claim id a justification cites (a ``Cites`` or the kernel rule ``cites``; the
-    first of several for ``banach``, :func:`_cited_ids`)."""
-    ids = _cited_ids(by)
-    return ids[0] if ids else None
-
-
 def _cited_ids(by) -> tuple[str, ...]:
     """Every claim id a justification cites: a ``Cites``, the kernel rule ``cites``, or the
     kernel rule ``banach`` (its invariance claim, then its contraction claims)."""

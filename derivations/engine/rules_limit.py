@@ -43,6 +43,7 @@ from derivations.engine.rules import (
     _slack,
     implies,
 )
+from derivations.engine.rules_classic import _vector_variable
 from theory.indexed import Vec
 
 __all__ = ["banach"]
@@ -83,11 +84,7 @@ def banach(ctx, rel, prem, limit, into, contracts, radius, centre=None, states=(
         raise NotLicensed("needs one contraction claim, or two that split the cases")
     ns, ops = ctx.ns, ctx.ops
     star, xi, y = (getattr(ns, s, None) for s in (limit, *states))
-    if not all(isinstance(u, Vec) and u.base() is not None for u in (star, xi, y)):
-        raise NotLicensed(
-            f"{limit}, {states[0]} and {states[1]} must be named vectors of the instance"
-        )
-    if len({u.base() for u in (star, xi, y)}) != 3:
+    if len({_vector_variable(u) for u in (star, xi, y)}) != 3:
         raise NotLicensed(f"{limit}, {states[0]} and {states[1]} must be distinct vectors")
     k, n = star.var, star.length
     if not all(same(u.length, n) for u in (xi, y)):

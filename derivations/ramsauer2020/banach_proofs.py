@@ -32,6 +32,7 @@ from derivations.engine.kernel import algebra, assumption, banach, relabel
 from derivations.ramsauer2020 import a1_proofs as AP
 from derivations.ramsauer2020 import a6_proofs as A6
 from derivations.ramsauer2020 import a11_proofs as A11
+from derivations.ramsauer2020 import energy_proofs as EP
 from derivations.ramsauer2020 import fixed_point_proofs as FP
 from derivations.ramsauer2020 import lipschitz_proofs as LP
 from derivations.ramsauer2020 import metastable_proofs as MP
@@ -87,11 +88,6 @@ def centre(o, v) -> Vec:
     return MP._parts(o, v)[0]
 
 
-def _sq(v, a: Vec, c: Vec):
-    k = v.P.k
-    return sp.Sum((a[k] - c[k]) ** 2, (k, 1, v.P.n))
-
-
 # ------------------------------------------------------------------------------- Lemma A7
 
 
@@ -107,7 +103,7 @@ def a7_hypotheses(o, v):
 
 def a7(o, v):
     """‖x* − x₁‖ ≤ 1/(βNM): x* ∈ S₁."""
-    dist = sp.sqrt(_sq(v, v.star, first_pattern(o, v)))
+    dist = sp.sqrt(EP._sqdist(v.star, first_pattern(o, v)))
     return [Rel(dist, "<=", _r7(o, v), "xᵢ* ∈ Sᵢ")]
 
 
@@ -151,7 +147,7 @@ def a12_hypotheses(o, v):
 def a12(o, v):
     """‖x* − m_x‖ ≤ 1/(βm_max): x* ∈ S_m."""
     r = MP._a10_parts(o, v)[0]
-    return [Rel(sp.sqrt(_sq(v, v.star, centre(o, v))), "<=", r, "x* ∈ S_m")]
+    return [Rel(sp.sqrt(EP._sqdist(v.star, centre(o, v))), "<=", r, "x* ∈ S_m")]
 
 
 def a12_derivation(o, v):

@@ -152,23 +152,11 @@ def test_baillon_haddad_gives_cocoercivity_from_convexity_and_lipschitz():
     assert not out.checked and "continuously differentiable" in out.how, out.how
 
 
-def test_baillon_haddad_needs_premises_for_every_u_and_w():
+def test_baillon_haddad_needs_premises_for_every_u_and_w(assuming):
     """Premises at vectors the claim's hypotheses constrain hold only there: refused."""
-    from derivations.engine.model import Claim
-
     F = _sk(U[K_] ** 2) / 2
     G = sp.Lambda(I, U[I])
-    claim = Claim(
-        "h",
-        "r",
-        "r",
-        "inequality",
-        "",
-        lambda o, v: [],
-        lambda: None,
-        lambda: V,
-        hypotheses=lambda o, v: [Rel(_sk(U[K_] ** 2), "<=", 1)],
-    )
+    claim = assuming(lambda o, v: [Rel(_sk(U[K_] ** 2), "<=", 1)])
     prem = _bh_premises(F, G, 1)
     d = V.z[K_] - V.y[K_]
     step = Step(Rel(_sk(d * d), ">=", _sk(d**2)), "", K.baillon_haddad(1, 2, F, G, U, W, V.z, V.y))
