@@ -3,7 +3,10 @@
 :func:`check_derivation` runs a claim's derivation on each of its ``derivation_sizes()``:
 a namespace of **symbolic size** (:mod:`theory.indexed`: vectors of length m, patterns of
 symbolic d and n) is checked once for every size; a namespace of fixed size (lists of
-symbols) only at that size. Each step goes through :func:`derivations.engine.kernel.
+symbols) only at that size. The steps are listed once with every size they were checked at;
+a size whose steps give other reasons than every size before (a separate case, e.g. d = 1
+beside every d ≥ 2) has its steps listed after them, numbered on, and later sizes with the
+same reasons are merged into those. Each step goes through :func:`derivations.engine.kernel.
 check_step` (the only place a step becomes *checked*, under a deterministic work budget);
 the checked steps must conclude every relation of the claim's statement.
 
@@ -46,18 +49,32 @@ _ = check_step  # re-exported
 
 
 def size_text(v: SimpleNamespace) -> str:
-    """A derivation size in words: "every m ≥ 2" at symbolic size; "m = 3", "(d, n) =
-    (2, 1)" or "l = 2" at a fixed size."""
+    """A derivation size in words: "every m ≥ 2" at symbolic size (with the parameters
+    given through sizes, e.g. "every k ≥ 2 (d = k + 1)"); "m = 3", "(d, n) = (2, 1)",
+    "l = 2" or an integer parameter ("d = 1") at a fixed size; a namespace's own
+    ``size_text`` (a string, e.g. "d = 1" for a parameter n = 1 the paper calls d) first."""
     sizes = sizes_in(v)
-    if sizes:
-        return "every " + ", ".join(f"{s} ≥ {s.at_least}" for s in sizes)
     ns = vars(v)
+    if isinstance(ns.get("size_text"), str):  # the namespace says it in the paper's letters
+        return ns["size_text"]
+    if sizes:
+        said = "every " + ", ".join(f"{s} ≥ {s.at_least}" for s in sizes)
+        via = [  # a parameter given through the sizes, e.g. d = k + 1
+            f"{k} = {e}"
+            for k, e in ns.items()
+            if isinstance(e, sp.Expr)
+            and not isinstance(e, Size)
+            and sizes_in(e)
+            and not (e.free_symbols - set(sizes))
+        ]
+        return said + (f" ({', '.join(via)})" if via else "")
     if "P" in ns and hasattr(ns["P"], "shape"):
         return f"(d, n) = ({ns['P'].shape[0]}, {ns['P'].shape[1]})"
     for key, name in (("z", "m"), ("E", "l")):
         if isinstance(ns.get(key), (list, tuple)):
             return f"{name} = {len(ns[key])}"
-    return "one fixed size"
+    numbers = [f"{k} = {e}" for k, e in ns.items() if isinstance(e, (int, sp.Integer))]
+    return ", ".join(numbers) if numbers else "one fixed size"
 
 
 def _step_record(k: int, step, outcome, claim: Claim | None, registry, where: str) -> dict:
@@ -135,27 +152,33 @@ def check_derivation(claim: Claim, registry: dict, budget: int | None = None) ->
     sizes = list(claim.derivation_sizes())
     all_ok, finished, any_symbolic = bool(sizes), True, False
     shown: list[dict] = []
+    groups: dict[tuple, int] = {}  # the steps' reasons → where that derivation is listed
     cites: set[str] = set()
     agreement, work = [], 0
-    for si, v in enumerate(sizes):
+    for v in sizes:
         ops = ops_for(v)
         where = size_text(v)
         steps = list(claim.derivation(ops, v))
         ctx = run_steps(claim, registry, ops, v, steps, budget)
+        whys = tuple(s.why for s in steps)
+        own = whys not in groups  # other reasons than every size before: listed on its own
+        base = groups.setdefault(whys, len(shown))  # where its steps are (numbered on)
         for k, (s, o) in enumerate(zip(steps, ctx.outcomes)):
             work += o.work
             finished = finished and o.status != "not decided within budget"
             all_ok = all_ok and o.checked
             cites |= {claim.resolve(c, registry) for c in _cited_ids(s.by)}
-            if si == 0:
-                shown.append(_step_record(k, s, o, claim, registry, where))
-            elif k < len(shown):
+            if own:
+                rec = _step_record(k, s, o, claim, registry, where)
+                rec["premises"] = [p + base for p in rec["premises"]]
+                shown.append(rec)
+            elif base + k < len(shown):
                 if o.checked:
-                    shown[k]["where"] += f"; {where}"
+                    shown[base + k]["where"] += f"; {where}"
                 else:
-                    shown[k]["checked"] = False
-                    shown[k]["status"] = o.status
-                    shown[k]["how"] += f"; at {where}: {o.how}"
+                    shown[base + k]["checked"] = False
+                    shown[base + k]["status"] = o.status
+                    shown[base + k]["how"] += f"; at {where}: {o.how}"
         for r in claim.statement(ops, v):
             res = run_budgeted(lambda r=r, s=steps, c=ctx: _concluded(r, s, c.outcomes), budget)
             if res is None or not res[0]:

@@ -29,7 +29,8 @@ The rules (public constructors; ``premises`` are indices of earlier steps, 0-bas
 ``baillon_haddad(k1, k2, F, G, u, v, a, b)``,
 ``instance(k, at, index=None)``, ``unchecked(reason)``,
 ``banach(limit, into, contracts, radius, centre=None, states=("x", "y"))``,
-``in_range()``, ``integral_bound(k)``, ``integrate()``, ``relabel(k, patterns="P", which="i")``.
+``in_range()``, ``integral_bound(k)``, ``integrate()``, ``relabel(k, patterns="P", which="i")``,
+``exp_tangent()``, ``log_tangent(a)``, ``wendel(x, s)``.
 
 The spectral-norm rules (:mod:`derivations.engine.rules_matrix`; ‖·‖₂ at symbolic size is
 :class:`theory.matrix_norm.SpectralNorm`) take a matrix argument X = (Lambda((r, c), X[r, c]),
@@ -94,6 +95,7 @@ from derivations.engine.rules import (
     delta_cases,
     delta_sum,
     differentiate,
+    exp_tangent,
     gibbs,
     gram_trace,
     holder,
@@ -102,6 +104,7 @@ from derivations.engine.rules import (
     integral_bound,
     integral_norm,
     integrate,
+    log_tangent,
     max_difference,
     mean_value,
     mean_value_matrix,
@@ -117,6 +120,7 @@ from derivations.engine.rules import (
     term_bound,
     termwise,
     unchecked,
+    wendel,
     wlog,
 )
 
@@ -167,6 +171,9 @@ __all__ = [
     "integral_bound",
     "integrate",
     "relabel",
+    "exp_tangent",
+    "log_tangent",
+    "wendel",
 ]
 
 #: The work one step may take, in units counted by the kernel itself (expressions

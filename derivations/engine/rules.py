@@ -511,3 +511,9 @@ integral_norm = _matrix.integral_norm
 from derivations.engine import rules_limit as _limit  # noqa: E402
 
 banach = _limit.banach
+
+# Classical inequalities of special functions (e^t ≥ 1 + t, ln's tangents, Wendel) live
+# in rules_special.py; importing it registers them here.
+from derivations.engine import rules_special as _special  # noqa: E402
+
+exp_tangent, log_tangent, wendel = _special.exp_tangent, _special.log_tangent, _special.wendel

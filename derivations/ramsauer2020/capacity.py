@@ -1,6 +1,9 @@
 """App. A.1.5 of Ramsauer et al. (arXiv:2008.02217v3): the deterministic and constant parts of
 storage capacity — Theorems A3/A4 (placed patterns), Lemmas A14, A15, A17, Theorem A6,
-Corollary A2 and Theorem A7's Eq. 387 — as certified computations.
+Corollary A2 and Theorem A7's Eq. 387 — as certified computations; Lemmas A14, A17 and
+Theorem A7's step C_{d−1} ≥ 1 − ln(d−1)/(d−1) and its printed example's first d as
+statements about every d, with the derivations of :mod:`derivations.ramsauer2020.gamma_proofs`
+and :mod:`derivations.ramsauer2020.eq387_proofs`.
 
 Notation as in :mod:`derivations.ramsauer2020.constants`. "Stored" in Theorems A3–A7 means:
 the pattern meets the master inequality Eq. 311, M²(1 − cos α_min) ≥ 2/(βN) + β⁻¹ln(2N²βM²).
@@ -14,6 +17,8 @@ import flint
 
 from derivations.engine import Claim, Computed
 from derivations.ramsauer2020 import constants as K
+from derivations.ramsauer2020 import eq387_proofs as EQ
+from derivations.ramsauer2020 import gamma_proofs as GP
 from derivations.ramsauer2020.certified import compare, nonneg_on
 from derivations.ramsauer2020.common import counterexample, dstr
 
@@ -247,8 +252,7 @@ def a15_compute(denominator: int = 5):
 
 
 def claims() -> list[Claim]:
-    comp = "computation"
-    ln = lambda d: A(d).log()  # noqa: E731
+    comp, ineq = "computation", "inequality"
     return [
         Claim(
             "thm-a3",
@@ -315,11 +319,15 @@ def claims() -> list[Claim]:
         Claim(
             "lemma-a14",
             "App. A.1.5, Lemma A14",
-            "1/(e^{1/6}√(eπd)) ≤ κ_d ≤ e^{1/12}/√(2πd) < 1",
-            comp,
-            f"d = 1…{D_MAX}",
-            compute=_a14(),
-            wrong=dict(compute=_a14(upper="1/12", scale=2)),
+            "1/(e^{1/6}√(eπd)) ≤ κ_d ≤ e^{1/12}/√(2πd) < 1 for every d ≥ 1",
+            ineq,
+            "d ≥ 1 an integer",
+            GP.a14_statement,
+            lambda: GP.dimensions(1),
+            lambda: GP.space(1),
+            GP.a14_derivation,
+            GP.a14_sizes,
+            wrong=dict(statement=GP.a14_wrong),
         ),
         Claim(
             "lemma-a15",
@@ -333,31 +341,29 @@ def claims() -> list[Claim]:
         Claim(
             "lemma-a17",
             "App. A.1.5, Lemma A17",
-            "C_d ≥ 1 − ln(d + 1)/d",
-            comp,
-            f"d = 2…{D_MAX}",
-            compute=range_compute(
-                "C_d ≥ 1 − ln(d+1)/d", K.C, lambda d: 1 - ln(d + 1) / d, 2, D_MAX
-            ),
-            wrong=dict(compute=range_compute("C_d ≥ 1", K.C, lambda d: A(1), 2, D_MAX)),
+            "C_d ≥ 1 − ln(d + 1)/d for every d ≥ 2",
+            ineq,
+            "d ≥ 2 an integer",
+            GP.a17_statement,
+            lambda: GP.dimensions(2),
+            lambda: GP.space(2),
+            GP.a17_derivation,
+            GP.a17_sizes,
+            wrong=dict(statement=GP.c_at_least_one(0)),
         ),
         Claim(
             "thm-a7/step",
             "App. A.1.5, proof of Theorem A7",
             "the proof's C_{d−1} ≥ 1 − ln(d−1)/(d−1) "
-            "('for sufficiently large d'; Lemma A17 gives 1 − ln d/(d−1))",
-            comp,
-            f"d = 3…{D_MAX}",
-            compute=range_compute(
-                "C_{d−1} ≥ 1 − ln(d−1)/(d−1)",
-                lambda d: K.C(d - 1),
-                lambda d: 1 - ln(d - 1) / (d - 1),
-                3,
-                D_MAX,
-            ),
-            wrong=dict(
-                compute=range_compute("C_{d−1} ≥ 1", lambda d: K.C(d - 1), lambda d: A(1), 3, D_MAX)
-            ),
+            "('for sufficiently large d'; Lemma A17 gives 1 − ln d/(d−1)), for every d ≥ 3",
+            ineq,
+            "d ≥ 3 an integer",
+            GP.a7_step_statement,
+            lambda: GP.dimensions(3),
+            lambda: GP.space(3),
+            GP.a7_step_derivation,
+            GP.a7_step_sizes,
+            wrong=dict(statement=GP.c_at_least_one(1)),
         ),
         Claim(
             "thm-a7/example",
@@ -377,17 +383,16 @@ def claims() -> list[Claim]:
         Claim(
             "thm-a7/example/first-d",
             "App. A.1.5, Theorem A7 (after Eq. 387)",
-            "the smallest d from which Eq. 387 holds (β = 1, K = 3, c = 2): d ≥ 21",
-            comp,
-            f"d = 21…{D_MAX}",
-            compute=range_compute(
-                "Eq. 387", lambda d: K.eq387(d, 1, 3, 2), lambda d: A(0), 21, D_MAX
-            ),
-            wrong=dict(
-                compute=range_compute(
-                    "Eq. 387", lambda d: K.eq387(d, 1, 3, 2), lambda d: A(0), 20, D_MAX
-                )
-            ),
+            "the smallest d from which Eq. 387 holds (β = 1, K = 3, c = 2): d ≥ 21, for every "
+            "d ≥ 21",
+            ineq,
+            "d ≥ 21 an integer",
+            EQ.eq387_statement,
+            lambda: GP.dimensions(21),
+            lambda: GP.space(21),
+            EQ.eq387_derivation,
+            EQ.eq387_sizes(21),
+            wrong=dict(domain=lambda: GP.dimensions(20)),
         ),
         Claim(
             "thm-a7/example/with-C",
@@ -414,22 +419,3 @@ def claims() -> list[Claim]:
             ),
         ),
     ]
-
-
-def _a14(upper: str = "1/12", scale: int = 1):
-    """Lemma A14's bounds on κ_d, d = 1…D_MAX (``scale``: a wrong variant's factor)."""
-    num, den = (int(t) for t in upper.split("/"))
-
-    def lo(d):
-        return 1 / ((A(1) / 6).exp() * (A(1).exp() * A.pi() * d).sqrt())
-
-    def hi(d):
-        return (A(num) / den).exp() / (2 * A.pi() * d).sqrt() / scale
-
-    def gap(d):  # the tighter of the two margins: min(κ − lo, hi − κ), and hi < 1
-        k = K.kappa(d)
-        return (k - lo(d)).min(hi(d) - k).min(1 - hi(d))
-
-    return range_compute(
-        "1/(e^{1/6}√(eπd)) ≤ κ_d ≤ e^{1/12}/√(2πd) < 1", gap, lambda d: A(0), 1, D_MAX, strict=False
-    )

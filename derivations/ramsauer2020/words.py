@@ -394,6 +394,13 @@ def _lambertw_torch(o, x, k):
     return torch.tensor(scipy.special.lambertw(float(x), int(k)).real, dtype=o.dtype)
 
 
+def _gamma_ratio_torch(o, a, b):
+    import torch
+
+    a, b = (torch.as_tensor(t, dtype=o.dtype) for t in (a, b))
+    return torch.exp(torch.lgamma(a) - torch.lgamma(b))
+
+
 _ARB = "derivations.ramsauer2020.words_arb"
 
 WORDS = (
@@ -525,6 +532,15 @@ WORDS = (
         lambda o, x, k: mpmath.lambertw(x, _idx(k)).real,
         _lambertw_torch,
         lambda o, x, k: x.lambertw(_idx(k)),
+    ),
+    Word(
+        "hf_gamma_ratio",
+        "Γ(a)/Γ(b), a, b > 0 (κ_d, Lemma A13; C_d, Lemma A16): in floating point as "
+        "exp(ln Γ(a) − ln Γ(b)), finite where Γ(a) alone overflows",
+        lambda o, a, b: sp.gamma(a) / sp.gamma(b),
+        lambda o, a, b: mpmath.exp(mpmath.loggamma(a) - mpmath.loggamma(b)),
+        _gamma_ratio_torch,
+        lambda o, a, b: o.num(a).gamma() / o.num(b).gamma(),
     ),
 )
 

@@ -1,0 +1,84 @@
+"""Theorem A7's Eq. 387 at the printed setting β = 1, K = 3, c = 2 (App. A.1.5 of Ramsauer et
+al., arXiv:2008.02217v3), as a statement about every dimension d from its first one, with its
+derivation.
+
+Notation: t = d − 1; Eq. 387 reads
+(1/5) t K² c⁻¹ (1 − ln t/t)² ≥ 2/(β c^{t/4}) + β⁻¹ ln(2 c^{t/2} β t K²), here
+(9/10) t (1 − ln t/t)² ≥ 2·2^{−t/4} + ln(18t) + (t/2) ln 2 (the logarithm split so that no
+back end forms 2^{t/2}, which overflows a float64 beyond t ≈ 2046).
+
+The derivation. For t ≥ 100 (every d = k + 1, k ≥ 100): ln t ≤ ln 100 + (t − 100)/100 (ln
+below its tangent, the kernel's ``log_tangent``), 2^{−t/4} ≤ 2^{−25} (t ↦ −2^{−t/4} is
+increasing) and (ln t)²/t ≥ 0 leave LHS − RHS ≥ (0.9 − 0.028 − ½ln 2)t − 12.99 > 0. Each d
+from the first one to 101 is a fixed size: the two sides are closed-form constants,
+compared by Arb balls (the kernel's sign rules) — a finite, exhaustive check, so the
+derivation covers every d from the first.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import sympy as sp
+
+from derivations.engine import Rel, Step
+from derivations.engine.kernel import algebra, combine, log_tangent, monotone
+from theory.indexed import Size
+
+__all__ = ["TAIL", "eq387_statement", "eq387_sizes", "eq387_derivation"]
+
+#: The derivation's symbolic part covers t = d − 1 ≥ TAIL; below it, each d is a fixed size.
+TAIL = 100
+_T = sp.Dummy("t", positive=True)
+
+
+def _sides(o, t):
+    """Eq. 387's two sides at β = 1, K = 3, c = 2."""
+    two = o.num(2)
+    lhs = o.num(9) / 10 * t * (1 - o.log(t) / t) ** 2
+    rhs = 2 / two ** (t / 4) + o.log(18 * t) + t / 2 * o.log(two)  # ln(2·2^{t/2}·t·9)
+    return lhs, rhs
+
+
+def eq387_statement(o, v):
+    """Eq. 387 with β = 1, K = 3, c = 2 at the dimension d."""
+    lhs, rhs = _sides(o, v.n - 1)
+    return [Rel(lhs, ">=", rhs, "Eq. 387 (β = 1, K = 3, c = 2)")]
+
+
+def eq387_sizes(first: int):
+    """Every d = k + 1 with k ≥ TAIL, then d = first … TAIL + 1 one by one."""
+
+    def sizes():
+        tail = [SimpleNamespace(n=Size("k", TAIL) + 1, size_text=f"every k ≥ {TAIL} (d = k + 1)")]
+        return tail + [
+            SimpleNamespace(n=sp.Integer(d), size_text=f"d = {d}") for d in range(first, TAIL + 2)
+        ]
+
+    return sizes
+
+
+def eq387_derivation(o, v):
+    t = v.n - 1
+    lhs, rhs = _sides(o, t)
+    if not isinstance(t, Size):  # a fixed d: two constants
+        return [Step(Rel(lhs, ">=", rhs), "Eq. 387 at this d: certified constants", algebra())]
+    a = sp.Integer(TAIL)
+    return [
+        Step(Rel(a, "<=", t), f"d − 1 ≥ {TAIL}", algebra()),
+        Step(
+            Rel(sp.log(t), "<=", sp.log(a) + (t - a) / a),
+            f"ln lies below its tangent at {TAIL}",
+            log_tangent(a),
+        ),
+        Step(
+            Rel(-(sp.Integer(2) ** (-a / 4)), "<=", -(sp.Integer(2) ** (-t / 4))),
+            "t ↦ −2^{−t/4} is increasing",
+            monotone(0, sp.Lambda(_T, -(sp.Integer(2) ** (-_T / 4))), "positive"),
+        ),
+        Step(
+            Rel(rhs, "<=", lhs),
+            "(0.9 − 0.028 − ½ln 2)·100 > 12.99; (ln t)²/t ≥ 0",
+            combine((1, sp.Rational(14, 5)), (2, 2)),
+        ),
+    ]
