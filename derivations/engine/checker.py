@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
 from types import SimpleNamespace
 
 import sympy as sp
@@ -43,7 +44,14 @@ from derivations.engine.render import latex, rel_latex, rel_text
 from derivations.engine.rules import implies
 from theory.indexed import PatternSet, Size, Vec, expand_sizes, sizes_in, subst
 
-__all__ = ["check_derivation", "check_step", "size_text", "statement_agreement", "WORK_BUDGET"]
+__all__ = [
+    "check_derivation",
+    "check_step",
+    "size_text",
+    "compact_sizes",
+    "statement_agreement",
+    "WORK_BUDGET",
+]
 
 _ = check_step  # re-exported
 
@@ -75,6 +83,29 @@ def size_text(v: SimpleNamespace) -> str:
             return f"{name} = {len(ns[key])}"
     numbers = [f"{k} = {e}" for k, e in ns.items() if isinstance(e, (int, sp.Integer))]
     return ", ".join(numbers) if numbers else "one fixed size"
+
+
+def compact_sizes(parts: list[str]) -> str:
+    """Sizes in words joined by "; ", a run of three or more consecutive fixed sizes of one
+    parameter written as its range ("d = 17; d = 18; d = 19" → "d = 17…19")."""
+    out: list[list] = []  # [name, first, last] for a run, [text] otherwise
+    for p in parts:
+        m = re.fullmatch(r"(\w+) = (\d+)", p)
+        if m and out and len(out[-1]) == 3 and out[-1][0] == m[1] and out[-1][2] + 1 == int(m[2]):
+            out[-1][2] += 1
+        elif m:
+            out.append([m[1], int(m[2]), int(m[2])])
+        else:
+            out.append([p])
+    said = []
+    for r in out:
+        if len(r) == 1:
+            said.append(r[0])
+        elif r[2] - r[1] >= 2:  # three or more
+            said.append(f"{r[0]} = {r[1]}…{r[2]}")
+        else:
+            said += [f"{r[0]} = {j}" for j in range(r[1], r[2] + 1)]
+    return "; ".join(said)
 
 
 def _step_record(k: int, step, outcome, claim: Claim | None, registry, where: str) -> dict:
@@ -215,13 +246,15 @@ def check_derivation(claim: Claim, registry: dict, budget: int | None = None) ->
                     shown.append(rec)
             agreement.append(msg)
             any_symbolic = True
+    for rec in shown:
+        rec["where"] = compact_sizes(rec["where"].split("; "))
     out.update(
         steps=shown,
         complete=all_ok,
         cites=sorted(cites),
         sizes=len(sizes),
         scope="all sizes" if all_ok and any_symbolic else "fixed sizes",
-        sizes_text="; ".join(size_text(v) for v in sizes),
+        sizes_text=compact_sizes([size_text(v) for v in sizes]),
         agreement="; ".join(agreement),
         finished=finished,
         work=work,

@@ -399,23 +399,13 @@ def claims() -> list[Claim]:
             "App. A.1.5, proof of Theorem A7",
             "Eq. 387 with C_{d−1}² "
             "(the proof's bound before Lemma A17) holds for every d ≥ 17 at β = 1, K = 3, c = 2",
-            comp,
-            f"d = 17…{D_MAX}",
-            compute=range_compute(
-                "Eq. 387 with C_{d−1}",
-                lambda d: K.eq387(d, 1, 3, 2, True),
-                lambda d: A(0),
-                17,
-                D_MAX,
-            ),
-            wrong=dict(
-                compute=range_compute(
-                    "Eq. 387 with C_{d−1}",
-                    lambda d: K.eq387(d, 1, 3, 2, True),
-                    lambda d: A(0),
-                    10,
-                    D_MAX,
-                )
-            ),
+            ineq,
+            "d ≥ 17 an integer",
+            EQ.eq387_with_c_statement,
+            lambda: GP.dimensions(17),
+            lambda: GP.space(17),
+            EQ.eq387_with_c_derivation,
+            EQ.eq387_sizes(17),
+            wrong=dict(domain=lambda: GP.dimensions(10)),
         ),
     ]

@@ -13,6 +13,11 @@ increasing) and (ln t)²/t ≥ 0 leave LHS − RHS ≥ (0.9 − 0.028 − ½ln 2
 from the first one to 101 is a fixed size: the two sides are closed-form constants,
 compared by Arb balls (the kernel's sign rules) — a finite, exhaustive check, so the
 derivation covers every d from the first.
+
+With C_{d−1}² in place of (1 − ln(d−1)/(d−1))² (the proof's bound before Lemma A17): for
+t ≥ TAIL, C_t ≥ 1 − ln t/t ≥ 0 (Theorem A7's step; ln t ≤ t − 1), so C_t² ≥ (1 − ln t/t)²
+and Eq. 387 as printed (cited) gives it; each d from the first to TAIL + 1 by certified
+constants.
 """
 
 from __future__ import annotations
@@ -22,20 +27,31 @@ from types import SimpleNamespace
 import sympy as sp
 
 from derivations.engine import Rel, Step
-from derivations.engine.kernel import algebra, combine, log_tangent, monotone
+from derivations.engine.kernel import algebra, cites, combine, log_tangent, monotone
+from derivations.ramsauer2020.gamma_proofs import c_const
 from theory.indexed import Size
 
-__all__ = ["TAIL", "eq387_statement", "eq387_sizes", "eq387_derivation"]
+__all__ = [
+    "TAIL",
+    "eq387_statement",
+    "eq387_with_c_statement",
+    "eq387_sizes",
+    "eq387_derivation",
+    "eq387_with_c_derivation",
+]
 
 #: The derivation's symbolic part covers t = d − 1 ≥ TAIL; below it, each d is a fixed size.
 TAIL = 100
+#: The claim of Eq. 387 as printed, from its first d (cited by the C_{d−1} version).
+FIRST_D = "thm-a7/example/first-d"
 _T = sp.Dummy("t", positive=True)
 
 
-def _sides(o, t):
-    """Eq. 387's two sides at β = 1, K = 3, c = 2."""
+def _sides(o, t, with_c: bool = False):
+    """Eq. 387's two sides at β = 1, K = 3, c = 2 (``with_c``: C_t² for (1 − ln t/t)²)."""
     two = o.num(2)
-    lhs = o.num(9) / 10 * t * (1 - o.log(t) / t) ** 2
+    f = c_const(o, t) if with_c else 1 - o.log(t) / t
+    lhs = o.num(9) / 10 * t * f**2
     rhs = 2 / two ** (t / 4) + o.log(18 * t) + t / 2 * o.log(two)  # ln(2·2^{t/2}·t·9)
     return lhs, rhs
 
@@ -44,6 +60,12 @@ def eq387_statement(o, v):
     """Eq. 387 with β = 1, K = 3, c = 2 at the dimension d."""
     lhs, rhs = _sides(o, v.n - 1)
     return [Rel(lhs, ">=", rhs, "Eq. 387 (β = 1, K = 3, c = 2)")]
+
+
+def eq387_with_c_statement(o, v):
+    """Eq. 387 with C_{d−1}² (the proof's bound before Lemma A17), β = 1, K = 3, c = 2."""
+    lhs, rhs = _sides(o, v.n - 1, with_c=True)
+    return [Rel(lhs, ">=", rhs, "Eq. 387 with C_{d−1}² (β = 1, K = 3, c = 2)")]
 
 
 def eq387_sizes(first: int):
@@ -80,5 +102,30 @@ def eq387_derivation(o, v):
             Rel(rhs, "<=", lhs),
             "(0.9 − 0.028 − ½ln 2)·100 > 12.99; (ln t)²/t ≥ 0",
             combine((1, sp.Rational(14, 5)), (2, 2)),
+        ),
+    ]
+
+
+def eq387_with_c_derivation(o, v):
+    t = v.n - 1
+    lhs, rhs = _sides(o, t, with_c=True)
+    if not isinstance(t, Size):  # a fixed d: two constants
+        return [Step(Rel(lhs, ">=", rhs), "Eq. 387 at this d: certified constants", algebra())]
+    c, f = c_const(o, t), 1 - sp.log(t) / t
+    printed, _ = _sides(o, t)
+    return [
+        Step(Rel(c, ">=", f), "Theorem A7's step", cites("thm-a7/step", v)),
+        Step(Rel(sp.log(t), "<=", t - 1), "ln lies below its tangent at 1", log_tangent(1)),
+        Step(Rel(0, "<=", f), "ln t ≤ t − 1 < t", combine((1, 1 / t))),
+        Step(
+            Rel(f**2, "<=", c**2),
+            "t ↦ t² is increasing on t ≥ 0",
+            monotone(0, sp.Lambda(_T, _T**2), "nonnegative"),
+        ),
+        Step(Rel(printed, ">=", rhs), "Eq. 387 as printed, from d = 21", cites(FIRST_D, v)),
+        Step(
+            Rel(lhs, ">=", rhs),
+            "C_{d−1}² ≥ (1 − ln(d−1)/(d−1))²",
+            combine((3, sp.Rational(9, 10) * t), (4, 1)),
         ),
     ]

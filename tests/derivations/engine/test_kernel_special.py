@@ -16,7 +16,7 @@ from hypothesis import given
 
 from derivations.engine import Claim, Instance, Rel, Step
 from derivations.engine import kernel as K
-from derivations.engine.checker import check_derivation, size_text
+from derivations.engine.checker import check_derivation, compact_sizes, size_text
 from derivations.engine.indexed_ops import INDEXED
 from derivations.engine.signs import is_nonneg, is_pos, is_real
 from theory.indexed import Size
@@ -211,3 +211,9 @@ def test_log_tangent_fact_numerically(t, a):
     with mpmath.workdps(30):
         t, a = mpmath.mpf(t), mpmath.mpf(a)
         assert mpmath.log(t) <= mpmath.log(a) + (t - a) / a + mpmath.mpf(10) ** -25
+
+
+def test_runs_of_three_or_more_fixed_sizes_are_written_as_ranges():
+    parts = ["every k ≥ 100 (d = k + 1)", *(f"d = {j}" for j in range(17, 102)), "m = 2", "m = 3"]
+    assert compact_sizes(parts) == "every k ≥ 100 (d = k + 1); d = 17…101; m = 2; m = 3"
+    assert compact_sizes(["d = 1", "d = 3", "d = 4", "d = 5"]) == "d = 1; d = 3…5"

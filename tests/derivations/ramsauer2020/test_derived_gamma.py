@@ -80,7 +80,7 @@ def test_eq387_first_d_is_proven_from_21_and_fails_at_20():
     tail k = d − 1 ≥ 100 symbolically, each d = 21…101 by certified constants; from d = 20
     the derivation fails at d = 20 and the search (the wrong variant) finds it."""
     first = "ramsauer2020:thm-a7/example/first-d"
-    (rec,) = verify(REG, [first], examples=12)
+    rec = {r["qid"]: r for r in verify(REG, [first], examples=12)}[first]
     assert rec["status"] == "proven", rec["evidence"]
     out = check_derivation(dataclasses.replace(REG[first], derivation_sizes=EQ.eq387_sizes(20)), {})
     bad = [s for s in out["steps"] if not s["checked"]]
@@ -89,3 +89,15 @@ def test_eq387_first_d_is_proven_from_21_and_fails_at_20():
     wrong = REG[first].wrong_variant()
     (rec,) = verify({**REG, wrong.qid: wrong}, [wrong.qid], examples=20)
     assert rec["status"] == "refuted" and rec["counterexample"]["params"]["n"] == 20
+
+
+def test_eq387_with_c_is_proven_from_17_citing_the_step_and_the_printed_form():
+    with_c = "ramsauer2020:thm-a7/example/with-C"
+    rec = {r["qid"]: r for r in verify(REG, [with_c], examples=12)}[with_c]
+    assert rec["status"] == "proven", rec["evidence"]
+    assert set(rec["cites"]) == {STEP, "ramsauer2020:thm-a7/example/first-d"}
+    out = check_derivation(REG[with_c], REG)
+    assert out["sizes_text"] == "every k ≥ 100 (d = k + 1); d = 17…101"
+    wrong = REG[with_c].wrong_variant()  # from d = 10: fails below 17
+    (rec,) = verify({**REG, wrong.qid: wrong}, [wrong.qid], examples=30)
+    assert rec["status"] == "refuted" and rec["counterexample"]["params"]["n"] < 17
