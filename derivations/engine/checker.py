@@ -87,10 +87,11 @@ def size_text(v: SimpleNamespace) -> str:
 
 def compact_sizes(parts: list[str]) -> str:
     """Sizes in words joined by "; ", a run of three or more consecutive fixed sizes of one
-    parameter written as its range ("d = 17; d = 18; d = 19" → "d = 17…19")."""
-    out: list[list] = []  # [name, first, last] for a run, [text] otherwise
+    parameter written as its range ("d = 17; d = 18; d = 19" → "d = 17…19"; likewise after
+    a common prefix, "K = 2, d = 4…101")."""
+    out: list[list] = []  # [prefix and name, first, last] for a run, [text] otherwise
     for p in parts:
-        m = re.fullmatch(r"(\w+) = (\d+)", p)
+        m = re.fullmatch(r"((?:.*, )?\w+) = (\d+)", p)  # e.g. "d = 4" or "K = 2, d = 4"
         if m and out and len(out[-1]) == 3 and out[-1][0] == m[1] and out[-1][2] + 1 == int(m[2]):
             out[-1][2] += 1
         elif m:

@@ -217,3 +217,5 @@ def test_runs_of_three_or_more_fixed_sizes_are_written_as_ranges():
     parts = ["every k ≥ 100 (d = k + 1)", *(f"d = {j}" for j in range(17, 102)), "m = 2", "m = 3"]
     assert compact_sizes(parts) == "every k ≥ 100 (d = k + 1); d = 17…101; m = 2; m = 3"
     assert compact_sizes(["d = 1", "d = 3", "d = 4", "d = 5"]) == "d = 1; d = 3…5"
+    parts = [f"K = {k}, d = {d}" for k in (2, 3) for d in range(4, 7)]
+    assert compact_sizes(parts) == "K = 2, d = 4…6; K = 3, d = 4…6"

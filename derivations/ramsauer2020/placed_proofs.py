@@ -1,0 +1,137 @@
+"""The evaluations in the proofs of Theorems A3 and A4 of Ramsauer et al. (arXiv:2008.02217v3,
+App. A.1.5) as statements about every dimension from the printed one, with their derivations.
+
+Notation: β = 1; N = 2^{e t} patterns, t = d − 1 (e = 2 in Theorem A3, 3 in A4); M² = K²t;
+α = α_min (π/2 in A3, π/4 in A4). Eq. 311 with these values reads
+M²(1 − cos α) ≥ 2/N + ln(2N²M²) = 2·2^{−e t} + ln(2K²t) + 2e t ln 2 (the logarithm split so
+that no back end forms N², which overflows a float64). The paper evaluates it at (K, d₀) —
+(2, 4) and (1.7, 50) for A3, (5, 3) and (4, 13) for A4 — and says LHS − RHS increases in d.
+
+The derivation, for each case (K, d₀): LHS − RHS = c·t − ln t − ln(2K²) − 2·2^{−e t} with
+c = K²(1 − cos α) − 2e ln 2 > 0. For t ≥ TAIL: ln t ≤ ln TAIL + (t − TAIL)/TAIL (the
+kernel's ``log_tangent``) and 2^{−e t} ≤ 2^{−e·TAIL}, so LHS − RHS ≥ (c − 1/TAIL)t + const,
+positive from t = TAIL (the sign rules: a size's lower bound under constant coefficients).
+Each d from d₀ to TAIL + 1 is a fixed size: two closed-form constants, compared by Arb balls.
+The instance holds the case's K (a decimal string, exact) and the dimension as ``n``.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from types import SimpleNamespace
+
+import sympy as sp
+from hypothesis import strategies as st
+
+from derivations.engine import Instance, Rel, Step
+from derivations.engine.kernel import algebra, combine, log_tangent, monotone
+from theory.indexed import Size
+
+__all__ = ["TAIL", "CASES", "eq311_statement", "domain", "display", "sizes", "derivation"]
+
+#: The derivation's symbolic part covers t = d − 1 ≥ TAIL; below it, each d is a fixed size.
+TAIL = 100
+#: Theorem → (e, α_min as a multiple of π, the printed (K, d₀) cases).
+CASES = {
+    "thm-a3": (2, sp.Rational(1, 2), (("2", 4), ("1.7", 50))),
+    "thm-a4": (3, sp.Rational(1, 4), (("5", 3), ("4", 13))),
+}
+_T = sp.Dummy("t", positive=True)
+
+
+def _k(o, K):
+    """K exactly: a decimal string as a ratio of integers (a symbol on display)."""
+    if isinstance(K, sp.Basic):
+        return K
+    q = Fraction(K)
+    return o.num(q.numerator) / q.denominator
+
+
+def _sides(name: str, o, v):
+    e, a, _ = CASES[name]
+    t, K = v.n - 1, _k(o, v.K)
+    m2 = K**2 * t
+    two = o.num(2)
+    lhs = m2 * (1 - o.hf_cos(o.pi() * a.p / a.q))
+    rhs = 2 / two ** (e * t) + o.log(2 * m2) + 2 * e * t * o.log(two)
+    return lhs, rhs
+
+
+def eq311_statement(name: str):
+    """Eq. 311 at β = 1, N = 2^{e(d−1)}, M = K√(d−1), α_min of Theorem A3 or A4."""
+
+    def statement(o, v):
+        lhs, rhs = _sides(name, o, v)
+        return [Rel(lhs, ">=", rhs, "M²(1 − cos α_min) ≥ 2/N + ln(2N²M²)")]
+
+    return statement
+
+
+def domain(name: str, shift: int = 0):
+    """The printed cases: (K, d) with d ≥ d₀ (every d up to 300, some up to 10⁹); ``shift``
+    moves d₀ down (the wrong variant)."""
+
+    def strategy():
+        def case(K, d0):
+            d0 = max(2, d0 - shift)
+            big = st.sampled_from([10**3, 10**4, 10**6, 10**9])
+            return st.one_of(st.integers(d0, 300), big).map(
+                lambda d: Instance.make(regime=f"K = {K}", K=K, n=d)
+            )
+
+        return st.one_of(*(case(K, d0) for K, d0 in CASES[name][2]))
+
+    return strategy
+
+
+def display():
+    return SimpleNamespace(n=Size("d", 2), K=sp.Symbol("K", positive=True))
+
+
+def sizes(name: str):
+    """For each case (K, d₀): every d = k + 1 with k ≥ TAIL, then d = d₀ … TAIL + 1."""
+
+    def listed():
+        out = []
+        for K, d0 in CASES[name][2]:
+            out.append(
+                SimpleNamespace(
+                    n=Size("k", TAIL) + 1, K=K, size_text=f"K = {K}: every k ≥ {TAIL} (d = k + 1)"
+                )
+            )
+            out += [
+                SimpleNamespace(n=sp.Integer(d), K=K, size_text=f"K = {K}, d = {d}")
+                for d in range(d0, TAIL + 2)
+            ]
+        return out
+
+    return listed
+
+
+def derivation(name: str):
+    def steps(o, v):
+        lhs, rhs = _sides(name, o, v)
+        t = v.n - 1
+        if not isinstance(t, Size):
+            return [Step(Rel(lhs, ">=", rhs), "Eq. 311 at this (K, d): certified", algebra())]
+        e, a = sp.Integer(CASES[name][0]), sp.Integer(TAIL)
+        return [
+            Step(Rel(a, "<=", t), f"d − 1 ≥ {TAIL}", algebra()),
+            Step(
+                Rel(sp.log(t), "<=", sp.log(a) + (t - a) / a),
+                f"ln lies below its tangent at {TAIL}",
+                log_tangent(a),
+            ),
+            Step(
+                Rel(-(sp.Integer(2) ** (-e * a)), "<=", -(sp.Integer(2) ** (-e * t))),
+                "t ↦ −2^{−et} is increasing",
+                monotone(0, sp.Lambda(_T, -(sp.Integer(2) ** (-e * _T))), "positive"),
+            ),
+            Step(
+                Rel(rhs, "<=", lhs),
+                "the slope K²(1 − cos α) − 2e ln 2 exceeds 1/100; positive at d − 1 = 100",
+                combine((1, 1), (2, 2)),
+            ),
+        ]
+
+    return steps
