@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import dataclasses
 import random
-import re
 from types import SimpleNamespace
 
 import sympy as sp
@@ -42,6 +41,7 @@ from derivations.engine.kernel import WORK_BUDGET, check_step, run_budgeted, run
 from derivations.engine.model import Claim, IterationLimit, Rel, _cited_ids
 from derivations.engine.render import latex, rel_latex, rel_text
 from derivations.engine.rules import implies
+from derivations.engine.size_words import compact_sizes, size_text
 from theory.indexed import PatternSet, Size, Vec, expand_sizes, sizes_in, subst
 
 __all__ = [
@@ -54,59 +54,6 @@ __all__ = [
 ]
 
 _ = check_step  # re-exported
-
-
-def size_text(v: SimpleNamespace) -> str:
-    """A derivation size in words: "every m ≥ 2" at symbolic size (with the parameters
-    given through sizes, e.g. "every k ≥ 2 (d = k + 1)"); "m = 3", "(d, n) = (2, 1)",
-    "l = 2" or an integer parameter ("d = 1") at a fixed size; a namespace's own
-    ``size_text`` (a string, e.g. "d = 1" for a parameter n = 1 the paper calls d) first."""
-    sizes = sizes_in(v)
-    ns = vars(v)
-    if isinstance(ns.get("size_text"), str):  # the namespace says it in the paper's letters
-        return ns["size_text"]
-    if sizes:
-        said = "every " + ", ".join(f"{s} ≥ {s.at_least}" for s in sizes)
-        via = [  # a parameter given through the sizes, e.g. d = k + 1
-            f"{k} = {e}"
-            for k, e in ns.items()
-            if isinstance(e, sp.Expr)
-            and not isinstance(e, Size)
-            and sizes_in(e)
-            and not (e.free_symbols - set(sizes))
-        ]
-        return said + (f" ({', '.join(via)})" if via else "")
-    if "P" in ns and hasattr(ns["P"], "shape"):
-        return f"(d, n) = ({ns['P'].shape[0]}, {ns['P'].shape[1]})"
-    for key, name in (("z", "m"), ("E", "l")):
-        if isinstance(ns.get(key), (list, tuple)):
-            return f"{name} = {len(ns[key])}"
-    numbers = [f"{k} = {e}" for k, e in ns.items() if isinstance(e, (int, sp.Integer))]
-    return ", ".join(numbers) if numbers else "one fixed size"
-
-
-def compact_sizes(parts: list[str]) -> str:
-    """Sizes in words joined by "; ", a run of three or more consecutive fixed sizes of one
-    parameter written as its range ("d = 17; d = 18; d = 19" → "d = 17…19"; likewise after
-    a common prefix, "K = 2, d = 4…101")."""
-    out: list[list] = []  # [prefix and name, first, last] for a run, [text] otherwise
-    for p in parts:
-        m = re.fullmatch(r"((?:.*, )?\w+) = (\d+)", p)  # e.g. "d = 4" or "K = 2, d = 4"
-        if m and out and len(out[-1]) == 3 and out[-1][0] == m[1] and out[-1][2] + 1 == int(m[2]):
-            out[-1][2] += 1
-        elif m:
-            out.append([m[1], int(m[2]), int(m[2])])
-        else:
-            out.append([p])
-    said = []
-    for r in out:
-        if len(r) == 1:
-            said.append(r[0])
-        elif r[2] - r[1] >= 2:  # three or more
-            said.append(f"{r[0]} = {r[1]}…{r[2]}")
-        else:
-            said += [f"{r[0]} = {j}" for j in range(r[1], r[2] + 1)]
-    return "; ".join(said)
 
 
 def _step_record(k: int, step, outcome, claim: Claim | None, registry, where: str) -> dict:
