@@ -38,6 +38,7 @@ __all__ = [
     "eq387_sizes",
     "eq387_derivation",
     "eq387_with_c_derivation",
+    "tail_steps",
 ]
 
 #: The derivation's symbolic part covers t = d − 1 ≥ TAIL; below it, each d is a fixed size.
@@ -80,11 +81,9 @@ def eq387_sizes(first: int):
     return sizes
 
 
-def eq387_derivation(o, v):
-    t = v.n - 1
-    lhs, rhs = _sides(o, t)
-    if not isinstance(t, Size):  # a fixed d: two constants
-        return [Step(Rel(lhs, ">=", rhs), "Eq. 387 at this d: certified constants", algebra())]
+def tail_steps(t, rate, shown: str) -> list[Step]:
+    """Steps 0–2 of a tail derivation at t ≥ TAIL (a size): TAIL ≤ t; ln t ≤ ln TAIL +
+    (t − TAIL)/TAIL; −2^{−rate·TAIL} ≤ −2^{−rate·t} (``shown``: rate·t as printed)."""
     a = sp.Integer(TAIL)
     return [
         Step(Rel(a, "<=", t), f"d − 1 ≥ {TAIL}", algebra()),
@@ -94,10 +93,20 @@ def eq387_derivation(o, v):
             log_tangent(a),
         ),
         Step(
-            Rel(-(sp.Integer(2) ** (-a / 4)), "<=", -(sp.Integer(2) ** (-t / 4))),
-            "t ↦ −2^{−t/4} is increasing",
-            monotone(0, sp.Lambda(_T, -(sp.Integer(2) ** (-_T / 4))), "positive"),
+            Rel(-(sp.Integer(2) ** (-rate * a)), "<=", -(sp.Integer(2) ** (-rate * t))),
+            f"t ↦ −2^{{−{shown}}} is increasing",
+            monotone(0, sp.Lambda(_T, -(sp.Integer(2) ** (-rate * _T))), "positive"),
         ),
+    ]
+
+
+def eq387_derivation(o, v):
+    t = v.n - 1
+    lhs, rhs = _sides(o, t)
+    if not isinstance(t, Size):  # a fixed d: two constants
+        return [Step(Rel(lhs, ">=", rhs), "Eq. 387 at this d: certified constants", algebra())]
+    return [
+        *tail_steps(t, sp.Rational(1, 4), "t/4"),
         Step(
             Rel(rhs, "<=", lhs),
             "(0.9 − 0.028 − ½ln 2)·100 > 12.99; (ln t)²/t ≥ 0",

@@ -24,19 +24,17 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from derivations.engine import Instance, Rel, Step
-from derivations.engine.kernel import algebra, combine, log_tangent, monotone
+from derivations.engine.kernel import algebra, combine
+from derivations.ramsauer2020.eq387_proofs import TAIL, tail_steps
 from theory.indexed import Size
 
 __all__ = ["TAIL", "CASES", "eq311_statement", "domain", "display", "sizes", "derivation"]
 
-#: The derivation's symbolic part covers t = d − 1 ≥ TAIL; below it, each d is a fixed size.
-TAIL = 100
 #: Theorem → (e, α_min as a multiple of π, the printed (K, d₀) cases).
 CASES = {
     "thm-a3": (2, sp.Rational(1, 2), (("2", 4), ("1.7", 50))),
     "thm-a4": (3, sp.Rational(1, 4), (("5", 3), ("4", 13))),
 }
-_T = sp.Dummy("t", positive=True)
 
 
 def _k(o, K):
@@ -114,19 +112,8 @@ def derivation(name: str):
         t = v.n - 1
         if not isinstance(t, Size):
             return [Step(Rel(lhs, ">=", rhs), "Eq. 311 at this (K, d): certified", algebra())]
-        e, a = sp.Integer(CASES[name][0]), sp.Integer(TAIL)
         return [
-            Step(Rel(a, "<=", t), f"d − 1 ≥ {TAIL}", algebra()),
-            Step(
-                Rel(sp.log(t), "<=", sp.log(a) + (t - a) / a),
-                f"ln lies below its tangent at {TAIL}",
-                log_tangent(a),
-            ),
-            Step(
-                Rel(-(sp.Integer(2) ** (-e * a)), "<=", -(sp.Integer(2) ** (-e * t))),
-                "t ↦ −2^{−et} is increasing",
-                monotone(0, sp.Lambda(_T, -(sp.Integer(2) ** (-e * _T))), "positive"),
-            ),
+            *tail_steps(t, sp.Integer(CASES[name][0]), "et"),
             Step(
                 Rel(rhs, "<=", lhs),
                 "the slope K²(1 − cos α) − 2e ln 2 exceeds 1/100; positive at d − 1 = 100",
