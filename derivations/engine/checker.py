@@ -6,9 +6,11 @@ symbolic d and n) is checked once for every size; a namespace of fixed size (lis
 symbols) only at that size. The steps are listed once with every size they were checked at;
 a size whose steps give other reasons than every size before (a separate case, e.g. d = 1
 beside every d ≥ 2) has its steps listed after them, numbered on, and later sizes with the
-same reasons are merged into those. Each step goes through :func:`derivations.engine.kernel.
-check_step` (the only place a step becomes *checked*, under a deterministic work budget);
-the checked steps must conclude every relation of the claim's statement.
+same reasons are merged into those. The sizes must reach every value of a plain size the
+claim's displayed namespace states (:func:`~derivations.engine.size_words.uncovered`).
+Each step goes through :func:`derivations.engine.kernel.check_step` (the only place a step
+becomes *checked*, under a deterministic work budget); the checked steps must conclude every
+relation of the claim's statement.
 
 At symbolic size the statement is written through :class:`~derivations.engine.indexed_ops.
 IndexedOps`; before the result may say "all sizes", that statement is written out at two
@@ -41,7 +43,7 @@ from derivations.engine.kernel import WORK_BUDGET, check_step, run_budgeted, run
 from derivations.engine.model import Claim, IterationLimit, Rel, _cited_ids
 from derivations.engine.render import latex, rel_latex, rel_text
 from derivations.engine.rules import implies
-from derivations.engine.size_words import compact_sizes, size_text
+from derivations.engine.size_words import compact_sizes, size_text, uncovered
 from theory.indexed import PatternSet, Size, Vec, expand_sizes, sizes_in, subst
 
 __all__ = [
@@ -49,6 +51,7 @@ __all__ = [
     "check_step",
     "size_text",
     "compact_sizes",
+    "uncovered",
     "statement_agreement",
     "WORK_BUDGET",
 ]
@@ -194,6 +197,13 @@ def check_derivation(claim: Claim, registry: dict, budget: int | None = None) ->
                     shown.append(rec)
             agreement.append(msg)
             any_symbolic = True
+    gap = uncovered(claim, sizes) if any_symbolic else ""
+    if gap:
+        all_ok = False
+        for r in claim.display_relations() or [Rel(0, "<=", 0)]:
+            rec = _conclusion_record(r, "the claim's sizes", f"not confirmed: {gap}")
+            rec["why"] = "the derivation's sizes must cover the sizes the claim states"
+            shown.append(rec)
     for rec in shown:
         rec["where"] = compact_sizes(rec["where"].split("; "))
     out.update(

@@ -1,6 +1,7 @@
 """Derivation sizes in words, for the checker's records and the report: "every d ≥ 2" at
 symbolic size, "d = 1" or "(d, n) = (2, 1)" at a fixed size, and runs of consecutive fixed
-sizes as ranges ("d = 17…101")."""
+sizes as ranges ("d = 17…101"); and what a derivation's sizes leave out of the sizes a claim
+states (:func:`uncovered`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import sympy as sp
 
 from theory.indexed import Size, sizes_in
 
-__all__ = ["size_text", "compact_sizes"]
+__all__ = ["size_text", "compact_sizes", "uncovered"]
 
 
 def size_text(v: SimpleNamespace) -> str:
@@ -65,3 +66,40 @@ def compact_sizes(parts: list[str]) -> str:
         else:
             said += [f"{r[0]} = {j}" for j in range(r[1], r[2] + 1)]
     return "; ".join(said)
+
+
+def uncovered(claim, sizes: list) -> str:
+    """What the derivation's sizes leave out of the claim's (empty when nothing): for each
+    attribute of the claim's displayed namespace that is a plain size (e.g. ``n`` = d ≥ 1),
+    the values from its least one that no derivation size reaches — a symbolic size s + c
+    (s ≥ S) reaches every value from S + c, a fixed size its number. An attribute of another
+    form (vectors, pattern sets, an expression in several sizes) is not judged here."""
+    if claim.display is None:
+        return ""
+    for name, want in vars(claim.display()).items():
+        if not isinstance(want, Size):
+            continue
+        points, start = set(), None
+        for v in sizes:
+            x = getattr(v, name, None)
+            if not isinstance(x, (int, sp.Expr)):
+                return ""  # not judged
+            x = sp.sympify(x)
+            if x.is_Integer:
+                points.add(int(x))
+                continue
+            ss = [t for t in x.free_symbols if isinstance(t, Size)]
+            if len(ss) != 1 or len(x.free_symbols) != 1 or not (x - ss[0]).is_Integer:
+                return ""  # another form: not judged
+            low = int(ss[0].at_least + (x - ss[0]))
+            start = low if start is None else min(start, low)
+        if start is None:
+            continue
+        missing = [j for j in range(int(want.at_least), start) if j not in points]
+        if missing:
+            shown = ", ".join(map(str, missing[:5])) + (", …" if len(missing) > 5 else "")
+            return (
+                f"the derivation's sizes leave {want} = {shown} out "
+                f"(the claim is stated for {want} ≥ {want.at_least})"
+            )
+    return ""

@@ -82,8 +82,14 @@ def domain(name: str, shift: int = 0):
     return strategy
 
 
-def display():
-    return SimpleNamespace(n=Size("d", 2), K=sp.Symbol("K", positive=True))
+def display(name: str):
+    """K a symbol, d ≥ the least printed d₀ (each case's own d₀ is in its derivation sizes)."""
+
+    def shown():
+        first = min(d0 for _, d0 in CASES[name][2])
+        return SimpleNamespace(n=Size("d", first), K=sp.Symbol("K", positive=True))
+
+    return shown
 
 
 def sizes(name: str):

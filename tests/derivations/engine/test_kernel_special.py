@@ -7,6 +7,7 @@ is a separate case (d = 1 beside every d ≥ 2)."""
 
 from __future__ import annotations
 
+import dataclasses
 from types import SimpleNamespace
 
 import hypothesis.strategies as st
@@ -16,7 +17,7 @@ from hypothesis import given
 
 from derivations.engine import Claim, Instance, Rel, Step
 from derivations.engine import kernel as K
-from derivations.engine.checker import check_derivation, compact_sizes, size_text
+from derivations.engine.checker import check_derivation, compact_sizes, size_text, uncovered
 from derivations.engine.indexed_ops import INDEXED
 from derivations.engine.signs import is_nonneg, is_pos, is_real
 from theory.indexed import Size
@@ -219,3 +220,29 @@ def test_runs_of_three_or_more_fixed_sizes_are_written_as_ranges():
     assert compact_sizes(["d = 1", "d = 3", "d = 4", "d = 5"]) == "d = 1; d = 3…5"
     parts = [f"K = {k}, d = {d}" for k in (2, 3) for d in range(4, 7)]
     assert compact_sizes(parts) == "K = 2, d = 4…6; K = 3, d = 4…6"
+
+
+def test_the_derivation_sizes_must_cover_the_claims_sizes():
+    """A derivation for every d ≥ 2 does not prove a claim stated for d ≥ 1: without its
+    d = 1 case the claim is not complete, and the record says which d are left out."""
+    one = [
+        Step(Rel(0, "<", E - 1), "e > 1", K.algebra()),
+        Step(Rel(0, "<", E - 1 + 1), "plus 1", K.combine((0, 1))),
+    ]
+    claim = _cases_claim(one)
+    assert uncovered(claim, claim.derivation_sizes()) == ""
+    tail_only = dataclasses.replace(claim, derivation_sizes=lambda: [SimpleNamespace(d=D)])
+    out = check_derivation(tail_only, {})
+    assert not out["complete"] and out["scope"] == "fixed sizes"
+    (gap,) = [s for s in out["steps"] if not s["checked"]]
+    assert "leave d = 1 out" in gap["how"]
+    # a size given as k + 1, k ≥ 2, starts at 3: d = 1, 2 are left out
+    shifted = dataclasses.replace(
+        claim, derivation_sizes=lambda: [SimpleNamespace(d=Size("k", 2) + 1)]
+    )
+    assert "d = 1, 2" in uncovered(shifted, shifted.derivation_sizes())
+    # an attribute of another form (an expression in two sizes) is not judged
+    two = dataclasses.replace(
+        claim, derivation_sizes=lambda: [SimpleNamespace(d=Size("k", 2) + Size("j", 1))]
+    )
+    assert uncovered(two, two.derivation_sizes()) == ""
