@@ -71,6 +71,7 @@ def _constant_sign(e) -> int | None:
     import flint
 
     from derivations.engine.arb_sympy import NotCertifiable, arb_eval
+    from derivations.engine.certify import sign
 
     old = flint.ctx.prec
     try:
@@ -82,10 +83,8 @@ def _constant_sign(e) -> int | None:
                 return None
             if not b.is_finite():
                 return None
-            if b > 0:
-                return 1
-            if b < 0:
-                return -1
+            if (s := sign(b)) is not None:
+                return s
         return None
     finally:
         flint.ctx.prec = old
@@ -138,11 +137,6 @@ def _size_linear(e):
     return total
 
 
-def _sign_of_total(total, strict: bool) -> bool:
-    """The constant ``total`` is provably > 0 (``strict``) or ≥ 0."""
-    return _const_at_least(total, not strict)
-
-
 def _grouped(e, strict: bool, depth: int) -> bool:
     """Σ_g k_g·m_g ≥ 0 (> 0 when ``strict``): every constant k_g ≥ 0 with m_g ≥ 0, and, for
     > 0, one k_g > 0 with m_g > 0 (:func:`_monomials`)."""
@@ -181,7 +175,7 @@ def is_pos(e, depth: int = 0) -> bool:
         return c.is_positive and all(is_pos(f, depth) for f in sp.Mul.make_args(rest))
     if isinstance(e, sp.Add):
         lo = _size_linear(e)
-        if lo is not None and _sign_of_total(lo, True):
+        if lo is not None and _const_at_least(lo, False):
             return True
         if all(is_nonneg(a, depth) for a in e.args) and any(is_pos(a, depth) for a in e.args):
             return True
@@ -230,7 +224,7 @@ def is_nonneg(e, depth: int = 0) -> bool:
         return all(is_nonneg(f, depth) for f in sp.Mul.make_args(rest))
     if isinstance(e, sp.Add):
         lo = _size_linear(e)
-        if lo is not None and _sign_of_total(lo, False):
+        if lo is not None and _const_at_least(lo, True):
             return True
         if all(is_nonneg(a, depth) for a in e.args):
             return True

@@ -16,25 +16,16 @@ __all__ = ["size_text", "compact_sizes", "uncovered"]
 
 
 def size_text(v: SimpleNamespace) -> str:
-    """A derivation size in words: "every m ≥ 2" at symbolic size (with the parameters
-    given through sizes, e.g. "every k ≥ 2 (d = k + 1)"); "m = 3", "(d, n) = (2, 1)",
-    "l = 2" or an integer parameter ("d = 1") at a fixed size; a namespace's own
-    ``size_text`` (a string, e.g. "d = 1" for a parameter n = 1 the paper calls d) first."""
+    """A derivation size in words: "every m ≥ 2" at symbolic size; "m = 3", "(d, n) =
+    (2, 1)", "l = 2" or an integer parameter ("d = 1") at a fixed size; a namespace's own
+    ``size_text`` (a string, e.g. "every k ≥ 2 (d = k + 1)", or "d = 1" for a parameter
+    n = 1 the paper calls d) first."""
     sizes = sizes_in(v)
     ns = vars(v)
     if isinstance(ns.get("size_text"), str):  # the namespace says it in the paper's letters
         return ns["size_text"]
     if sizes:
-        said = "every " + ", ".join(f"{s} ≥ {s.at_least}" for s in sizes)
-        via = [  # a parameter given through the sizes, e.g. d = k + 1
-            f"{k} = {e}"
-            for k, e in ns.items()
-            if isinstance(e, sp.Expr)
-            and not isinstance(e, Size)
-            and sizes_in(e)
-            and not (e.free_symbols - set(sizes))
-        ]
-        return said + (f" ({', '.join(via)})" if via else "")
+        return "every " + ", ".join(f"{s} ≥ {s.at_least}" for s in sizes)
     if "P" in ns and hasattr(ns["P"], "shape"):
         return f"(d, n) = ({ns['P'].shape[0]}, {ns['P'].shape[1]})"
     for key, name in (("z", "m"), ("E", "l")):

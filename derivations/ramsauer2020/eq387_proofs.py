@@ -38,7 +38,9 @@ __all__ = [
     "eq387_sizes",
     "eq387_derivation",
     "eq387_with_c_derivation",
+    "tail_sizes",
     "tail_steps",
+    "constant_case",
 ]
 
 #: The derivation's symbolic part covers t = d − 1 ≥ TAIL; below it, each d is a fixed size.
@@ -69,16 +71,28 @@ def eq387_with_c_statement(o, v):
     return [Rel(lhs, ">=", rhs, "Eq. 387 with C_{d−1}² (β = 1, K = 3, c = 2)")]
 
 
+def tail_sizes(first: int, case: str = "", **params) -> list[SimpleNamespace]:
+    """Every d = k + 1 with k ≥ TAIL, then d = first … TAIL + 1 one by one (each with
+    ``params``; ``case`` names them in the sizes' words, e.g. "K = 2")."""
+    said = f"{case}: " if case else ""
+    tail = SimpleNamespace(
+        n=Size("k", TAIL) + 1, size_text=f"{said}every k ≥ {TAIL} (d = k + 1)", **params
+    )
+    at = f"{case}, " if case else ""
+    return [tail] + [
+        SimpleNamespace(n=sp.Integer(d), size_text=f"{at}d = {d}", **params)
+        for d in range(first, TAIL + 2)
+    ]
+
+
 def eq387_sizes(first: int):
-    """Every d = k + 1 with k ≥ TAIL, then d = first … TAIL + 1 one by one."""
+    """Every d from ``first``: :func:`tail_sizes`."""
+    return lambda: tail_sizes(first)
 
-    def sizes():
-        tail = [SimpleNamespace(n=Size("k", TAIL) + 1, size_text=f"every k ≥ {TAIL} (d = k + 1)")]
-        return tail + [
-            SimpleNamespace(n=sp.Integer(d), size_text=f"d = {d}") for d in range(first, TAIL + 2)
-        ]
 
-    return sizes
+def constant_case(lhs, rhs, what: str) -> list[Step]:
+    """A fixed d: lhs ≥ rhs between two closed-form constants, compared by Arb balls."""
+    return [Step(Rel(lhs, ">=", rhs), f"{what}: certified constants", algebra())]
 
 
 def tail_steps(t, rate, shown: str) -> list[Step]:
@@ -103,8 +117,8 @@ def tail_steps(t, rate, shown: str) -> list[Step]:
 def eq387_derivation(o, v):
     t = v.n - 1
     lhs, rhs = _sides(o, t)
-    if not isinstance(t, Size):  # a fixed d: two constants
-        return [Step(Rel(lhs, ">=", rhs), "Eq. 387 at this d: certified constants", algebra())]
+    if not isinstance(t, Size):
+        return constant_case(lhs, rhs, "Eq. 387 at this d")
     return [
         *tail_steps(t, sp.Rational(1, 4), "t/4"),
         Step(
@@ -118,8 +132,8 @@ def eq387_derivation(o, v):
 def eq387_with_c_derivation(o, v):
     t = v.n - 1
     lhs, rhs = _sides(o, t, with_c=True)
-    if not isinstance(t, Size):  # a fixed d: two constants
-        return [Step(Rel(lhs, ">=", rhs), "Eq. 387 at this d: certified constants", algebra())]
+    if not isinstance(t, Size):
+        return constant_case(lhs, rhs, "Eq. 387 at this d")
     c, f = c_const(o, t), 1 - sp.log(t) / t
     printed, _ = _sides(o, t)
     return [

@@ -100,11 +100,14 @@ def a7_step_statement(o, v):
     return [Rel(c_const(o, k), ">=", 1 - o.log(k) / k, "C_{d−1} ≥ 1 − ln(d−1)/(d−1)")]
 
 
-def dimensions(first: int):
-    """Dimensions d ≥ ``first``: every d up to 300, and large ones up to 10⁹."""
+def dimensions(first: int, regime: str = "", **params):
+    """Instances of dimension d ≥ ``first`` (the parameter ``n``, beside ``params``): every d
+    up to 300, and large ones up to 10⁹; ``regime`` names them (default: d ≤ 300 or not)."""
     big = st.sampled_from([10**3, 4321, 10**4, 10**5, 10**6, 10**9])
     return st.one_of(st.integers(first, 300), big).map(
-        lambda d: Instance.make(regime="d ≤ 300" if d <= 300 else "d > 300", n=d)
+        lambda d: Instance.make(
+            regime=regime or ("d ≤ 300" if d <= 300 else "d > 300"), n=d, **params
+        )
     )
 
 
@@ -136,14 +139,26 @@ def a14_sizes():
     return [space(2), SimpleNamespace(n=sp.Integer(1), size_text="d = 1")]
 
 
+def _upper_steps(d, first: int) -> list[Step]:
+    """Steps first, first + 1: 2 ≤ d, so −e^{1/12}/√(4π) ≤ −e^{1/12}/√(2πd)."""
+    e12 = sp.exp(sp.Rational(1, 12))
+    return [
+        Step(Rel(2, "<=", d), "d ≥ 2", algebra()),
+        Step(
+            Rel(-e12 / sp.sqrt(4 * sp.pi), "<=", -e12 / sp.sqrt(2 * sp.pi * d)),
+            "t ↦ −e^{1/12}/√(2πt) is increasing",
+            monotone(first, sp.Lambda(_T, -e12 / sp.sqrt(2 * sp.pi * _T)), "positive"),
+        ),
+    ]
+
+
 def a14_derivation(o, v):
     d = v.n
-    lo, k, hi = _a14_sides(o, d)
     if not isinstance(d, Size):  # d = 1: κ₁ = 1/π, three constants compared
         return [Step(r, "a certified constant", algebra()) for r in a14_statement(o, v)]
+    lo, k, hi = _a14_sides(o, d)
     x, s, g = d / 2, sp.Rational(1, 2), sp.gamma(d / 2)
     scale = 1 / (d * sp.sqrt(sp.pi) * g)
-    e12 = sp.exp(sp.Rational(1, 12))
     return [
         Step(Rel(sp.gamma(x + s), "<=", x**s * g), "Wendel, x = d/2, s = 1/2", wendel(x, s)),
         Step(
@@ -175,12 +190,7 @@ def a14_derivation(o, v):
             monotone(5, sp.Lambda(_T, -1 / sp.sqrt(_T)), "positive"),
         ),
         Step(Rel(lo, "<=", k), "the two bounds chained", combine((3, 1), (4, -1), (6, 1))),
-        Step(Rel(2, "<=", d), "d ≥ 2", algebra()),
-        Step(
-            Rel(-e12 / sp.sqrt(4 * sp.pi), "<=", -hi),
-            "t ↦ −e^{1/12}/√(2πt) is increasing",
-            monotone(8, sp.Lambda(_T, -e12 / sp.sqrt(2 * sp.pi * _T)), "positive"),
-        ),
+        *_upper_steps(d, 8),
         Step(Rel(hi, "<", 1), "e^{1/12}/√(4π) < 1 (certified)", combine((9, 1))),
     ]
 
@@ -213,6 +223,17 @@ def _gamma_shift(d) -> Step:
     )
 
 
+def _line_steps(base, k, c, first: int, why: str) -> list[Step]:
+    """Steps first + 1 … first + 3, from step first: base^{−1/k} ≤ c. base^{−1/k} =
+    e^{−ln(base)/k} ≥ 1 − ln(base)/k (e^t ≥ 1 + t), so 1 − ln(base)/k ≤ c."""
+    line, root = 1 - sp.log(base) / k, sp.exp(-sp.log(base) / k)
+    return [
+        Step(Rel(base ** (-1 / k), "==", root), why, algebra()),
+        Step(Rel(line, "<=", root), "e^t ≥ 1 + t", exp_tangent()),
+        Step(Rel(line, "<=", c), "chained", combine((first, 1), (first + 1, -1), (first + 2, 1))),
+    ]
+
+
 def a17_derivation(o, v):
     d = v.n
     k = kappa(o, d)
@@ -220,14 +241,9 @@ def a17_derivation(o, v):
     inv = 1 / d
     rest = sp.gamma(1 + inv) / sp.gamma(2 + inv) * (d + 1) ** (-inv)
     low = (d + 1) ** (-inv)
-    steps = [
+    return [
         Step(Rel(k, "<=", e12 / sp.sqrt(2 * sp.pi * d)), "Lemma A14", cites("lemma-a14", v)),
-        Step(Rel(2, "<=", d), "d ≥ 2", algebra()),
-        Step(
-            Rel(-e12 / sp.sqrt(4 * sp.pi), "<=", -e12 / sp.sqrt(2 * sp.pi * d)),
-            "t ↦ −e^{1/12}/√(2πt) is increasing",
-            monotone(1, sp.Lambda(_T, -e12 / sp.sqrt(2 * sp.pi * _T)), "positive"),
-        ),
+        *_upper_steps(d, 1),
         Step(
             Rel(k / 2, "<", sp.exp(-1)),
             "e^{1/12}/(4√π) < 1/e",
@@ -250,21 +266,8 @@ def a17_derivation(o, v):
             "e^{1/d} · 1/(1 + 1/d) ≥ 1",
             combine((5, 1), (6, -sp.exp(inv) * low), (8, sp.exp(inv) * low)),
         ),
-        Step(
-            Rel(low, "==", sp.exp(-sp.log(d + 1) / d)), "(d+1)^{−1/d} = e^{−ln(d+1)/d}", algebra()
-        ),
-        Step(
-            Rel(1 - sp.log(d + 1) / d, "<=", sp.exp(-sp.log(d + 1) / d)),
-            "e^t ≥ 1 + t",
-            exp_tangent(),
-        ),
-        Step(
-            Rel(1 - sp.log(d + 1) / d, "<=", c_const(o, d)),
-            "chained",
-            combine((9, 1), (10, -1), (11, 1)),
-        ),
+        *_line_steps(d + 1, d, c_const(o, d), 9, "(d+1)^{−1/d} = e^{−ln(d+1)/d}"),
     ]
-    return steps
 
 
 # ------------------------------------------------------------------- Theorem A7's step
@@ -330,11 +333,5 @@ def a7_step_derivation(o, v):
                 (11, sp.exp(inv) * low),
             ),
         ),
-        Step(Rel(low, "==", sp.exp(-sp.log(K) / K)), "k^{−1/k} = e^{−ln k/k}", algebra()),
-        Step(Rel(1 - sp.log(K) / K, "<=", sp.exp(-sp.log(K) / K)), "e^t ≥ 1 + t", exp_tangent()),
-        Step(
-            Rel(1 - sp.log(K) / K, "<=", c_const(o, K)),
-            "chained",
-            combine((12, 1), (13, -1), (14, 1)),
-        ),
+        *_line_steps(K, K, c_const(o, K), 12, "k^{−1/k} = e^{−ln k/k}"),
     ]

@@ -23,9 +23,10 @@ from types import SimpleNamespace
 import sympy as sp
 from hypothesis import strategies as st
 
-from derivations.engine import Instance, Rel, Step
-from derivations.engine.kernel import algebra, combine
-from derivations.ramsauer2020.eq387_proofs import TAIL, tail_steps
+from derivations.engine import Rel, Step
+from derivations.engine.kernel import combine
+from derivations.ramsauer2020.eq387_proofs import TAIL, constant_case, tail_sizes, tail_steps
+from derivations.ramsauer2020.gamma_proofs import dimensions
 from theory.indexed import Size
 
 __all__ = ["TAIL", "CASES", "eq311_statement", "domain", "display", "sizes", "derivation"]
@@ -70,14 +71,9 @@ def domain(name: str, shift: int = 0):
     moves d₀ down (the wrong variant)."""
 
     def strategy():
-        def case(K, d0):
-            d0 = max(2, d0 - shift)
-            big = st.sampled_from([10**3, 10**4, 10**6, 10**9])
-            return st.one_of(st.integers(d0, 300), big).map(
-                lambda d: Instance.make(regime=f"K = {K}", K=K, n=d)
-            )
-
-        return st.one_of(*(case(K, d0) for K, d0 in CASES[name][2]))
+        return st.one_of(
+            *(dimensions(max(2, d0 - shift), f"K = {K}", K=K) for K, d0 in CASES[name][2])
+        )
 
     return strategy
 
@@ -96,18 +92,7 @@ def sizes(name: str):
     """For each case (K, d₀): every d = k + 1 with k ≥ TAIL, then d = d₀ … TAIL + 1."""
 
     def listed():
-        out = []
-        for K, d0 in CASES[name][2]:
-            out.append(
-                SimpleNamespace(
-                    n=Size("k", TAIL) + 1, K=K, size_text=f"K = {K}: every k ≥ {TAIL} (d = k + 1)"
-                )
-            )
-            out += [
-                SimpleNamespace(n=sp.Integer(d), K=K, size_text=f"K = {K}, d = {d}")
-                for d in range(d0, TAIL + 2)
-            ]
-        return out
+        return [v for K, d0 in CASES[name][2] for v in tail_sizes(d0, f"K = {K}", K=K)]
 
     return listed
 
@@ -117,7 +102,7 @@ def derivation(name: str):
         lhs, rhs = _sides(name, o, v)
         t = v.n - 1
         if not isinstance(t, Size):
-            return [Step(Rel(lhs, ">=", rhs), "Eq. 311 at this (K, d): certified", algebra())]
+            return constant_case(lhs, rhs, "Eq. 311 at this (K, d)")
         return [
             *tail_steps(t, sp.Integer(CASES[name][0]), "et"),
             Step(

@@ -173,9 +173,11 @@ def test_a_size_with_its_own_steps_is_listed_after_with_its_premises_numbered_on
     assert not bad["complete"] and bad["scope"] == "fixed sizes"
 
 
-def test_size_text_names_a_parameter_given_through_a_size():
+def test_size_text_takes_the_namespaces_own_words_first():
     k = Size("k", 2)
-    assert size_text(SimpleNamespace(d=k + 1)) == "every k ≥ 2 (d = k + 1)"
+    assert size_text(SimpleNamespace(d=k + 1)) == "every k ≥ 2"
+    said = SimpleNamespace(n=k + 1, size_text="every k ≥ 2 (d = k + 1)")
+    assert size_text(said) == "every k ≥ 2 (d = k + 1)"
     assert size_text(SimpleNamespace(d=sp.Integer(1))) == "d = 1"
     assert size_text(SimpleNamespace(n=sp.Integer(1), size_text="d = 1")) == "d = 1"
 
